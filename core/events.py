@@ -1,0 +1,264 @@
+"""The slice of a runner job event that the tree needs, decoded fast and leniently.
+
+Runner events carry large payloads (`res`, `stdout`); the tree keeps only what it
+shows, so these structs name the few fields it reads and msgspec skips the rest.
+Hostile or future events that do not fit the types go through `coerce_event`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import msgspec
+
+_SUFFIX = re.compile(r"_\d+$")
+_HOST_IN_STDOUT = re.compile(r"^\s*(?:\x1b\[[0-9;]*m)*\s*[a-z]+(?: [a-z]+)?: \[([^\]\r\n]+)\]")
+
+
+class Res(msgspec.Struct, omit_defaults=True):
+    """The fields of a module result that labels and statuses are made of."""
+
+    changed: Any = False
+    failed: Any = False
+    msg: msgspec.Raw | None = None
+    rc: Any = None
+    item: msgspec.Raw | None = None
+    item_label: msgspec.Raw | None = msgspec.field(default=None, name="_ansible_item_label")
+    attempts: Any = None
+    retries: Any = None
+    ansible_job_id: Any = None
+    finished: Any = None
+    censored: Any = None
+
+
+class EventData(msgspec.Struct, omit_defaults=True):
+    """`event_data`: the context of every level, plus the recap on stats events."""
+
+    playbook: str | None = None
+    playbook_uuid: str | None = None
+    play: str | None = None
+    play_uuid: str | None = None
+    play_pattern: str | None = None
+    task: str | None = None
+    task_uuid: str | None = None
+    task_action: str | None = None
+    task_path: str | None = None
+    role: str | None = None
+    host: str | None = None
+    name: str | None = None
+    start: str | None = None
+    end: str | None = None
+    duration: float | None = None
+    ignore_errors: Any = None
+    is_conditional: Any = None
+    handler: Any = None
+    included_file: Any = None
+    res: Res | None = None
+    # playbook_on_stats: each a map host -> count
+    ok: Any = None
+    changed: Any = None
+    failures: Any = None
+    dark: Any = None
+    skipped: Any = None
+    rescued: Any = None
+    ignored: Any = None
+    processed: Any = None
+
+
+class Event(msgspec.Struct):
+    """One job event as the tree sees it."""
+
+    event: str = "unknown"
+    uuid: str = ""
+    counter: int = 0
+    parent_uuid: str | None = None
+    created: str | None = None
+    stdout: str = ""
+    event_data: EventData | None = None
+
+    @property
+    def key(self) -> tuple[int, str]:
+        """An event's identity: a uuid can repeat at another counter."""
+        return (self.counter, self.uuid)
+
+    @property
+    def data(self) -> EventData:
+        return self.event_data if self.event_data is not None else _EMPTY_DATA
+
+
+_EMPTY_DATA = EventData()
+_DECODER = msgspec.json.Decoder(Event)
+
+
+def decode_event(raw: bytes | str) -> Event:
+    """Decode one event file's bytes; raises ValueError on anything but a JSON object event."""
+    try:
+        return _DECODER.decode(raw)
+    except msgspec.ValidationError:
+        pass
+    except msgspec.DecodeError as exc:
+        raise ValueError(_one_line(str(exc))) from None
+    try:
+        obj = msgspec.json.decode(raw)
+    except msgspec.DecodeError as exc:  # pragma: no cover - the typed decode saw it first
+        raise ValueError(_one_line(str(exc))) from None
+    return coerce_event(obj)
+
+
+def coerce_event(obj: object) -> Event:
+    """Build an Event from any decoded JSON, keeping what fits and dropping what does not."""
+    if isinstance(obj, Event):
+        return obj
+    if not isinstance(obj, Mapping):
+        raise ValueError(f"event is a JSON {_json_type(obj)}, not an object")
+    try:
+        return msgspec.convert(obj, Event, strict=False)
+    except (msgspec.ValidationError, TypeError, ValueError, RecursionError):
+        pass
+    data = obj.get("event_data")
+    return Event(
+        event=_text(obj.get("event")) or "unknown",
+        uuid=_text(obj.get("uuid")) or "",
+        counter=_int(obj.get("counter")),
+        parent_uuid=_text(obj.get("parent_uuid")),
+        created=_text(obj.get("created")),
+        stdout=_text(obj.get("stdout")) or "",
+        event_data=_coerce_data(data) if isinstance(data, Mapping) else None,
+    )
+
+
+def _coerce_data(data: Mapping[Any, Any]) -> EventData:
+    fields: dict[str, Any] = {}
+    for name in EventData.__struct_fields__:
+        if name not in data:
+            continue
+        value = data[name]
+        if name == "res":
+            fields[name] = _coerce_res(value) if isinstance(value, Mapping) else None
+        elif name == "duration":
+            fields[name] = value if isinstance(value, int | float) and value == value else None
+        elif name in _TEXT_FIELDS:
+            fields[name] = _text(value)
+        else:
+            fields[name] = value
+    return EventData(**fields)
+
+
+def _coerce_res(res: Mapping[Any, Any]) -> Res:
+    fields: dict[str, Any] = {}
+    for name, key in zip(Res.__struct_fields__, Res.__struct_encode_fields__, strict=True):
+        if key in res:
+            value = res[key]
+            if name in ("msg", "item", "item_label"):
+                try:
+                    value = msgspec.Raw(msgspec.json.encode(value))
+                except (TypeError, ValueError, RecursionError, OverflowError):
+                    value = None
+            fields[name] = value
+    return Res(**fields)
+
+
+#: EventData fields typed `str | None`: anything else in them is coerced or dropped.
+_TEXT_FIELDS = frozenset(
+    {
+        "playbook",
+        "playbook_uuid",
+        "play",
+        "play_uuid",
+        "play_pattern",
+        "task",
+        "task_uuid",
+        "task_action",
+        "task_path",
+        "role",
+        "host",
+        "name",
+        "start",
+        "end",
+    }
+)
+
+
+def base_uuid(uuid: str) -> str:
+    """`<uuid>_N` repeats (free and serial) fold into `<uuid>`."""
+    return _SUFFIX.sub("", uuid) if "_" in uuid else uuid
+
+
+def host_from_stdout(stdout: str) -> str | None:
+    """The host of a result whose event_data was omitted, from `ok: [host]`-style stdout."""
+    for line in stdout.splitlines():
+        match = _HOST_IN_STDOUT.match(line)
+        if match:
+            return match.group(1)
+    return None
+
+
+def raw_text(raw: msgspec.Raw | None, limit: int = 200) -> str | None:
+    """A short one-line text of a raw JSON value (a message, an item)."""
+    if raw is None:
+        return None
+    buf = bytes(raw)
+    if buf[:1] == b'"':
+        try:
+            value: Any = msgspec.json.decode(buf)
+        except msgspec.DecodeError:
+            value = buf.decode("utf-8", "replace")
+    elif len(buf) > limit * 4:
+        value = buf[: limit * 4].decode("utf-8", "replace")
+    else:
+        try:
+            value = msgspec.json.decode(buf)
+        except msgspec.DecodeError:
+            value = buf.decode("utf-8", "replace")
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            value = ", ".join(value)
+        elif not isinstance(value, str):
+            value = buf.decode("utf-8", "replace")
+    text = str(value).strip()
+    first = text.split("\n", 1)[0]
+    if len(first) > limit or first != text:
+        first = first[:limit].rstrip() + "…"
+    return first
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float | bool):
+        return str(value)
+    return None
+
+
+def _int(value: object) -> int:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        try:
+            return int(value.strip())
+        except ValueError:
+            return 0
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return 0
+
+
+def _json_type(obj: object) -> str:
+    if isinstance(obj, list):
+        return "array"
+    if isinstance(obj, str):
+        return "string"
+    if obj is None:
+        return "null"
+    if isinstance(obj, bool):
+        return "boolean"
+    return "number"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())[:200]

@@ -1,0 +1,291 @@
+"""Finding runs in an ansible-runner folder and reading their event files.
+
+A user may point at a private data dir, at `artifacts/` (one ident per run), at one
+`artifacts/<ident>/`, or straight at `job_events/`. Only `<counter>-<uuid>.json` files
+are events: `.tmp` files are half-written and `-partial.json` files are the display
+callback's halves, which runner merges.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .events import Event, decode_event
+
+EVENT_FILE = re.compile(r"^(\d+)-(.+)\.json$")
+RUN_STATES = ("starting", "running", "successful", "failed", "canceled", "timeout", "error")
+FINISHED_STATES = frozenset({"successful", "failed", "canceled", "timeout", "error"})
+
+
+class NoRunError(Exception):
+    """PATH holds no ansible-runner run."""
+
+
+def event_file_key(name: str) -> tuple[int, str] | None:
+    """`(counter, uuid)` of an event file's name, None for any other file."""
+    if name.endswith("-partial.json"):
+        return None
+    match = EVENT_FILE.match(name)
+    if match is None:
+        return None
+    return (int(match.group(1)), match.group(2))
+
+
+@dataclass(frozen=True)
+class RunFolder:
+    """One run: `artifacts/<ident>/` and its `job_events/`."""
+
+    job_events: Path
+    #: `artifacts/<ident>/`, where `status` and `rc` live; None for a bare job_events dir
+    ident_dir: Path | None
+
+    @property
+    def ident(self) -> str | None:
+        return self.ident_dir.name if self.ident_dir is not None else None
+
+    def status(self) -> str | None:
+        """The `status` file: starting, running, successful, failed, canceled, timeout."""
+        text = self._small_file("status")
+        return text.split()[0][:40] if text and text.split() else None
+
+    def rc(self) -> int | None:
+        text = self._small_file("rc")
+        try:
+            return int(text.strip()) if text else None
+        except ValueError:
+            return None
+
+    def event_path(self, ref: tuple[int, str]) -> Path:
+        return self.job_events / f"{ref[0]}-{ref[1]}.json"
+
+    def read_payload(self, ref: tuple[int, str] | Path) -> dict[str, Any]:
+        """The whole event behind a node, read when someone asks to see it.
+
+        Raises OSError or ValueError when the file is gone or not an event.
+        """
+        path = ref if isinstance(ref, Path) else self.event_path(ref)
+        raw = path.read_bytes()
+        try:
+            obj = json.loads(raw.decode("utf-8", "replace"))
+        except (json.JSONDecodeError, RecursionError) as exc:
+            raise ValueError(f"not valid JSON: {exc}") from None
+        if not isinstance(obj, dict):
+            raise ValueError("not a JSON object")
+        return obj
+
+    def _small_file(self, name: str) -> str | None:
+        if self.ident_dir is None:
+            return None
+        try:
+            with open(self.ident_dir / name, "rb") as fh:
+                return fh.read(256).decode("utf-8", "replace")
+        except OSError:
+            return None
+
+
+def find_runs(path: Path) -> list[RunFolder]:
+    """Every run under PATH, newest first (by the time its folder last changed)."""
+    path = Path(path)
+    if not path.is_dir():
+        return []
+    if path.name == "job_events" or _has_event_files(path):
+        parent = path.parent if path.name == "job_events" else None
+        return [RunFolder(path, parent)]
+    if (path / "job_events").is_dir():
+        return [RunFolder(path / "job_events", path)]
+    artifacts = path / "artifacts" if (path / "artifacts").is_dir() else path
+    runs = []
+    try:
+        entries = list(os.scandir(artifacts))
+    except OSError:
+        return []
+    for entry in entries:
+        try:
+            if (
+                entry.is_dir()
+                and not entry.is_symlink()
+                and (Path(entry.path) / "job_events").is_dir()
+            ):
+                runs.append(RunFolder(Path(entry.path) / "job_events", Path(entry.path)))
+        except OSError:
+            continue
+    runs.sort(key=_run_age, reverse=True)
+    return runs
+
+
+def open_run(path: Path, ident: str | None = None) -> RunFolder:
+    """The run to show: the one named `ident`, else the newest. Raises NoRunError."""
+    runs = find_runs(path)
+    if ident is not None:
+        for run in runs:
+            if run.ident == ident:
+                return run
+        known = ", ".join(r.ident or "?" for r in runs) or "none"
+        raise NoRunError(f"no run with ident {ident!r} under {path} (runs: {known})")
+    if not runs:
+        raise NoRunError(f"no ansible-runner run under {path}")
+    return runs[0]
+
+
+def _has_event_files(path: Path) -> bool:
+    try:
+        with os.scandir(path) as entries:
+            return any(event_file_key(entry.name) is not None for entry in entries)
+    except OSError:
+        return False
+
+
+def _run_age(run: RunFolder) -> float:
+    newest = 0.0
+    for candidate in (run.ident_dir, run.job_events):
+        if candidate is None:
+            continue
+        try:
+            newest = max(newest, candidate.stat().st_mtime)
+        except OSError:
+            continue
+    return newest
+
+
+@dataclass
+class ReadResult:
+    """What one `EventReader.read` found."""
+
+    events: list[Event] = field(default_factory=list)
+    #: files that became errors in this read: name -> one-line reason
+    errors: dict[str, str] = field(default_factory=dict)
+    #: files reported before that have parsed since
+    recovered: list[str] = field(default_factory=list)
+
+
+class EventReader:
+    """Reads a run's event files once each, in counter order, and says which failed.
+
+    A file that does not parse yet (a writer without `.tmp`-rename, a copy in
+    progress) is retried on later reads until `retry_for` seconds have passed, then
+    reported; if it parses after all, it is read and its error withdrawn.
+    """
+
+    def __init__(
+        self,
+        run: RunFolder,
+        *,
+        retry_for: float = 0.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.run = run
+        self.retry_for = retry_for
+        self._clock = clock
+        self._done: set[str] = set()
+        self._retry: dict[str, float] = {}
+        #: events whose content names another counter or uuid than their file name
+        self._renamed: dict[tuple[int, str], str] = {}
+        #: unreadable files: name -> one-line reason
+        self.errors: dict[str, str] = {}
+
+    @property
+    def read_count(self) -> int:
+        """Event files read (parsed or reported)."""
+        return len(self._done)
+
+    def pending(self) -> bool:
+        """Whether some file is waiting to be retried."""
+        return bool(self._retry)
+
+    def read(self, names: Iterable[str] | None = None) -> ReadResult:
+        """Read new event files: the given names, or every file now in the folder."""
+        result = ReadResult()
+        explicit = names is not None
+        if names is None:
+            names = self._listdir()
+        # A named file that failed before was written again: give it another chance.
+        todo = {
+            n
+            for n in names
+            if (n not in self._done or (explicit and n in self.errors))
+            and event_file_key(n) is not None
+        }
+        todo.update(self._retry)
+        now = self._clock()
+        for name in sorted(todo, key=_counter_of):
+            self._read_one(name, now, result)
+        return result
+
+    def path_of(self, ref: tuple[int, str]) -> Path:
+        """The file holding event `ref`."""
+        name = self._renamed.get(ref)
+        return self.run.job_events / name if name else self.run.event_path(ref)
+
+    def forget(self) -> None:
+        """Read every file again from scratch (the folder was replaced)."""
+        self._done.clear()
+        self._retry.clear()
+        self.errors.clear()
+
+    def _listdir(self) -> list[str]:
+        try:
+            return os.listdir(self.run.job_events)
+        except OSError:
+            return []
+
+    def _read_one(self, name: str, now: float, result: ReadResult) -> None:
+        path = self.run.job_events / name
+        try:
+            if not path.is_file():
+                if path.exists():
+                    self._fail(name, "not a regular file", result)
+                else:
+                    self._retry.pop(name, None)  # renamed or deleted before we got to it
+                return
+            raw = path.read_bytes()
+        except PermissionError:
+            self._fail(name, "permission denied", result)
+            return
+        except OSError as exc:
+            self._fail(name, _one_line(exc.strerror or str(exc)), result)
+            return
+        try:
+            event = decode_event(raw)
+        except (ValueError, RecursionError) as exc:
+            reason = "empty file" if not raw.strip() else _one_line(str(exc) or type(exc).__name__)
+            first = self._retry.setdefault(name, now)
+            if now - first >= self.retry_for:
+                self._fail(name, reason, result)
+            return
+        key = event_file_key(name)
+        assert key is not None
+        if event.counter == 0 and event.uuid == "":
+            event.counter, event.uuid = key
+        elif event.uuid == "":
+            event.uuid = key[1]
+        elif event.counter == 0:
+            event.counter = key[0]
+        if event.key != key:
+            self._renamed[event.key] = name
+        self._retry.pop(name, None)
+        if self.errors.pop(name, None) is not None:
+            result.recovered.append(name)
+        self._done.add(name)
+        result.events.append(event)
+
+    def _fail(self, name: str, reason: str, result: ReadResult) -> None:
+        self._retry.pop(name, None)
+        self._done.add(name)
+        self.errors[name] = reason
+        result.errors[name] = reason
+
+
+def _counter_of(name: str) -> tuple[int, str]:
+    key = event_file_key(name)
+    return key if key is not None else (0, name)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())[:200]

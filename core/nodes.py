@@ -1,0 +1,147 @@
+"""The nodes of a run's tree: what each level shows, and nothing of the payloads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+Kind = Literal["playbook", "play", "task", "host", "item", "retry", "async", "message"]
+
+#: Levels whose status rolls up from their children and that count their host runs.
+STRUCTURAL: frozenset[str] = frozenset({"playbook", "play", "task"})
+
+#: A host run's result event, kept so the run can be re-split if its start arrives late.
+#: (counter, uuid, status, start, end, duration, detail)
+Final = tuple[int, str, str, str | None, str | None, float | None, str | None]
+
+
+class Node:
+    """One line of the tree.
+
+    Nodes are created and mutated only by `EventTree`; readers treat them as read-only.
+    `ref` names the event file holding the node's payload (`<counter>-<uuid>.json`).
+    """
+
+    __slots__ = (
+        "id",
+        "kind",
+        "name",
+        "status",
+        "counter",
+        "uuid",
+        "parent",
+        "children",
+        "ref",
+        "role",
+        "handler",
+        "action",
+        "path",
+        "host",
+        "detail",
+        "batches",
+        "counts",
+        "tally",
+        "start",
+        "end",
+        "duration",
+        "start_counter",
+        "finals",
+        "placeholder",
+    )
+
+    def __init__(self, node_id: int, kind: Kind, name: str, counter: int) -> None:
+        self.id = node_id
+        self.kind: Kind = kind
+        self.name = name
+        self.status = "running"
+        self.counter = counter
+        self.uuid: str | None = None
+        self.parent: Node | None = None
+        self.children: list[Node] = []
+        self.ref: tuple[int, str] | None = None
+        self.role: str | None = None
+        self.handler = False
+        self.action: str | None = None
+        self.path: str | None = None
+        self.host: str | None = None
+        #: one line of why: a failure's message, a warning's text, an include's file
+        self.detail: str | None = None
+        #: play: how many play starts (serial batches) ran
+        self.batches = 0
+        #: structural nodes: host runs below by status (for "✔ 97 ~ 2 ✘ 1")
+        self.counts: dict[str, int] | None = None
+        #: structural nodes: children by roll-up status (the parent's status is the worst)
+        self.tally: dict[str, int] | None = None
+        self.start: str | None = None
+        self.end: str | None = None
+        self.duration: float | None = None
+        #: host runs: counter of runner_on_start, None while it has not arrived
+        self.start_counter: int | None = None
+        self.finals: list[Final] | None = None
+        #: built from another event's event_data; its own start event has not arrived
+        self.placeholder = False
+
+    def __repr__(self) -> str:
+        return f"<Node {self.kind} {self.name!r} {self.status} #{self.counter}>"
+
+    @property
+    def is_structural(self) -> bool:
+        return self.kind in STRUCTURAL
+
+    @property
+    def elapsed(self) -> float | None:
+        """Seconds from start to end, where both are known."""
+        if self.duration is not None:
+            return self.duration
+        if self.start is None or self.end is None:
+            return None
+        try:
+            return (_parse_time(self.end) - _parse_time(self.start)).total_seconds()
+        except ValueError:
+            return None
+
+    def ancestors(self) -> list[Node]:
+        """Parent, grandparent, … up to the root."""
+        chain: list[Node] = []
+        node = self.parent
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return chain
+
+    def walk(self) -> list[Node]:
+        """This node and all below it, depth first, in tree order."""
+        out: list[Node] = []
+        stack = [self]
+        while stack:
+            node = stack.pop()
+            out.append(node)
+            stack.extend(reversed(node.children))
+        return out
+
+
+def _parse_time(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+@dataclass(slots=True)
+class Changes:
+    """What one or more `EventTree.add` calls did, so a view repaints only that."""
+
+    added: list[Node] = field(default_factory=list)
+    changed: set[Node] = field(default_factory=set)
+    moved: list[Node] = field(default_factory=list)
+    removed: list[Node] = field(default_factory=list)
+    #: the recap arrived or changed
+    recap: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.changed or self.moved or self.removed or self.recap)
+
+    def clear(self) -> None:
+        self.added.clear()
+        self.changed.clear()
+        self.moved.clear()
+        self.removed.clear()
+        self.recap = False

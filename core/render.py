@@ -1,0 +1,118 @@
+"""The tree as text and as the JSON document of `jobevents-tui dump`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .ansi import safe_line
+from .folder import EventReader, RunFolder
+from .nodes import Node
+from .status import STATUSES
+from .tree import EventTree
+
+
+def load_run(run: RunFolder) -> tuple[EventTree, EventReader]:
+    """Read every event file of a run into a tree, in one pass."""
+    tree = EventTree()
+    reader = EventReader(run)
+    for event in reader.read().events:
+        tree.add(event)
+    return tree, reader
+
+
+def dump_document(run: RunFolder, tree: EventTree, reader: EventReader) -> dict[str, Any]:
+    """The JSON document of tree-json.md."""
+    return {
+        "ident": run.ident,
+        "status": run.status(),
+        "events": reader.read_count,
+        "errors": [{"file": name, "error": why} for name, why in sorted(reader.errors.items())],
+        "recap": tree.recap,
+        "tree": tree.to_dict(),
+    }
+
+
+def counts_text(counts: dict[str, int] | None) -> str:
+    """`3 ok, 1 changed, 1 failed`: host runs by status, worst last as people read it."""
+    if not counts:
+        return ""
+    return ", ".join(f"{counts[s]} {s}" for s in reversed(STATUSES) if counts.get(s))
+
+
+def duration_text(seconds: float | None) -> str:
+    """`0.42s`, `12.3s`, `4m05s`, `1h02m`: short enough for a tree line."""
+    if seconds is None or seconds != seconds or seconds < 0:
+        return ""
+    if seconds < 10:
+        return f"{seconds:.2f}s"
+    if seconds < 60:
+        return f"{seconds:.1f}s"
+    minutes, secs = divmod(int(seconds), 60)
+    if minutes < 60:
+        return f"{minutes}m{secs:02d}s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes:02d}m"
+
+
+def node_title(node: Node) -> str:
+    """What a line says of a node before its status: kind, name and marks."""
+    name = safe_line(node.name, 200)
+    if node.kind == "play":
+        batches = f" ({node.batches} batches)" if node.batches > 1 else ""
+        return f"play {name}{batches}"
+    if node.kind == "task":
+        role = f"{safe_line(node.role, 80)} : " if node.role else ""
+        return f"{'handler' if node.handler else 'task'} {role}{name}"
+    if node.kind == "message":
+        detail = f": {safe_line(node.detail, 200)}" if node.detail else ""
+        return f"{name}{detail}"
+    return name
+
+
+def node_line(node: Node) -> str:
+    """One line of the text tree."""
+    parts = [node_title(node)]
+    if node.kind != "message":
+        parts.append(f"[{node.status}]")
+    counts = counts_text(node.counts)
+    if counts:
+        parts.append(f"({counts})")
+    duration = duration_text(node.elapsed)
+    if duration:
+        parts.append(duration)
+    if node.kind in ("host", "item", "retry", "async") and node.detail:
+        parts.append(f"- {safe_line(node.detail, 200)}")
+    return "  ".join(parts)
+
+
+def render_text(tree: EventTree) -> str:
+    """The tree drawn with `|--` and `` `-- ``, one line a node."""
+    lines = [node_line(tree.root)]
+    # (node, prefix for its children)
+    stack: list[tuple[Node, str, bool]] = [
+        (child, "", i == len(tree.root.children) - 1)
+        for i, child in reversed(list(enumerate(tree.root.children)))
+    ]
+    while stack:
+        node, prefix, last = stack.pop()
+        lines.append(f"{prefix}{'`-- ' if last else '|-- '}{node_line(node)}")
+        inner = prefix + ("    " if last else "|   ")
+        count = len(node.children)
+        for i in range(count - 1, -1, -1):
+            stack.append((node.children[i], inner, i == count - 1))
+    return "\n".join(lines)
+
+
+def recap_text(recap: dict[str, dict[str, int]] | None) -> str:
+    """PLAY RECAP as ansible prints it, without colour."""
+    if not recap:
+        return ""
+    width = max(len(safe_line(h, 60)) for h in recap) + 2
+    rows = ["PLAY RECAP"]
+    for host, c in recap.items():
+        rows.append(
+            f"{safe_line(host, 60):<{width}}: ok={c['ok']:<4} changed={c['changed']:<4} "
+            f"unreachable={c['dark']:<4} failed={c['failures']:<4} skipped={c['skipped']:<4} "
+            f"rescued={c['rescued']:<4} ignored={c['ignored']:<4}"
+        )
+    return "\n".join(rows)

@@ -1,0 +1,739 @@
+"""`EventTree`: the run's tree, built one job event at a time in any arrival order.
+
+Structure comes from identities, not from arrival order: plays and tasks are keyed by
+their uuid (without the `_N` suffix of free/serial repeats), host runs by task, host
+and the counter of their `runner_on_start`. An event whose parent has not arrived is
+placed under a placeholder built from its own `event_data`, or parked under the root
+until a node with its `parent_uuid` appears. So every permutation of the same events
+ends in the same tree, and each `add` costs the same at any size of run.
+"""
+
+from __future__ import annotations
+
+from bisect import insort
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from .ansi import strip_ansi
+from .events import Event, EventData, base_uuid, coerce_event, host_from_stdout, raw_text
+from .nodes import Changes, Final, Kind, Node
+from .status import (
+    CHANGED,
+    FAILED,
+    IGNORED,
+    OK,
+    RUNNING,
+    SKIPPED,
+    STATUSES,
+    UNREACHABLE,
+    rollup_bucket,
+    worst,
+)
+
+_KIND_ORDER = {"playbook": 0, "play": 1, "task": 2, "host": 3, "item": 4, "retry": 5, "async": 6}
+_MESSAGE_ORDER = 7
+
+RECAP_FIELDS = ("ok", "changed", "failures", "dark", "skipped", "rescued", "ignored")
+
+_TASK_STARTS = frozenset(
+    {"playbook_on_task_start", "playbook_on_handler_task_start", "playbook_on_cleanup_task_start"}
+)
+_FINALS = {
+    "runner_on_ok": OK,
+    "runner_on_failed": FAILED,
+    "runner_on_skipped": SKIPPED,
+    "runner_on_unreachable": UNREACHABLE,
+}
+_ITEMS = {
+    "runner_item_on_ok": OK,
+    "runner_item_on_failed": FAILED,
+    "runner_item_on_skipped": SKIPPED,
+}
+_ASYNC = {
+    "runner_on_async_poll": "poll",
+    "runner_on_async_ok": "done",
+    "runner_on_async_failed": "failed",
+}
+
+
+def _order(node: Node) -> tuple[int, int, str]:
+    return (node.counter, _KIND_ORDER.get(node.kind, _MESSAGE_ORDER), node.name)
+
+
+class EventTree:
+    """The tree of one run: playbook → play → task → host run → item / retry / async.
+
+    Not thread-safe: one writer, and readers that do not overlap with `add`.
+    """
+
+    def __init__(self) -> None:
+        self._next_id = 0
+        self.root = self._new("playbook", "", 0)
+        self.root.counts = {}
+        self.root.tally = {}
+        #: structural nodes by uuid without `_N`: the playbook, plays and tasks
+        self._by_uuid: dict[str, Node] = {}
+        #: host runs of one task and host, ordered by their start counter
+        self._runs: dict[tuple[str, str], list[Node]] = {}
+        #: parked nodes by the parent uuid they wait for
+        self._pending: dict[str, list[Node]] = {}
+        self._seen: set[tuple[int, str]] = set()
+        self._changes = Changes()
+        #: events applied (duplicates are not counted)
+        self.events = 0
+        #: `playbook_on_stats` arrived: the run ended normally
+        self.finished = False
+        #: host -> {ok, changed, failures, dark, skipped, rescued, ignored}
+        self.recap: dict[str, dict[str, int]] | None = None
+        self._dispatch: dict[str, Callable[[Event, EventData], None]] = {
+            "playbook_on_start": self._on_playbook_start,
+            "playbook_on_play_start": self._on_play_start,
+            "playbook_on_stats": self._on_stats,
+            "runner_on_start": self._on_runner_event,
+            "runner_retry": self._on_runner_event,
+        }
+        for name in _TASK_STARTS:
+            self._dispatch[name] = self._on_task_start
+        for name in (*_FINALS, *_ITEMS, *_ASYNC):
+            self._dispatch[name] = self._on_runner_event
+
+    # ------------------------------------------------------------------ public
+
+    def add(self, event: Mapping[str, Any] | Event, changes: Changes | None = None) -> Changes:
+        """Apply one event as runner writes it; return (or extend `changes` with) what changed.
+
+        Raises ValueError for an event that is not a JSON object.
+        """
+        ev = event if isinstance(event, Event) else coerce_event(event)
+        ch = changes if changes is not None else Changes()
+        key = (ev.counter, ev.uuid)
+        if key in self._seen:
+            return ch
+        self._seen.add(key)
+        self.events += 1
+        self._changes = ch
+        self._dispatch.get(ev.event, self._on_message)(ev, ev.data)
+        return ch
+
+    def __contains__(self, key: tuple[int, str]) -> bool:
+        """Whether the event `(counter, uuid)` has been applied."""
+        return key in self._seen
+
+    def nodes(self) -> list[Node]:
+        """Every node, in tree order."""
+        return self.root.walk()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The tree as the JSON of tree-json.md."""
+        return _node_dict(self.root)
+
+    # ------------------------------------------------------------ event kinds
+
+    def _on_playbook_start(self, ev: Event, data: EventData) -> None:
+        root = self.root
+        uuid = data.playbook_uuid or ev.uuid
+        if root.uuid is not None and root.uuid != uuid:
+            # Another run's playbook in a reused ident: shown whole, beside this one.
+            node = self._by_uuid.get(uuid)
+            if node is None:
+                node = self._structural("playbook", uuid, data.playbook or "", ev.counter, root)
+            node.placeholder = False
+            node.ref = ev.key
+            self._bump_time(node, ev.created, None)
+            return
+        root.uuid = uuid
+        root.name = data.playbook or root.name
+        root.counter = ev.counter
+        root.ref = ev.key
+        root.placeholder = False
+        self._changes.changed.add(root)
+        self._bump_time(root, ev.created, None)
+        if uuid not in self._by_uuid:
+            self._by_uuid[uuid] = root
+            self._adopt(uuid, root)
+
+    def _on_play_start(self, ev: Event, data: EventData) -> None:
+        uuid = base_uuid(data.play_uuid or ev.uuid)
+        name = data.play if data.play is not None else (data.name or "")
+        playbook = self._playbook_of(ev, data)
+        play = self._structural("play", uuid, name, ev.counter, playbook)
+        self._make_real(play, name, playbook)
+        play.batches += 1
+        if play.ref is None or ev.counter < play.ref[0]:
+            play.ref = ev.key
+        if data.play_pattern is not None:
+            play.detail = data.play_pattern
+        self._changes.changed.add(play)
+        self._bump_time(play, ev.created, None)
+
+    def _on_task_start(self, ev: Event, data: EventData) -> None:
+        uuid = base_uuid(data.task_uuid or ev.uuid)
+        name = _task_name(data.task if data.task is not None else (data.name or ""), data.role)
+        parent, awaited = self._play_of(ev, data, uuid)
+        task = self._structural("task", uuid, name, ev.counter, parent, awaited)
+        self._make_real(task, name, parent if awaited is None else None)
+        _fill_task(task, data)
+        if ev.event == "playbook_on_handler_task_start" or data.is_conditional is True:
+            task.handler = True
+        if task.ref is None or ev.counter < task.ref[0]:
+            task.ref = ev.key
+        self._changes.changed.add(task)
+        self._bump_time(task, ev.created, None)
+
+    def _on_runner_event(self, ev: Event, data: EventData) -> None:
+        task_uuid = data.task_uuid or ev.parent_uuid
+        task_uuid = base_uuid(task_uuid) if task_uuid else None
+        host = data.host or host_from_stdout(ev.stdout)
+        if task_uuid is None or host is None:
+            if ev.event == "runner_on_start":
+                return  # no host and no stdout: nothing to show
+            self._on_message(ev, data)
+            return
+        parent, awaited = self._task_of(ev, data, task_uuid)
+        kind = ev.event
+        if kind == "runner_on_start":
+            run = self._start_run(task_uuid, host, parent, awaited, ev)
+            if run.finals is None:
+                run.start = ev.created
+            self._bump_time(run.parent, ev.created, None)
+            return
+        run = self._run_at(task_uuid, host, parent, awaited, ev)
+        res = data.res
+        if kind in _FINALS:
+            status = _FINALS[kind]
+            if status == OK and res is not None and _truthy(res.changed):
+                status = CHANGED
+            elif status == FAILED and _truthy(data.ignore_errors):
+                status = IGNORED
+            detail = _why(res, status)
+            final: Final = (
+                ev.counter,
+                ev.uuid,
+                status,
+                data.start,
+                data.end,
+                data.duration,
+                detail,
+            )
+            if run.finals is None:
+                run.finals = [final]
+            else:
+                insort(run.finals, final, key=_final_order)
+            self._apply_finals(run)
+            return
+        if kind in _ITEMS:
+            status = _ITEMS[kind]
+            if status == OK and res is not None and _truthy(res.changed):
+                status = CHANGED
+            elif status == FAILED and _truthy(data.ignore_errors):
+                status = IGNORED
+            label = None
+            if res is not None:
+                label = raw_text(res.item_label) or raw_text(res.item)
+            child = self._leaf("item", label or "item", ev, run, status)
+            child.detail = _why(res, status)
+        elif kind == "runner_retry":
+            attempts = res.attempts if res is not None else None
+            retries = res.retries if res is not None else None
+            name = f"attempt {attempts}" if isinstance(attempts, int) else "retry"
+            if isinstance(attempts, int) and isinstance(retries, int):
+                name = f"attempt {attempts} of {retries}"
+            child = self._leaf("retry", name, ev, run, FAILED)
+            child.detail = _why(res, FAILED)
+        else:
+            what = _ASYNC[kind]
+            status = FAILED if what == "failed" else OK
+            if status == OK and res is not None and what == "done" and _truthy(res.changed):
+                status = CHANGED
+            child = self._leaf("async", f"async {what}", ev, run, status)
+            job = res.ansible_job_id if res is not None else None
+            child.detail = _why(res, status) if status == FAILED else (str(job) if job else None)
+        self._bump_time(run, None, None)
+
+    def _on_stats(self, ev: Event, data: EventData) -> None:
+        recap: dict[str, dict[str, int]] = {}
+        for field in RECAP_FIELDS:
+            per_host = getattr(data, field)
+            if not isinstance(per_host, Mapping):
+                continue
+            for host, count in per_host.items():
+                if not isinstance(host, str):
+                    continue
+                entry = recap.setdefault(host, dict.fromkeys(RECAP_FIELDS, 0))
+                entry[field] = (
+                    count if isinstance(count, int) and not isinstance(count, bool) else 0
+                )
+        self.recap = dict(sorted(recap.items()))
+        self._changes.recap = True
+        self._bump_time(self.root, None, ev.created)
+        if not self.finished:
+            self.finished = True
+            for node in (self.root, *self._by_uuid.values()):
+                self._refresh(node)
+
+    def _on_message(self, ev: Event, data: EventData) -> None:
+        parent, awaited = self._message_parent(ev, data)
+        node = self._new("message", ev.event, ev.counter)
+        node.uuid = ev.uuid or None
+        node.ref = ev.key
+        node.status = FAILED if ev.event == "error" else OK
+        node.host = data.host
+        node.detail = _message_detail(ev, data)
+        self._attach(node, parent)
+        self._park(node, awaited)
+        self._changes.added.append(node)
+
+    # ------------------------------------------------------- resolving levels
+
+    def _playbook_of(self, ev: Event, data: EventData) -> Node:
+        if data.playbook_uuid is not None:
+            node = self._by_uuid.get(data.playbook_uuid)
+            if node is not None and node.kind == "playbook":
+                return node
+        if not self.root.name and data.playbook:
+            self.root.name = data.playbook
+            self._changes.changed.add(self.root)
+        return self.root
+
+    def _play_of(self, ev: Event, data: EventData, task_uuid: str) -> tuple[Node, str | None]:
+        """The play a task belongs to, from event_data, else from its parent_uuid.
+
+        Returns the parent and, when that is the root standing in for a parent that has
+        not arrived, the uuid it waits for.
+        """
+        if data.play_uuid is not None:
+            playbook = self._playbook_of(ev, data)
+            play_uuid = base_uuid(data.play_uuid)
+            return self._structural("play", play_uuid, data.play or "", ev.counter, playbook), None
+        parent = base_uuid(ev.parent_uuid) if ev.parent_uuid else None
+        if parent is None:
+            return self._playbook_of(ev, data), None
+        if parent == task_uuid:  # a free/serial repeat names the first start as its parent
+            known = self._by_uuid.get(task_uuid)
+            return (known.parent or self.root, None) if known is not None else (self.root, None)
+        return self._lookup(parent)
+
+    def _task_of(self, ev: Event, data: EventData, task_uuid: str) -> tuple[Node, str | None]:
+        """The task a host result belongs to, built from event_data if it has not started."""
+        task = self._by_uuid.get(task_uuid)
+        if task is not None:
+            return task, None
+        if data.task_uuid is None:
+            return self.root, task_uuid
+        parent, awaited = self._play_of(ev, data, task_uuid)
+        name = _task_name(data.task or "", data.role)
+        task = self._structural("task", task_uuid, name, ev.counter, parent, awaited)
+        _fill_task(task, data)
+        return task, None
+
+    def _message_parent(self, ev: Event, data: EventData) -> tuple[Node, str | None]:
+        if not ev.parent_uuid:
+            return self._playbook_of(ev, data), None
+        parent = base_uuid(ev.parent_uuid)
+        node = self._by_uuid.get(parent)
+        if node is not None:
+            return node, None
+        if data.task_uuid is not None and base_uuid(data.task_uuid) == parent:
+            return self._task_of(ev, data, parent)
+        if data.play_uuid is not None and base_uuid(data.play_uuid) == parent:
+            return self._play_of(ev, data, "")
+        return self.root, parent
+
+    def _lookup(self, uuid: str) -> tuple[Node, str | None]:
+        node = self._by_uuid.get(uuid)
+        return (node, None) if node is not None else (self.root, uuid)
+
+    # ------------------------------------------------------------ host runs
+
+    def _start_run(
+        self, task_uuid: str, host: str, parent: Node, awaited: str | None, ev: Event
+    ) -> Node:
+        runs = self._runs.setdefault((task_uuid, host), [])
+        at = ev.counter
+        prev = _run_containing(runs, at)
+        if prev is not None and prev.start_counter is None and prev.counter > at:
+            # Its results came first; this start is the one they belong to.
+            prev.start_counter = at
+            prev.uuid = ev.uuid
+            self._set_counter(prev, at)
+            if prev.finals is None:
+                self._set_time(prev, ev.created, None)
+            if prev.ref is None or prev.finals is None:
+                prev.ref = ev.key
+            self._changes.changed.add(prev)
+            return prev
+        run = self._new_run(host, parent, awaited, ev)
+        run.start_counter = at
+        run.ref = ev.key
+        insort(runs, run, key=_start_order)
+        if prev is not None:
+            self._split(prev, run, at, runs)
+        return run
+
+    def _run_at(
+        self, task_uuid: str, host: str, parent: Node, awaited: str | None, ev: Event
+    ) -> Node:
+        runs = self._runs.setdefault((task_uuid, host), [])
+        run = _run_containing(runs, ev.counter)
+        if run is None:
+            run = self._new_run(host, parent, awaited, ev)
+            run.ref = ev.key
+            runs.insert(0, run)
+        elif run.start_counter is None and ev.counter < run.counter:
+            run.uuid = ev.uuid
+            self._set_counter(run, ev.counter)
+        return run
+
+    def _new_run(self, host: str, parent: Node, awaited: str | None, ev: Event) -> Node:
+        run = self._new("host", host, ev.counter)
+        run.host = host
+        run.uuid = ev.uuid
+        run.action = ev.data.task_action
+        self._attach(run, parent)
+        self._park(run, awaited)
+        self._changes.added.append(run)
+        return run
+
+    def _split(self, prev: Node, run: Node, at: int, runs: list[Node]) -> None:
+        """A start arrived inside `prev`: what came after it belongs to the new run."""
+        moving = [child for child in prev.children if child.counter > at]
+        for child in moving:
+            self._move(child, run)
+        if prev.finals:
+            later = [f for f in prev.finals if f[0] > at]
+            if later:
+                prev.finals = [f for f in prev.finals if f[0] <= at] or None
+                run.finals = later
+                self._apply_finals(prev)
+                self._apply_finals(run)
+        if prev.start_counter is None and not prev.children and not prev.finals:
+            self._remove(prev)
+            runs.remove(prev)
+
+    def _apply_finals(self, run: Node) -> None:
+        if run.finals:
+            counter, uuid, status, start, end, duration, detail = run.finals[-1]
+            run.ref = (counter, uuid)
+            run.detail = detail
+            run.duration = duration
+            self._set_time(run, start, end)
+            if run.start_counter is None:
+                first = run.finals[0]
+                if first[0] < run.counter:
+                    run.uuid = first[1]
+                    self._set_counter(run, first[0])
+        else:
+            status = RUNNING
+            run.detail = None
+            run.duration = None
+            run.end = None
+            if run.start_counter is not None and run.uuid is not None:
+                run.ref = (run.start_counter, run.uuid)
+        self._set_run_status(run, status)
+        self._changes.changed.add(run)
+
+    def _leaf(self, kind: Kind, name: str, ev: Event, run: Node, status: str) -> Node:
+        node = self._new(kind, name, ev.counter)
+        node.uuid = ev.uuid or None
+        node.ref = ev.key
+        node.status = status
+        node.host = run.host
+        self._attach(node, run)
+        self._changes.added.append(node)
+        if run.start_counter is None and ev.counter < run.counter:
+            run.uuid = ev.uuid
+            self._set_counter(run, ev.counter)
+        return node
+
+    # -------------------------------------------------------- tree mechanics
+
+    def _new(self, kind: Kind, name: str, counter: int) -> Node:
+        node = Node(self._next_id, kind, name, counter)
+        self._next_id += 1
+        return node
+
+    def _structural(
+        self,
+        kind: Kind,
+        uuid: str,
+        name: str,
+        counter: int,
+        parent: Node,
+        awaited: str | None = None,
+    ) -> Node:
+        """The play or task `uuid`, made as a placeholder the first time it is named."""
+        node = self._by_uuid.get(uuid)
+        if node is not None:
+            if node.placeholder and node.parent is self.root and parent is not self.root:
+                self._move(node, parent)
+            if counter < node.counter:
+                self._set_counter(node, counter)
+            return node
+        node = self._new(kind, name, counter)
+        node.uuid = uuid
+        node.placeholder = True
+        node.counts = {}
+        node.tally = {}
+        self._attach(node, parent)
+        self._park(node, awaited)
+        self._changes.added.append(node)
+        self._by_uuid[uuid] = node
+        self._refresh(node)
+        self._adopt(uuid, node)
+        return node
+
+    def _make_real(self, node: Node, name: str, parent: Node | None) -> None:
+        """Its own start event arrived: its name and (when known) parent are authoritative."""
+        if node.placeholder or node.name != name:
+            node.placeholder = False
+            if name and node.name != name:
+                node.name = name
+                self._reorder(node)
+            self._changes.changed.add(node)
+        if parent is not None and node.parent is not parent:
+            self._move(node, parent)
+
+    def _park(self, node: Node, awaited: str | None) -> None:
+        """`node` stands under the root until a node with uuid `awaited` arrives."""
+        if awaited is not None:
+            self._pending.setdefault(awaited, []).append(node)
+
+    def _adopt(self, uuid: str, parent: Node) -> None:
+        """Nodes parked while waiting for `uuid` move under it."""
+        for node in self._pending.pop(uuid, ()):
+            if node.parent is self.root and node is not parent:
+                self._move(node, parent)
+
+    def _attach(self, node: Node, parent: Node) -> None:
+        node.parent = parent
+        siblings = parent.children
+        if not siblings or _order(siblings[-1]) <= _order(node):
+            siblings.append(node)
+        else:
+            insort(siblings, node, key=_order)
+        if node.kind == "message":
+            return
+        if parent.tally is not None:
+            self._tally(parent, None, node.status)
+        counts = node.counts if node.counts is not None else None
+        if node.kind == "host":
+            self._count(parent, None, node.status)
+        elif counts:
+            for status, n in counts.items():
+                self._count(parent, None, status, n)
+        self._bump_time(parent, node.start, node.end)
+
+    def _detach(self, node: Node) -> None:
+        parent = node.parent
+        if parent is None:
+            return
+        parent.children.remove(node)
+        node.parent = None
+        if node.kind == "message":
+            return
+        if parent.tally is not None:
+            self._tally(parent, node.status, None)
+        if node.kind == "host":
+            self._count(parent, node.status, None)
+        elif node.counts:
+            for status, n in node.counts.items():
+                self._count(parent, status, None, n)
+
+    def _move(self, node: Node, parent: Node) -> None:
+        if node.parent is parent or node is parent or parent in node.walk():
+            return
+        old = node.parent
+        self._detach(node)
+        self._attach(node, parent)
+        self._changes.moved.append(node)
+        if old is not None:
+            self._changes.changed.add(old)
+        self._changes.changed.add(parent)
+
+    def _remove(self, node: Node) -> None:
+        self._detach(node)
+        self._changes.removed.append(node)
+
+    def _reorder(self, node: Node) -> None:
+        """Its counter or name changed: put it back in its siblings' order."""
+        parent = node.parent
+        if parent is None:
+            return
+        siblings = parent.children
+        siblings.remove(node)
+        insort(siblings, node, key=_order)
+        self._changes.moved.append(node)
+
+    def _set_counter(self, node: Node, counter: int) -> None:
+        node.counter = counter
+        self._reorder(node)
+        self._changes.changed.add(node)
+
+    def _tally(self, node: Node, old: str | None, new: str | None) -> None:
+        tally = node.tally
+        assert tally is not None
+        if old is not None:
+            bucket = rollup_bucket(old)
+            tally[bucket] -= 1
+        if new is not None:
+            bucket = rollup_bucket(new)
+            tally[bucket] = tally.get(bucket, 0) + 1
+        self._refresh(node)
+
+    def _refresh(self, node: Node) -> None:
+        """Recompute a structural node's status from its tally and pass a change up."""
+        if node.tally is None:
+            return
+        status = worst(node.tally) or (SKIPPED if self.finished else RUNNING)
+        old = node.status
+        if status == old:
+            return
+        node.status = status
+        self._changes.changed.add(node)
+        parent = node.parent
+        if parent is not None and parent.tally is not None:
+            self._tally(parent, old, status)
+
+    def _count(self, start: Node, old: str | None, new: str | None, n: int = 1) -> None:
+        """Host-run counts by status on `start` and every structural node above it."""
+        node: Node | None = start
+        changed = self._changes.changed
+        while node is not None:
+            counts = node.counts
+            if counts is not None:
+                if old is not None:
+                    left = counts[old] - n
+                    if left:
+                        counts[old] = left
+                    else:
+                        del counts[old]
+                if new is not None:
+                    counts[new] = counts.get(new, 0) + n
+                changed.add(node)
+            node = node.parent
+
+    def _set_run_status(self, run: Node, status: str) -> None:
+        old = run.status
+        if old == status:
+            return
+        run.status = status
+        parent = run.parent
+        if parent is not None:
+            if parent.tally is not None:
+                self._tally(parent, old, status)
+            self._count(parent, old, status)
+
+    def _set_time(self, node: Node, start: str | None, end: str | None) -> None:
+        if start is not None:
+            node.start = start
+        node.end = end if end is not None else node.end
+        self._bump_time(node.parent, start, end)
+
+    def _bump_time(self, node: Node | None, start: str | None, end: str | None) -> None:
+        """Widen the span of structural ancestors to cover [start, end]."""
+        while node is not None and (start is not None or end is not None):
+            grew = False
+            if start is not None and (node.start is None or start < node.start):
+                node.start = start
+                grew = True
+            if end is not None and node.is_structural and (node.end is None or end > node.end):
+                node.end = end
+                grew = True
+            if not grew:
+                return
+            self._changes.changed.add(node)
+            node = node.parent
+
+
+def _run_containing(runs: list[Node], counter: int) -> Node | None:
+    """The host run an event at `counter` belongs to: the last one started before it."""
+    for run in reversed(runs):
+        start = run.start_counter
+        if start is None or start < counter:
+            return run
+    return None
+
+
+def _start_order(run: Node) -> int:
+    return -1 if run.start_counter is None else run.start_counter
+
+
+def _final_order(final: Final) -> int:
+    return final[0]
+
+
+def _fill_task(task: Node, data: EventData) -> None:
+    if data.role is not None:
+        task.role = data.role
+    if data.task_action is not None:
+        task.action = data.task_action
+    if data.task_path is not None:
+        task.path = data.task_path
+
+
+def _task_name(name: str, role: str | None) -> str:
+    if role and name.startswith(f"{role} : "):
+        return name[len(role) + 3 :]
+    return name
+
+
+def _truthy(value: object) -> bool:
+    """Ansible's loose booleans: `changed: "yes"` from a misbehaving module is still a change."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "yes", "1", "on")
+    return isinstance(value, bool | int | float) and bool(value)
+
+
+def _why(res: Any, status: str) -> str | None:
+    """One line of why a result failed: its `msg`, else its return code."""
+    if res is None or status not in (FAILED, IGNORED, UNREACHABLE):
+        return None
+    if res.censored is not None:
+        return "censored (no_log)"
+    text = raw_text(res.msg)
+    if text:
+        return strip_ansi(text)
+    if res.rc is not None:
+        return f"rc={res.rc}"
+    return None
+
+
+def _message_detail(ev: Event, data: EventData) -> str | None:
+    if ev.event == "playbook_on_include" and data.included_file is not None:
+        return str(data.included_file)[:200]
+    if ev.event == "playbook_on_notify" and data.handler is not None:
+        host = f" on {data.host}" if data.host else ""
+        return f"notified {data.handler}{host}"[:200]
+    text = strip_ansi(ev.stdout).strip()
+    if not text:
+        return None
+    first = text.split("\n", 1)[0].strip()
+    return first[:200] + ("…" if len(first) > 200 or first != text else "")
+
+
+def _node_dict(node: Node) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "kind": node.kind,
+        "name": node.name,
+        "status": node.status,
+        "counter": node.counter,
+        "uuid": node.uuid,
+    }
+    if node.kind == "task":
+        out["role"] = node.role
+        out["handler"] = node.handler
+    if node.kind == "play":
+        out["batches"] = node.batches
+    if node.counts is not None:
+        out["counts"] = {s: node.counts[s] for s in STATUSES if node.counts.get(s)}
+    if node.detail is not None:
+        out["detail"] = node.detail
+    if node.start is not None:
+        out["start"] = node.start
+    if node.end is not None:
+        out["end"] = node.end
+    elapsed = node.elapsed
+    if elapsed is not None:
+        out["duration"] = round(elapsed, 6)
+    out["children"] = [_node_dict(child) for child in node.children]
+    return out

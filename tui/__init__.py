@@ -1,0 +1,1 @@
+"""jobevents.tui: the Textual app that shows a run live."""
