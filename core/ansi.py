@@ -1,18 +1,17 @@
 """Make untrusted event text safe to show in a terminal.
 
 Every string in a job event comes from a remote host, and a terminal acts on the
-escape sequences in what it is sent: it can clear the screen, move the cursor,
-set the clipboard (OSC 52), answer queries into our input (`ESC[6n`, `ESC[21t`)
-or toggle modes.  Event stdout needs its colours, so `sanitize_ansi` keeps SGR
-(`ESC [ params m`) with plain numeric parameters and drops every other control;
-`strip_ansi` drops SGR as well, for search and plain dumps; `safe_line` makes a
-short one-line label.
+escape sequences it is sent: it can clear the screen, move the cursor, set the
+clipboard (OSC 52), answer queries into our input (`ESC[6n`) or switch modes.
+Event stdout needs its colours, so `sanitize_ansi` keeps SGR (`ESC [ params m`)
+with plain numeric parameters and drops every other control; `strip_ansi` drops
+SGR as well, for search and plain dumps; `safe_line` makes a one-line label.
 
-One regex scan does the work, so the cost is linear in the input: every branch
-uses possessive quantifiers over disjoint character classes, and a sequence that
-never ends stops at the first byte that cannot continue it.  A string sequence
-(OSC, DCS, SOS, PM, APC) without its terminator also stops at a newline, so a
-broken one hides at most the rest of its line, never the lines after it.
+Regexes do the work, and every one runs in linear time: the quantifiers are
+possessive over disjoint character classes, and a sequence without its end
+stops at the first character that cannot continue it.  A string sequence (OSC,
+DCS, SOS, PM, APC) without its terminator also stops at a newline, so a broken
+one hides at most the rest of its line, never the lines after it.
 
 Only the standard library is used: the core package must not import Textual or
 Rich.
@@ -31,16 +30,21 @@ _MAX_SGR_DIGITS: Final = 3
 #: Real SGRs have a handful of parameters; a huge one only costs render time.
 _MAX_SGR_PARAMS: Final = 32
 
-#: Characters that start something to drop: C0 but TAB, LF and CR (ESC too), DEL,
-#: C1, and the bidi embeddings, overrides and isolates that reorder text on screen.
-_CONTROLS: Final = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+#: ESC and the 8-bit introducers (DCS, SOS, CSI, OSC, PM, APC): each starts a
+#: sequence that goes on after it.
+_INTRODUCERS: Final = r"\x1b\x90\x98\x9b\x9d\x9e\x9f"
+#: The other characters to drop: C0 but TAB, LF, CR and ESC; DEL; the rest of
+#: C1; and the bidi embeddings, overrides and isolates that reorder text.
+_LONE_CONTROLS: Final = (
+    r"\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f-\x8f\x91-\x97\x99\x9a\x9c"
+    r"\u202a-\u202e\u2066-\u2069"
+)
 #: What follows ESC in a well-formed SGR.
 _SGR_TAIL: Final = (
     rf"\[(?:[0-9]{{0,{_MAX_SGR_DIGITS}}}+[;:]){{0,{_MAX_SGR_PARAMS - 1}}}+"
     rf"[0-9]{{0,{_MAX_SGR_DIGITS}}}+m"
 )
 #: A CSI after its introducer: parameter and intermediate bytes, final byte.
-#: Without a final byte it ends at the first byte that cannot continue it.
 _CSI_TAIL: Final = r"[\x20-\x3f]*+[\x40-\x7e]?"
 #: An OSC, DCS, SOS, PM or APC after its introducer: the payload up to BEL or
 #: ST; CAN, SUB, ESC, any C1 or a newline also ends it.
@@ -50,18 +54,17 @@ _STRING_TAIL: Final = r"[^\x07\x18\x1a\x1b\x80-\x9f\n]*+(?:\x07|\x1b\\|[\x18\x1a
 def _drop_pattern(*, keep_sgr: bool) -> re.Pattern[str]:
     """Compile the regex of runs of control sequences and characters to drop.
 
-    Each item starts with one control character and, after ESC or an 8-bit
-    introducer, goes on with the rest of its sequence.  The pattern starts with
-    that character class so the regex engine skips plain text fast; items
-    repeat so a flood of controls makes one match, not one per character.
+    An item is one control character and, after an introducer, the rest of its
+    sequence.  The pattern starts with a character class so the regex engine
+    skips plain text fast, and items repeat so a flood of controls is one match.
     """
     keep = rf"(?!{_SGR_TAIL})" if keep_sgr else ""
     item = (
-        rf"[{_CONTROLS}](?:"
+        rf"[{_INTRODUCERS}{_LONE_CONTROLS}](?:"
         rf"(?<=\x1b){keep}(?:[\]PX^_]{_STRING_TAIL}|\[{_CSI_TAIL}|[\x20-\x2f]*+[\x30-\x7e]?)"
         rf"|(?<=\x9b){_CSI_TAIL}"
         rf"|(?<=[\x90\x98\x9d\x9e\x9f]){_STRING_TAIL}"
-        rf"|(?<![\x1b\x9b\x90\x98\x9d\x9e\x9f]))"
+        rf"|(?<![{_INTRODUCERS}])[{_LONE_CONTROLS}]*+)"
     )
     return re.compile(rf"{item}(?:{item})*+")
 
@@ -69,39 +72,31 @@ def _drop_pattern(*, keep_sgr: bool) -> re.Pattern[str]:
 _DROP_KEEPING_SGR: Final = _drop_pattern(keep_sgr=True)
 _DROP_ALL: Final = _drop_pattern(keep_sgr=False)
 _SURROGATE: Final = re.compile(r"[\ud800-\udfff]")
-_LINE_WITH_CR: Final = re.compile(r"^[^\n\r]*+\r[^\n]*", re.MULTILINE)
-#: In text without SGR: each line's start up to its last CR followed by text.
-_OVERWRITTEN_PLAIN: Final = re.compile(r"^[^\n]*\r(?=[^\r\n])", re.MULTILINE)
-#: The start of a line up to its last CR followed by visible text.  Greedy `.*`
-#: backtracks from the end, so the first CR it finds is the last one.
-_OVERWRITTEN: Final = re.compile(r"(?s).*\r(?=(?:\x1b\[[0-9;:]*m)*+[^\r\x1b])")
-#: Everything up to the last SGR that starts with a full reset (`0`, or empty).
-_BEFORE_RESET: Final = re.compile(r"(?s).*(?=\x1b\[0*[;m])")
 _SGR: Final = re.compile(r"\x1b\[[0-9;:]*m")
+_LINE_WITH_CR: Final = re.compile(r"^[^\n\r]*+\r[^\n]*", re.MULTILINE)
+#: In text without SGR, a line's start up to its last CR followed by text.
+#: Greedy `[^\n]*` backtracks from the line's end: the first CR found is the last.
+_OVERWRITTEN_PLAIN: Final = re.compile(r"^[^\n]*\r(?=[^\r\n])", re.MULTILINE)
+#: In one line, the start up to the last CR followed by visible text.
+_OVERWRITTEN: Final = re.compile(r"(?s).*\r(?=(?:\x1b\[[0-9;:]*m)*+[^\r\x1b])")
+#: Everything before the last SGR that starts with a full reset (`0` or empty).
+_BEFORE_RESET: Final = re.compile(r"(?s).*(?=\x1b\[0*[;m])")
 _LINE_BREAKS: Final = str.maketrans(dict.fromkeys("\n\r\t\u2028\u2029", " "))
 
 
 def _scrub(text: str, drop: re.Pattern[str]) -> str:
-    """Drop control sequences and characters; CR stays for `_overwrite_lines`."""
+    """Drop control sequences and characters, but not CR: see `_overwrite_lines`.
+
+    Lone surrogates become U+FFFD so the result always encodes as UTF-8.
+    """
     if not text.isascii():
         text = _SURROGATE.sub("\ufffd", text)
     return drop.sub("", text)
 
 
 def _overwrite(match: re.Match[str]) -> str:
-    """Resolve the CRs of one line the way a terminal shows it in the end.
-
-    The text after the last CR that is followed by visible text wins; a CR with
-    nothing visible after it overwrites nothing.  (A terminal would keep the tail
-    of a longer earlier text, but progress output rewrites the whole line, and
-    keeping the tail needs cell widths.)  SGR state does not care about CR, so
-    the SGRs of the overwritten text are kept, in order, from the last reset on:
-    colours and the state at the end of the line stay as the terminal has them.
-    """
+    """Resolve the CRs of one line that has SGRs, keeping the colour state."""
     line = match.group()
-    if "\x1b" not in line:
-        line = line.rstrip("\r")
-        return line[line.rfind("\r") + 1 :]
     overwritten = _OVERWRITTEN.match(line)
     if overwritten is None:
         return line.replace("\r", "")
@@ -112,7 +107,16 @@ def _overwrite(match: re.Match[str]) -> str:
 
 
 def _overwrite_lines(text: str) -> str:
-    """Turn CRLF into LF and resolve each remaining CR within its line."""
+    """Turn CRLF into LF and resolve every other CR as a terminal would show it.
+
+    A CR returns to the line start, so the text after the last CR of a line that
+    is followed by visible text wins; a CR with nothing visible after it (as in
+    `CR CR LF`) overwrites nothing.  A terminal would still show the tail of a
+    longer earlier text, but progress output rewrites whole lines and keeping
+    tails needs cell widths.  SGR state is not reset by CR, so the SGRs of the
+    overwritten text stay, in order, from the last full reset on: the kept text
+    has the colours the terminal gives it, and so has the next line.
+    """
     if "\r" not in text:
         return text
     text = text.replace("\r\n", "\n")
@@ -127,16 +131,15 @@ def sanitize_ansi(text: str) -> str:
     """Return `text` safe to render: only plain SGR colour/style sequences remain.
 
     Every other escape sequence and control character goes, except LF and TAB;
-    CRLF becomes LF and a lone CR keeps what a terminal would finally show (see
-    `_overwrite`); lone surrogates become U+FFFD so the result encodes as UTF-8.
+    CRs are resolved as in `_overwrite_lines`; lone surrogates become U+FFFD.
     """
     return _overwrite_lines(_scrub(text, _DROP_KEEPING_SGR))
 
 
 def strip_ansi(text: str) -> str:
-    """Return the plain text of `text`, as `sanitize_ansi` but without any SGR.
+    """Return the plain text of `text`: `sanitize_ansi` without the SGRs.
 
-    Searching this matches what the user sees on screen.
+    Searching it matches what the user sees on screen.
     """
     return _overwrite_lines(_scrub(text, _DROP_ALL))
 
@@ -144,17 +147,16 @@ def strip_ansi(text: str) -> str:
 def safe_line(text: str, limit: int = 500) -> str:
     """Return `text` as a one-line label of at most `limit` characters.
 
-    Escape sequences go; line breaks and tabs become spaces rather than
-    overwriting (a CR must not let a name hide its own start); a longer result
-    ends in an ellipsis.  Labels are built for every node, so short printable
-    text (wide, combining, right-to-left and emoji included) returns unchanged
-    without a scan.
+    Escape sequences go.  Line breaks, CRs and tabs become spaces: a CR must not
+    let a name hide its own start.  A longer result ends in an ellipsis.  Labels
+    are made for every node, so short printable text (wide, combining,
+    right-to-left and emoji included) comes back unchanged without a scan.
     """
     if limit < 1:
         raise ValueError(f"limit must be at least 1, not {limit}")
     if len(text) <= limit and text.isprintable():
         return text
-    line = _scrub(text, _DROP_ALL)
+    line = _scrub(text, _DROP_ALL).replace("\r\n", "\n")
     if len(line) > limit:
         line = line[: limit - 1] + "…"
     return line.translate(_LINE_BREAKS)

@@ -56,7 +56,8 @@ _ASYNC = {
 }
 
 
-def _order(node: Node) -> tuple[int, int, str]:
+def sibling_order(node: Node) -> tuple[int, int, str]:
+    """Children are ordered by counter; kind and name only break ties, never by arrival."""
     return (node.counter, _KIND_ORDER.get(node.kind, _MESSAGE_ORDER), node.name)
 
 
@@ -85,6 +86,8 @@ class EventTree:
         self.finished = False
         #: host -> {ok, changed, failures, dark, skipped, rescued, ignored}
         self.recap: dict[str, dict[str, int]] | None = None
+        #: host -> its host runs by status, for "hosts: 3 running, 1 failed"
+        self.hosts: dict[str, dict[str, int]] = {}
         self._dispatch: dict[str, Callable[[Event, EventData], None]] = {
             "playbook_on_start": self._on_playbook_start,
             "playbook_on_play_start": self._on_play_start,
@@ -118,6 +121,15 @@ class EventTree:
     def __contains__(self, key: tuple[int, str]) -> bool:
         """Whether the event `(counter, uuid)` has been applied."""
         return key in self._seen
+
+    def host_states(self) -> dict[str, int]:
+        """Distinct hosts by their worst status so far (a host that failed once is failed)."""
+        out: dict[str, int] = {}
+        for tally in self.hosts.values():
+            status = worst(tally)
+            if status is not None:
+                out[status] = out.get(status, 0) + 1
+        return out
 
     def nodes(self) -> list[Node]:
         """Every node, in tree order."""
@@ -391,6 +403,7 @@ class EventTree:
         run.action = ev.data.task_action
         self._attach(run, parent)
         self._park(run, awaited)
+        self._host_tally(host, None, run.status)
         self._changes.added.append(run)
         return run
 
@@ -507,10 +520,10 @@ class EventTree:
     def _attach(self, node: Node, parent: Node) -> None:
         node.parent = parent
         siblings = parent.children
-        if not siblings or _order(siblings[-1]) <= _order(node):
+        if not siblings or sibling_order(siblings[-1]) <= sibling_order(node):
             siblings.append(node)
         else:
-            insort(siblings, node, key=_order)
+            insort(siblings, node, key=sibling_order)
         if node.kind == "message":
             return
         if parent.tally is not None:
@@ -552,6 +565,8 @@ class EventTree:
 
     def _remove(self, node: Node) -> None:
         self._detach(node)
+        if node.kind == "host":
+            self._host_tally(node.host or node.name, node.status, None)
         self._changes.removed.append(node)
 
     def _reorder(self, node: Node) -> None:
@@ -561,7 +576,7 @@ class EventTree:
             return
         siblings = parent.children
         siblings.remove(node)
-        insort(siblings, node, key=_order)
+        insort(siblings, node, key=sibling_order)
         self._changes.moved.append(node)
 
     def _set_counter(self, node: Node, counter: int) -> None:
@@ -612,11 +627,20 @@ class EventTree:
                 changed.add(node)
             node = node.parent
 
+    def _host_tally(self, host: str, old: str | None, new: str | None) -> None:
+        tally = self.hosts.setdefault(host, {})
+        if old is not None:
+            tally[rollup_bucket(old)] -= 1
+        if new is not None:
+            bucket = rollup_bucket(new)
+            tally[bucket] = tally.get(bucket, 0) + 1
+
     def _set_run_status(self, run: Node, status: str) -> None:
         old = run.status
         if old == status:
             return
         run.status = status
+        self._host_tally(run.host or run.name, old, status)
         parent = run.parent
         if parent is not None:
             if parent.tally is not None:

@@ -25,6 +25,21 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
+    watch = sub.add_parser("watch", help="show a run live (finished runs too) and keep watching")
+    watch.add_argument(
+        "path",
+        type=Path,
+        nargs="?",
+        default=Path("."),
+        help="private data dir, artifacts/, artifacts/<ident>/ or job_events/ (default: .)",
+    )
+    watch.add_argument("--ident", help="which run under artifacts/ (default: the newest)")
+    watch.add_argument(
+        "--poll",
+        action="store_true",
+        help="poll the folder instead of inotify (NFS, some containers)",
+    )
+
     dump = sub.add_parser("dump", help="print a run's tree as text or JSON and exit")
     dump.add_argument(
         "path",
@@ -43,11 +58,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "dump":
             return _dump(args)
+        if args.command == "watch":
+            return _watch(args)
     except BrokenPipeError:  # `dump | head`: the reader left, which is fine
         sys.stderr.close()
         return 0
     parser.print_help()
     return 2
+
+
+def _watch(args: argparse.Namespace) -> int:
+    from .app import JobEventsApp
+
+    app = JobEventsApp(args.path, ident=args.ident, force_polling=args.poll)
+    return app.run() or 0
 
 
 def _dump(args: argparse.Namespace) -> int:

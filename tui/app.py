@@ -1,0 +1,293 @@
+"""JobEventsApp: the live view of an ansible-runner run, driven from the keyboard."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual import events, on
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Static, Tree
+
+from jobevents.core.folder import NoRunError, RunFolder, find_runs, open_run
+from jobevents.core.nodes import Node
+from jobevents.core.query import STATUS_FILTERS, Query
+
+from .feed import RunFeed
+from .widgets.detail_pane import DetailPane
+from .widgets.help_screen import HelpScreen
+from .widgets.run_header import RunHeader
+from .widgets.run_picker import RunPicker
+from .widgets.run_tree import RunTree
+
+#: a frame: how often changes read from disk reach the screen
+FLUSH_EVERY = 0.08
+#: a filtered view is recomputed at most this often while events arrive
+REFILTER_EVERY = 0.5
+NARROW_BELOW = 100
+
+
+class JobEventsApp(App[int]):
+    """Tails a runner artifacts folder and shows the run as a live, collapsible tree."""
+
+    TITLE = "jobevents-tui"
+    CSS_PATH = "app.tcss"
+    ENABLE_COMMAND_PALETTE = False
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("question_mark", "help", "Help", id="help"),
+        Binding("slash", "search", "Search", id="search"),
+        Binding("escape", "clear_filter", "Clear", show=False, id="clear"),
+        Binding("s", "cycle_status", "Status", id="status_filter"),
+        Binding("r", "pick_run", "Runs", id="runs"),
+        Binding("tab", "toggle_focus", "Detail", id="focus_detail"),
+        Binding("x", "toggle_json", "JSON", show=False, id="json"),
+    ]
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        ident: str | None = None,
+        force_polling: bool = False,
+        watch: bool = True,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        super().__init__()
+        self.path = Path(path)
+        self.ident = ident
+        self.force_polling = force_polling
+        self.watch_folder = watch
+        self.clock = clock
+        self.feed: RunFeed | None = None
+        self.run_tree: RunTree | None = None
+        #: follow new runs appearing under artifacts/ until the user picks one
+        self.follow_newest = ident is None
+        self._known_idents: set[str | None] = set()
+        self._unseen_mark = 0
+        self._status_index = 0
+        self._reported_errors = 0
+        self._last_refilter = 0.0
+        self._search_timer: Timer | None = None
+
+    # -------------------------------------------------------------- layout
+
+    def compose(self) -> ComposeResult:
+        yield RunHeader(id="header")
+        with Horizontal(id="main"):
+            yield Static(Text(f"Waiting for a run under {self.path} …"), id="waiting")
+            yield DetailPane(id="detail")
+        yield Input(
+            placeholder="search names and messages; enter keeps, escape clears", id="search"
+        )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.set_interval(FLUSH_EVERY, self._paint_frame)
+        self.set_interval(1.0, self._check_runs)
+        self._apply_width(self.size.width)
+        self._check_runs()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._apply_width(event.size.width)
+
+    def _apply_width(self, width: int) -> None:
+        self.screen.set_class(width < NARROW_BELOW, "-narrow")
+
+    # ---------------------------------------------------------------- runs
+
+    def _check_runs(self) -> None:
+        """Open the first run once it exists; offer (or follow) newer runs as they appear."""
+        if self.feed is None:
+            try:
+                run = open_run(self.path, self.ident)
+            except NoRunError as exc:
+                self.query_one(RunHeader).show_waiting(f"Waiting: {exc}")
+                return
+            self._known_idents = {r.ident for r in find_runs(self.path)}
+            self.open(run)
+            return
+        if self.ident is not None or not self.watch_folder:
+            return
+        runs = find_runs(self.path)
+        new = [r for r in runs if r.ident not in self._known_idents]
+        self._known_idents.update(r.ident for r in runs)
+        if not new:
+            return
+        newest = new[0]
+        if self.follow_newest and self.run_tree is not None and self.run_tree.follow:
+            self.notify(f"Following the new run {newest.ident}.", title="New run")
+            self.open(newest)
+        else:
+            self.notify(f"New run {newest.ident}: press r to open it.", title="New run")
+
+    def open(self, run: RunFolder) -> None:
+        """Show `run` (replacing the one shown)."""
+        if self.feed is not None:
+            self.feed.stop()
+        if self.run_tree is not None:
+            self.run_tree.remove()
+        for waiting in self.query("#waiting"):
+            waiting.remove()
+        self._reported_errors = 0
+        self._unseen_mark = 0
+        feed = RunFeed(run, force_polling=self.force_polling, watch=self.watch_folder)
+        self.feed = feed
+        self.run_tree = RunTree(feed.tree, id="tree")
+        self.query_one(DetailPane).bind_run(feed.lock, feed.reader.path_of)
+        self.query_one("#main").mount(self.run_tree, before=0)
+        self.run_tree.focus()
+        feed.start()
+
+    # --------------------------------------------------------------- frame
+
+    def _paint_frame(self) -> None:
+        """Take what the feed read since the last frame and repaint only that."""
+        feed, tree = self.feed, self.run_tree
+        if feed is None or tree is None:
+            return
+        detail = self.query_one(DetailPane)
+        with feed.lock:
+            changes = feed.take()
+            if changes:
+                tree.apply(changes)
+                if detail.node is not None and detail.node in changes.changed:
+                    detail.show(detail.node, force=True)
+            now = time.monotonic()
+            if tree.query_filter and now - self._last_refilter >= REFILTER_EVERY:
+                self._last_refilter = now
+                tree.refresh_filter()
+            self._paint_header(feed, tree)
+            errors = list(feed.errors.items())
+        if len(errors) > self._reported_errors:
+            fresh = errors[self._reported_errors :]
+            self._reported_errors = len(errors)
+            for name, why in fresh[:3]:
+                self.notify(f"{name}: {why}", title="Unreadable event file", severity="warning")
+            if len(fresh) > 3:
+                self.notify(f"and {len(fresh) - 3} more", title="Unreadable event files")
+
+    def _paint_header(self, feed: RunFeed, tree: RunTree) -> None:
+        query = tree.query_filter
+        parts = []
+        if query.text:
+            parts.append(f"/{query.text}")
+        if query.status:
+            parts.append(f"status: {query.status}")
+        if tree.matches is not None:
+            parts.append(f"{tree.matches.total:,} matches")
+            if tree.matches.truncated:
+                parts.append(f"first {len(tree.matches.hits):,} shown")
+        self.query_one(RunHeader).show_run(
+            ident=feed.run.ident,
+            status=feed.status,
+            tree=feed.tree,
+            errors=len(feed.errors),
+            follow=tree.follow,
+            unseen=feed.tree.events - self._unseen_mark if not tree.follow else 0,
+            filter_text="  ".join(parts),
+            clock=self.clock,
+        )
+
+    @on(RunTree.FollowChanged)
+    def _follow_changed(self, event: RunTree.FollowChanged) -> None:
+        if self.feed is not None and not event.follow:
+            self._unseen_mark = self.feed.tree.events
+
+    @on(Tree.NodeHighlighted)
+    def _cursor_moved(self, event: Tree.NodeHighlighted[Node]) -> None:
+        self.query_one(DetailPane).show(event.node.data)
+
+    # ------------------------------------------------------------- actions
+
+    def action_help(self) -> None:
+        """Show every key."""
+        self.push_screen(HelpScreen())
+
+    def action_search(self) -> None:
+        """Filter the tree to nodes whose name or message matches, live."""
+        search = self.query_one("#search", Input)
+        search.add_class("-visible")
+        search.focus()
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self._search_timer = self.set_timer(0.15, self._apply_query)
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        self._apply_query()
+        if self.run_tree is not None:
+            self.run_tree.focus()
+
+    def action_clear_filter(self) -> None:
+        """Clear the search (then the status filter)."""
+        search = self.query_one("#search", Input)
+        if search.value or search.has_focus:
+            search.value = ""
+            search.remove_class("-visible")
+        elif self._status_index:
+            self._status_index = 0
+        else:
+            return
+        self._apply_query()
+        if self.run_tree is not None:
+            self.run_tree.focus()
+
+    def action_cycle_status(self) -> None:
+        """Show only hosts of one status: all, failed, changed, running, skipped."""
+        self._status_index = (self._status_index + 1) % len(STATUS_FILTERS)
+        self._apply_query()
+
+    def _apply_query(self) -> None:
+        if self.feed is None or self.run_tree is None:
+            return
+        text = self.query_one("#search", Input).value.strip()
+        query = Query(text=text, status=STATUS_FILTERS[self._status_index])
+        if query == self.run_tree.query_filter:
+            return
+        with self.feed.lock:
+            self.run_tree.set_query(query)
+            self._paint_header(self.feed, self.run_tree)
+
+    def action_pick_run(self) -> None:
+        """Choose another run under artifacts/."""
+        runs = find_runs(self.path)
+        if not runs:
+            self.notify("No runs here.", title="Runs")
+            return
+        current = self.feed.run if self.feed is not None else None
+
+        def picked(run: RunFolder | None) -> None:
+            if run is not None and run != current:
+                self.follow_newest = run == runs[0]
+                self.open(run)
+
+        self.push_screen(RunPicker(runs, current), picked)
+
+    def action_toggle_focus(self) -> None:
+        """Move the focus between the tree and the detail pane."""
+        detail = self.query_one(DetailPane)
+        if detail.has_focus and self.run_tree is not None:
+            self.run_tree.focus()
+        else:
+            detail.focus()
+
+    def action_toggle_json(self) -> None:
+        """Show the raw event JSON of the node under the cursor (or go back)."""
+        self.query_one(DetailPane).toggle_json()
+
+    async def action_quit(self) -> None:
+        """Stop watching and leave."""
+        if self.feed is not None:
+            self.feed.stop()
+        self.exit(0)

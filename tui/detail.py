@@ -1,0 +1,793 @@
+"""What the detail pane shows for the selected node, as Rich renderables.
+
+Pure functions: no widgets, no I/O.  The caller reads the node's payload (the whole
+runner event of `node.ref`) and passes it in; `None` means it is not loaded (yet).
+
+Everything from an event is untrusted data.  It is never parsed as Rich markup: every
+string becomes a `Text` built directly, and table cells, titles and headers are `Text`
+too (a plain `str` there would be parsed as markup).  Only the event's own `stdout` keeps
+its colours, through `sanitize_ansi` and `Text.from_ansi`; every other string goes through
+`strip_ansi` (blocks) or `safe_line` (one-line fields), so no escape sequence or control
+character reaches the terminal.  Every block is capped (`MAX_CHARS`, `MAX_LINES`,
+`MAX_ROWS`) with a visible note, and fields of the wrong type are shown, not trusted.
+"""
+
+from __future__ import annotations
+
+import json
+import reprlib
+import shlex
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any, Final
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.rule import Rule
+from rich.table import Table
+from rich.text import Text
+
+from jobevents.core.ansi import safe_line, sanitize_ansi, strip_ansi
+from jobevents.core.nodes import Node
+from jobevents.core.render import counts_text, duration_text
+from jobevents.core.status import STATUSES
+
+__all__ = [
+    "MAX_CHARS",
+    "MAX_LINES",
+    "MAX_ROWS",
+    "STATUS_GLYPH",
+    "STATUS_STYLE",
+    "event_json",
+    "host_detail",
+    "message_detail",
+    "status_text",
+    "structural_detail",
+]
+
+#: Rich style of each status (tree labels import this too).
+STATUS_STYLE: dict[str, str] = {
+    "ok": "green",
+    "changed": "yellow",
+    "failed": "bold red",
+    "ignored": "cyan",
+    "skipped": "dim",
+    "unreachable": "bold magenta",
+    "running": "blue",
+}
+
+#: One-character mark of each status (tree labels import this too).
+STATUS_GLYPH: dict[str, str] = {
+    "ok": "✔",
+    "changed": "~",
+    "failed": "✘",
+    "ignored": "✗",
+    "skipped": "↷",
+    "unreachable": "⊘",
+    "running": "●",
+}
+
+#: Characters of one text block (a field, the stdout, the JSON view) shown at most.
+MAX_CHARS: Final = 200_000
+#: Lines of one text block shown at most.
+MAX_LINES: Final = 2_000
+#: Rows of one table (hosts of a task, tasks of a play, loop items) shown at most.
+MAX_ROWS: Final = 500
+
+#: Lines of a message / stderr shown inside the "why" box (the full text is below it).
+_WHY_LINES: Final = 20
+#: Characters of a message / stderr shown inside the "why" box.
+_WHY_CHARS: Final = 4_000
+#: Characters of a one-line cell or field.
+_LINE: Final = 300
+#: Host runs and below: the kinds `host_detail` is for.
+_RUN_KINDS: Final = frozenset({"host", "item", "retry", "async"})
+_PROBLEMS: Final = frozenset({"failed", "unreachable", "ignored"})
+_STATUS_RANK: Final = {status: rank for rank, status in enumerate(STATUSES)}
+
+_KEY_STYLE: Final = "dim"
+_NOTE_STYLE: Final = "dim italic"
+_RULE_STYLE: Final = "dim"
+
+_repr = reprlib.Repr()
+_repr.maxstring = 200
+_repr.maxother = 200
+
+
+# ------------------------------------------------------------------ public API
+
+
+def status_text(status: str) -> Text:
+    """`✘ failed` in the status's colour; an unknown status is shown as plain text."""
+    status = status if isinstance(status, str) else str(status)
+    glyph = STATUS_GLYPH.get(status, "?")
+    return Text(f"{glyph} {safe_line(status, 40)}", style=STATUS_STYLE.get(status, ""))
+
+
+def host_detail(
+    node: Node, event: Mapping[str, Any] | None, *, show_json: bool = False
+) -> list[RenderableType]:
+    """The detail of a host run, loop item, retry or async step.
+
+    `event` is the node's payload (the runner event of `node.ref`), or None while it is
+    loading or when it cannot be read.  With `show_json` the header is followed by the
+    whole event as JSON instead of the why box and the sections.
+    """
+    if not isinstance(event, Mapping):
+        event = None
+    data = _mapping(event.get("event_data")) if event is not None else None
+    res = _mapping(data.get("res")) if data is not None else None
+    out: list[RenderableType] = [_run_header(node, event, data)]
+    if event is None:
+        out.append(_note("The event is not loaded (still reading it, or its file is unreadable)."))
+        if node.status in _PROBLEMS and node.detail:
+            out.append(_why_box(node, None))
+        return out
+    if show_json:
+        out.append(_rule("event JSON"))
+        out.extend(event_json(event))
+        return out
+    if node.status in _PROBLEMS:
+        out.append(_why_box(node, res))
+    if res is not None:
+        out.extend(_res_sections(node, res))
+    elif data is not None and "res" in data and data.get("res") is not None:
+        out.append(_rule("res"))
+        out.extend(_block(_to_text(data.get("res"))))
+    stdout = event.get("stdout")
+    if isinstance(stdout, str) and stdout.strip():
+        out.append(_rule("output"))
+        out.extend(_block(stdout, ansi=True))
+    return out
+
+
+def structural_detail(node: Node, *, now: float | None = None) -> list[RenderableType]:
+    """The detail of the playbook, a play or a task: header, counts and a table of children.
+
+    `now` (seconds since the epoch) lets a node still running show how long it has run.
+    """
+    out: list[RenderableType] = [_structural_header(node, now)]
+    counts = _counts_line(node.counts)
+    if counts is not None:
+        out.append(counts)
+    out.extend(_children_table(node, now))
+    return out
+
+
+def message_detail(
+    node: Node, event: Mapping[str, Any] | None, *, show_json: bool = False
+) -> list[RenderableType]:
+    """The detail of a message (warning, verbose, include, notify, …)."""
+    if not isinstance(event, Mapping):
+        event = None
+    data = _mapping(event.get("event_data")) if event is not None else None
+    kind = _field(event.get("event")) if event is not None else None
+    title = Text(safe_line(kind or node.name or "message", 200), style="bold")
+    if node.status == "failed":
+        title.stylize(STATUS_STYLE["failed"])
+    rows: list[tuple[str, Text]] = []
+    if node.detail:
+        rows.append(("detail", _one_line(node.detail)))
+    if data is not None:
+        for key in ("host", "handler", "included_file", "task", "play", "playbook"):
+            value = _field(data.get(key))
+            if value:
+                rows.append((key.replace("_", " "), _one_line(value)))
+    if event is not None:
+        created = _field(event.get("created"))
+        if created:
+            rows.append(("at", Text(_time_text(created))))
+    if node.ref is not None:
+        rows.append(("event", Text(f"#{node.ref[0]}", style=_KEY_STYLE)))
+    out: list[RenderableType] = [Group(title, _grid(rows))]
+    if event is None:
+        out.append(_note("The event is not loaded (still reading it, or its file is unreadable)."))
+        return out
+    if show_json:
+        out.append(_rule("event JSON"))
+        out.extend(event_json(event))
+        return out
+    stdout = event.get("stdout")
+    if isinstance(stdout, str) and stdout.strip():
+        out.append(_rule("output"))
+        out.extend(_block(stdout, ansi=True))
+    return out
+
+
+def event_json(event: Any) -> list[RenderableType]:
+    """The whole event as indented JSON: plain text, capped, controls stripped."""
+    text, complete = _json_text(event, MAX_CHARS)
+    out = _block(text)
+    if not complete:
+        out.append(_note(f"… the JSON is cut at {MAX_CHARS:,} characters"))
+    return out
+
+
+# ------------------------------------------------------------------- host runs
+
+
+def _run_header(
+    node: Node, event: Mapping[str, Any] | None, data: Mapping[str, Any] | None
+) -> RenderableType:
+    host = node.name if node.kind == "host" else (node.host or "")
+    if not host and data is not None:
+        host = _field(data.get("host")) or ""
+    title = Text.assemble(status_text(node.status), "  ")
+    if node.kind == "host":
+        title.append(safe_line(host or "(no host)", 200), style="bold")
+    else:
+        label = f"item {node.name}" if node.kind == "item" else node.name
+        title.append(safe_line(label, 200), style="bold")
+        if host:
+            title.append(" on ", style=_KEY_STYLE)
+            title.append(safe_line(host, 200), style="bold")
+
+    task = _ancestor(node, "task")
+    rows: list[tuple[str, Text]] = []
+    if task is not None:
+        rows.append(("task", _task_title(task)))
+    elif data is not None and _field(data.get("task")):
+        rows.append(("task", _one_line(_field(data.get("task")) or "")))
+    play = _ancestor(node, "play")
+    if play is not None and play.name:
+        rows.append(("play", _one_line(play.name)))
+    action = node.action or (task.action if task is not None else None)
+    if action is None and data is not None:
+        action = _field(data.get("task_action"))
+    if action:
+        rows.append(("action", _one_line(action)))
+    path = task.path if task is not None else None
+    if path is None and data is not None:
+        path = _field(data.get("task_path"))
+    if path:
+        rows.append(("path", _one_line(path)))
+
+    start, end, duration = node.start, node.end, node.elapsed
+    if data is not None:
+        start = start or _field(data.get("start"))
+        end = end or _field(data.get("end"))
+        if duration is None:
+            duration = _number(data.get("duration"))
+    if start:
+        rows.append(("start", Text(_time_text(start))))
+    if end:
+        rows.append(("end", Text(_time_text(end))))
+    if duration is not None:
+        rows.append(("duration", Text(duration_text(duration))))
+    if event is not None:
+        kind = _field(event.get("event"))
+        created = _field(event.get("created"))
+        if created and not start:
+            rows.append(("at", Text(_time_text(created))))
+        if kind:
+            ref = f" #{node.ref[0]}" if node.ref is not None else ""
+            rows.append(("event", Text(safe_line(kind, 80) + ref, style=_KEY_STYLE)))
+    return Group(title, _grid(rows))
+
+
+def _why_box(node: Node, res: Mapping[str, Any] | None) -> RenderableType:
+    """A bordered box saying why a run failed: message, rc, stderr, exception, items."""
+    style = STATUS_STYLE.get(node.status, "bold red")
+    parts: list[RenderableType] = []
+    if res is not None and res.get("censored") is not None:
+        parts.append(Text("The result is censored (no_log: true).", style=_NOTE_STYLE))
+    msg = _to_text(res.get("msg")) if res is not None else None
+    if msg and msg.strip():
+        parts.extend(_block(msg, max_chars=_WHY_CHARS, max_lines=_WHY_LINES, style="bold"))
+    elif node.detail:
+        parts.append(Text(strip_ansi(node.detail), style="bold"))
+    if res is not None:
+        rc = res.get("rc")
+        if rc is not None:
+            parts.append(Text.assemble(("rc ", _KEY_STYLE), (_one_line_str(rc), _rc_style(rc))))
+        stderr = _to_text(res.get("stderr"))
+        if stderr and stderr.strip():
+            parts.append(Text("stderr (last lines):", style=_KEY_STYLE))
+            parts.extend(_tail(stderr, _WHY_LINES, _WHY_CHARS))
+        exception = _exception_line(res.get("exception"))
+        if exception:
+            parts.append(Text.assemble(("exception ", _KEY_STYLE), exception))
+        failed_items = _failed_items(res.get("results"))
+        if failed_items:
+            parts.append(Text.assemble(("failed items ", _KEY_STYLE), failed_items))
+    if not parts:
+        parts.append(Text("The result gives no reason.", style=_NOTE_STYLE))
+    word = {"failed": "failed", "unreachable": "unreachable", "ignored": "failed (ignored)"}
+    title = Text(
+        f" {STATUS_GLYPH.get(node.status, '?')} {word.get(node.status, node.status)} ",
+        style=style,
+    )
+    return Panel(Group(*parts), title=title, title_align="left", border_style=style, expand=True)
+
+
+def _res_sections(node: Node, res: Mapping[str, Any]) -> list[RenderableType]:
+    out: list[RenderableType] = []
+    censored = res.get("censored")
+    if censored is not None:
+        out.append(_rule("no_log"))
+        text = _to_text(censored) or ""
+        out.append(
+            Text.assemble(
+                ("Censored: ", "bold"),
+                (_one_line_str(text, 1_000), _NOTE_STYLE),
+            )
+        )
+    msg = _to_text(res.get("msg"))
+    if msg and msg.strip() and not (node.status in _PROBLEMS and _fits_why(msg)):
+        out.append(_rule("msg"))
+        out.extend(_block(msg))
+    cmd = _cmd_text(res.get("cmd"))
+    if cmd:
+        out.append(_rule("cmd"))
+        out.extend(_block(cmd))
+    rc = res.get("rc")
+    if rc is not None:
+        out.append(_rule("rc"))
+        out.append(Text(_one_line_str(rc), style=_rc_style(rc)))
+    for key in ("stdout", "stderr"):
+        text = _to_text(res.get(key))
+        if text and text.strip():
+            out.append(_rule(key))
+            out.extend(_block(text))
+    results = res.get("results")
+    if isinstance(results, list) and results:
+        out.append(_rule(f"results ({len(results):,} items)"))
+        out.append(_results_table(results))
+        if len(results) > MAX_ROWS:
+            out.append(_note(f"… {len(results) - MAX_ROWS:,} more items not shown"))
+    elif results is not None and not isinstance(results, list):
+        out.append(_rule("results"))
+        out.extend(_block(_to_text(results)))
+    return out
+
+
+def _results_table(results: list[Any]) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, expand=True, show_edge=False, pad_edge=False)
+    table.add_column(Text("item"), ratio=2, overflow="fold")
+    table.add_column(Text("status"), no_wrap=True)
+    table.add_column(Text("msg"), ratio=3, no_wrap=True, overflow="ellipsis")
+    for result in results[:MAX_ROWS]:
+        r = _mapping(result)
+        if r is None:
+            table.add_row(_one_line(_compact(result)), Text("?"), Text(""))
+            continue
+        label = r.get("_ansible_item_label")
+        if label is None:
+            label = r.get("item")
+        status = _item_status(r)
+        msg = _to_text(r.get("msg")) or ""
+        if r.get("censored") is not None:
+            msg = "censored (no_log)"
+        msg_style = "" if status in _PROBLEMS else _KEY_STYLE
+        table.add_row(
+            _one_line(label if isinstance(label, str) else _compact(label)),
+            status_text(status),
+            Text(safe_line(msg, _LINE) if msg else "", style=msg_style),
+        )
+    return table
+
+
+def _item_status(result: Mapping[str, Any]) -> str:
+    if _truthy(result.get("unreachable")):
+        return "unreachable"
+    if _truthy(result.get("failed")):
+        return "failed"
+    if _truthy(result.get("skipped")):
+        return "skipped"
+    if _truthy(result.get("changed")):
+        return "changed"
+    return "ok"
+
+
+def _failed_items(results: Any) -> Text | None:
+    if not isinstance(results, list):
+        return None
+    labels: list[str] = []
+    count = 0
+    for result in results:
+        r = _mapping(result)
+        if r is None or _item_status(r) not in ("failed", "unreachable"):
+            continue
+        count += 1
+        if len(labels) < 10:
+            label = r.get("_ansible_item_label")
+            if label is None:
+                label = r.get("item")
+            labels.append(safe_line(label if isinstance(label, str) else _compact(label), 60))
+    if not count:
+        return None
+    more = f" … and {count - len(labels):,} more" if count > len(labels) else ""
+    return Text(", ".join(labels) + more)
+
+
+# ------------------------------------------------------------------ structural
+
+
+def _structural_header(node: Node, now: float | None) -> RenderableType:
+    kind = "handler" if node.kind == "task" and node.handler else node.kind
+    title = Text.assemble((kind, _KEY_STYLE), " ")
+    title.append(safe_line(node.name, 200) if node.name else "(unnamed)", style="bold")
+    title.append("  ")
+    title.append_text(status_text(node.status))
+    rows: list[tuple[str, Text]] = []
+    if node.kind == "task":
+        if node.role:
+            rows.append(("role", _one_line(node.role)))
+        if node.handler:
+            rows.append(("handler", Text("yes")))
+        if node.action:
+            rows.append(("action", _one_line(node.action)))
+        if node.path:
+            rows.append(("path", _one_line(node.path)))
+    if node.kind == "play":
+        if node.detail:
+            rows.append(("hosts", _one_line(node.detail)))
+        if node.batches > 1:
+            rows.append(("batches", Text(f"{node.batches} (serial)")))
+    if node.placeholder:
+        rows.append(("note", Text("its start event has not arrived yet", style=_NOTE_STYLE)))
+    if node.start or node.end:
+        span = Text(_time_text(node.start) if node.start else "?")
+        span.append(" → ", style=_KEY_STYLE)
+        span.append(_time_text(node.end) if node.end else "…")
+        rows.append(("span", span))
+    duration = _duration(node, now)
+    if duration:
+        rows.append(("duration", duration))
+    return Group(title, _grid(rows))
+
+
+def _counts_line(counts: dict[str, int] | None) -> Text | None:
+    if not counts:
+        return None
+    line = Text("host runs ", style=_KEY_STYLE)
+    total = 0
+    first = True
+    for status in reversed(STATUSES):
+        n = counts.get(status)
+        if not isinstance(n, int) or n <= 0:
+            continue
+        total += n
+        if not first:
+            line.append("  ")
+        first = False
+        line.append(f"{STATUS_GLYPH.get(status, '?')} {n:,} {status}", style=STATUS_STYLE[status])
+    line.append(f"   ({total:,} in all)", style=_KEY_STYLE)
+    return line
+
+
+def _children_table(node: Node, now: float | None) -> list[RenderableType]:
+    children = list(node.children)
+    if not children:
+        return [_note("Nothing below it yet.")]
+    heading = {"task": "host", "play": "task", "playbook": "play"}.get(node.kind, "name")
+    sorted_by_status = len(children) > MAX_ROWS
+    if sorted_by_status:
+        # Keep the rows people look for: the worst first, in tree order within a status.
+        children.sort(key=lambda child: _STATUS_RANK.get(child.status, len(STATUSES)))
+    shown = children[:MAX_ROWS]
+    table = Table(box=box.SIMPLE_HEAD, expand=True, show_edge=False, pad_edge=False)
+    table.add_column(Text(heading), ratio=3, no_wrap=True, overflow="ellipsis")
+    table.add_column(Text("status"), no_wrap=True)
+    table.add_column(Text("duration"), no_wrap=True, justify="right")
+    last = "why" if node.kind == "task" else "hosts"
+    table.add_column(Text(last), ratio=4, no_wrap=True, overflow="ellipsis")
+    for child in shown:
+        table.add_row(*_child_row(child, now))
+    if len(children) > MAX_ROWS:
+        table.add_row(
+            Text(f"… {len(children) - MAX_ROWS:,} more", style=_NOTE_STYLE),
+            Text(""),
+            Text(""),
+            Text(""),
+        )
+    out: list[RenderableType] = [table]
+    if sorted_by_status:
+        out.insert(
+            0,
+            _note(f"{len(children):,} rows below: the first {MAX_ROWS:,} by status, worst first."),
+        )
+    return out
+
+
+def _child_row(child: Node, now: float | None) -> tuple[Text, Text, Text, Text]:
+    if child.kind == "message":
+        name = Text(safe_line(child.name, 120), style=_KEY_STYLE)
+        status = (
+            Text("✘ error", style=STATUS_STYLE["failed"]) if child.status == "failed" else Text("")
+        )
+        detail = Text(safe_line(child.detail or "", _LINE), style=_KEY_STYLE)
+        return name, status, Text(""), detail
+    if child.kind == "task":
+        name = _task_title(child)
+    elif child.kind == "play":
+        name = Text(safe_line(child.name, 200) if child.name else "(unnamed)")
+        if child.batches > 1:
+            name.append(f" ({child.batches} batches)", style=_KEY_STYLE)
+    else:
+        name = Text(safe_line(child.name, 200) if child.name else "(unnamed)")
+        if child.kind != "host":
+            name = Text.assemble((f"{child.kind} ", _KEY_STYLE), name)
+    duration = _duration(child, now) or Text("")
+    if child.is_structural:
+        summary = Text(counts_text(child.counts))
+    else:
+        summary = Text(safe_line(child.detail or "", _LINE))
+        if child.status in _PROBLEMS:
+            summary.stylize(STATUS_STYLE.get(child.status, ""))
+        elif child.children:
+            summary = Text(f"{len(child.children):,} steps", style=_KEY_STYLE)
+    return name, status_text(child.status), duration, summary
+
+
+def _task_title(task: Node) -> Text:
+    text = Text()
+    if task.handler:
+        text.append("handler ", style=_KEY_STYLE)
+    if task.role:
+        text.append(safe_line(task.role, 80), style="italic")
+        text.append(" : ", style=_KEY_STYLE)
+    text.append(safe_line(task.name, 200) if task.name else "(unnamed)")
+    return text
+
+
+def _duration(node: Node, now: float | None) -> Text | None:
+    elapsed = node.elapsed
+    if elapsed is not None:
+        return Text(duration_text(elapsed))
+    if now is not None and node.status == "running" and node.start:
+        started = _timestamp(node.start)
+        if started is not None and now >= started:
+            return Text(f"{duration_text(now - started)} so far", style=STATUS_STYLE["running"])
+    return None
+
+
+# --------------------------------------------------------------------- helpers
+
+
+def _mapping(value: Any) -> Mapping[str, Any] | None:
+    return value if isinstance(value, Mapping) else None
+
+
+def _field(value: Any) -> str | None:
+    """A string field, or None when it is missing or not a string."""
+    return value if isinstance(value, str) else None
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def _truthy(value: Any) -> bool:
+    """Ansible's loose booleans."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "yes", "1", "on")
+    return isinstance(value, bool | int | float) and bool(value)
+
+
+def _ancestor(node: Node, kind: str) -> Node | None:
+    parent = node.parent
+    while parent is not None:
+        if parent.kind == kind:
+            return parent
+        parent = parent.parent
+    return None
+
+
+def _to_text(value: Any) -> str | None:
+    """A field as text: strings as they are, scalars with `str`, the rest as capped JSON."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool | int | float):
+        return json.dumps(value) if isinstance(value, bool) else str(value)
+    text, complete = _json_text(value, MAX_CHARS)
+    return text if complete else text + "\n…"
+
+
+def _json_text(value: Any, limit: int) -> tuple[str, bool]:
+    """Indented JSON of `value`, stopping soon after `limit` characters.
+
+    Returns the text and whether it is complete.  Encoding in chunks keeps a huge
+    payload from costing more than the part shown.
+    """
+    encoder = json.JSONEncoder(indent=2, ensure_ascii=False, skipkeys=True, default=_json_default)
+    chunks: list[str] = []
+    size = 0
+    try:
+        for chunk in encoder.iterencode(value):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                return "".join(chunks)[:limit], False
+    except (RecursionError, ValueError, TypeError, OverflowError):
+        return _repr.repr(value), True
+    return "".join(chunks), True
+
+
+def _json_default(value: Any) -> str:
+    return _repr.repr(value)
+
+
+def _compact(value: Any) -> str:
+    """A short one-line form of a non-string value (an item label, a result)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool | int | float):
+        return json.dumps(value) if isinstance(value, bool) else str(value)
+    encoder = json.JSONEncoder(
+        ensure_ascii=False, skipkeys=True, default=_json_default, separators=(", ", ": ")
+    )
+    chunks: list[str] = []
+    size = 0
+    try:
+        for chunk in encoder.iterencode(value):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > _LINE:
+                break
+    except (RecursionError, ValueError, TypeError, OverflowError):
+        return _repr.repr(value)
+    return "".join(chunks)
+
+
+def _cmd_text(cmd: Any) -> str | None:
+    if cmd is None or cmd == "" or cmd == []:
+        return None
+    if isinstance(cmd, list) and all(isinstance(part, str) for part in cmd):
+        try:
+            return shlex.join(cmd)
+        except (TypeError, ValueError):
+            pass
+    return _to_text(cmd)
+
+
+def _one_line_str(value: Any, limit: int = _LINE) -> str:
+    text = value if isinstance(value, str) else _compact(value)
+    return safe_line(text, limit)
+
+
+def _one_line(value: str) -> Text:
+    return Text(safe_line(value, _LINE))
+
+
+def _rc_style(rc: Any) -> str:
+    if isinstance(rc, bool):
+        return ""
+    if isinstance(rc, int):
+        return "" if rc == 0 else "bold red"
+    return ""
+
+
+def _exception_line(value: Any) -> str | None:
+    """One line of a traceback: its last line (the error) for a Python traceback."""
+    text = _to_text(value)
+    if not text:
+        return None
+    head = text[:MAX_CHARS]
+    lines = [line.strip() for line in strip_ansi(head).splitlines() if line.strip()]
+    if not lines or lines == ["(traceback unavailable)"]:
+        return None
+    line = lines[-1] if lines[0].startswith("Traceback") else lines[0]
+    return safe_line(line, _LINE)
+
+
+def _fits_why(msg: str) -> bool:
+    """Whether the why box shows `msg` whole (so the msg section would repeat it)."""
+    return msg.count("\n") < _WHY_LINES and len(msg) <= _WHY_CHARS
+
+
+def _time_text(value: str) -> str:
+    """An ISO timestamp as `2026-11-26 22:57:49.095 +00:00`; anything else as one line."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except (ValueError, TypeError):
+        return safe_line(value, 80)
+    text = moment.isoformat(sep=" ", timespec="milliseconds")
+    if moment.tzinfo is not None and len(text) > 6 and text[-6] in "+-":
+        text = f"{text[:-6]} {text[-6:]}"
+    return text
+
+
+def _timestamp(value: str) -> float | None:
+    try:
+        return datetime.fromisoformat(value).timestamp()
+    except (ValueError, TypeError, OverflowError, OSError):
+        return None
+
+
+def _clip(text: str, max_chars: int, max_lines: int) -> tuple[str, int, int]:
+    """Cut `text` at `max_chars` characters or `max_lines` lines, whichever comes first.
+
+    Returns the kept text, and how many lines and characters were cut off.
+    """
+    cut = min(len(text), max_chars)
+    pos = -1
+    for _ in range(max_lines):
+        pos = text.find("\n", pos + 1, cut)
+        if pos < 0:
+            break
+    else:
+        cut = pos
+    if cut >= len(text):
+        return text, 0, 0
+    rest = len(text) - cut
+    return text[:cut], text.count("\n", cut), rest
+
+
+def _block(
+    text: str | None,
+    *,
+    ansi: bool = False,
+    max_chars: int = MAX_CHARS,
+    max_lines: int = MAX_LINES,
+    style: str = "",
+) -> list[RenderableType]:
+    """A capped block of text, with a note of what was cut.
+
+    The cut happens before `sanitize_ansi` / `strip_ansi`, so their cost stays bounded and
+    an escape sequence cut in half is dropped like any broken one.
+    """
+    if not text:
+        return []
+    kept, more_lines, more_chars = _clip(text, max_chars, max_lines)
+    kept = kept.rstrip("\n")
+    if ansi:
+        body = Text.from_ansi(sanitize_ansi(kept), style=style)
+    else:
+        body = Text(strip_ansi(kept), style=style)
+    out: list[RenderableType] = [body]
+    if more_chars:
+        out.append(_cut_note(more_lines, more_chars))
+    return out
+
+
+def _tail(text: str, lines: int, max_chars: int) -> list[RenderableType]:
+    """The last `lines` lines of `text`, of its last `max_chars` characters at most."""
+    text = text.rstrip("\n")
+    window = max(0, len(text) - max_chars)
+    cut = window
+    pos = len(text)
+    for _ in range(lines):
+        newline = text.rfind("\n", window, pos)
+        if newline < 0:
+            break
+        pos = newline
+    else:
+        cut = pos + 1
+    out: list[RenderableType] = []
+    if cut:
+        earlier = text.count("\n", 0, cut)
+        what = f"{earlier:,} earlier lines" if earlier else f"{cut:,} earlier characters"
+        out.append(_note(f"… {what} (see stderr below)"))
+    out.append(Text(strip_ansi(text[cut:])))
+    return out
+
+
+def _cut_note(more_lines: int, more_chars: int) -> Text:
+    if more_lines:
+        what = f"{more_lines:,} more lines ({more_chars:,} characters) truncated"
+    else:
+        what = f"{more_chars:,} more characters truncated"
+    return _note(f"… {what}")
+
+
+def _note(text: str) -> Text:
+    return Text(text, style=_NOTE_STYLE)
+
+
+def _rule(title: str) -> Rule:
+    return Rule(Text(title, style="bold"), align="left", style=_RULE_STYLE)
+
+
+def _grid(rows: Iterable[tuple[str, Text]]) -> Table:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(no_wrap=True, style=_KEY_STYLE)
+    grid.add_column(overflow="fold")
+    for key, value in rows:
+        grid.add_row(Text(key), value)
+    return grid

@@ -1,0 +1,179 @@
+"""RunFeed: tails a run's folder on a thread and builds its tree; the UI takes changes in batches.
+
+Reading and decoding happen off the UI thread. Every change to the tree is made
+under `lock`, and the UI, which reads the tree only under the same lock, takes the
+accumulated `Changes` on a timer: one repaint per frame however fast events come.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+from jobevents.core.folder import EventReader, RunFolder
+from jobevents.core.nodes import Changes
+from jobevents.core.tree import EventTree
+
+log = logging.getLogger(__name__)
+
+#: files read and applied per locked step of the first load
+CHUNK = 2000
+#: how often the whole folder is listed again, as a safety net under the watcher
+RESCAN_EVERY = 2.0
+#: how often the `status` file is read
+STATUS_EVERY = 0.5
+
+
+class RunFeed:
+    """One run, read into an `EventTree` by a background thread."""
+
+    def __init__(
+        self,
+        run: RunFolder,
+        *,
+        force_polling: bool = False,
+        retry_for: float = 5.0,
+        watch: bool = True,
+    ) -> None:
+        self.run = run
+        self.tree = EventTree()
+        self.reader = EventReader(run, retry_for=retry_for)
+        self.lock = threading.RLock()
+        self.force_polling = force_polling
+        self.watch = watch
+        self.status: str | None = run.status()
+        #: set when the files present at start have been read
+        self.loaded = threading.Event()
+        #: how the folder is being watched: "inotify", "polling", "waiting", "stopped"
+        self.mode = "starting"
+        #: why the feed stopped, if it failed
+        self.failure: str | None = None
+        self._changes = Changes()
+        self._errors: dict[str, str] = {}
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # ------------------------------------------------------------ UI side
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._main, name="jobevents-feed", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(timeout=2)
+
+    def take(self) -> Changes:
+        """The changes since the last take. Call with `lock` held."""
+        changes, self._changes = self._changes, Changes()
+        return changes
+
+    @property
+    def errors(self) -> dict[str, str]:
+        """Unreadable files and why. Call with `lock` held."""
+        return self._errors
+
+    # -------------------------------------------------------- feed thread
+
+    def _main(self) -> None:
+        try:
+            self._read(None)
+            self.loaded.set()
+            if self.watch:
+                self._follow()
+        except Exception as exc:  # never let a reader bug kill the app silently
+            log.exception("feed failed")
+            self.failure = f"{type(exc).__name__}: {exc}"
+        finally:
+            self.loaded.set()
+            self.mode = "stopped"
+
+    def _read(self, names: Iterable[str] | None) -> None:
+        """Read files (all present when None) and apply them in bounded locked steps."""
+        if names is None:
+            try:
+                names = sorted(p.name for p in _scandir(self.run.job_events))
+            except OSError:
+                names = []
+        batch = list(names)
+        if not batch and not self.reader.pending():
+            return
+        for i in range(0, max(len(batch), 1), CHUNK):
+            if self._stop.is_set():
+                return
+            result = self.reader.read(batch[i : i + CHUNK])
+            if not (result.events or result.errors or result.recovered):
+                continue
+            with self.lock:
+                for event in result.events:
+                    self.tree.add(event, self._changes)
+                self._errors.update(result.errors)
+                for name in result.recovered:
+                    self._errors.pop(name, None)
+
+    def _follow(self) -> None:
+        """Watch the folder until stopped, surviving its removal and re-creation."""
+        import watchfiles
+
+        last_scan = last_status = time.monotonic()
+        while not self._stop.is_set():
+            folder = self.run.job_events
+            if not folder.is_dir():
+                self.mode = "waiting"
+                self._refresh_status()
+                self._stop.wait(0.5)
+                continue
+            self._read(None)
+            self.mode = "polling" if self.force_polling else "inotify"
+            try:
+                for changes in watchfiles.watch(
+                    folder,
+                    watch_filter=None,
+                    debounce=60,
+                    step=20,
+                    rust_timeout=400,
+                    yield_on_timeout=True,
+                    stop_event=self._stop,
+                    force_polling=self.force_polling,
+                    poll_delay_ms=100,
+                    raise_interrupt=False,
+                    ignore_permission_denied=True,
+                ):
+                    names = sorted(
+                        {Path(path).name for change, path in changes if change.name != "deleted"}
+                    )
+                    self._read(names)
+                    now = time.monotonic()
+                    if now - last_scan >= RESCAN_EVERY:
+                        last_scan = now
+                        self._read(None)
+                    if now - last_status >= STATUS_EVERY:
+                        last_status = now
+                        self._refresh_status()
+                    if not folder.is_dir():
+                        break
+            except (OSError, RuntimeError) as exc:
+                # No inotify here (NFS, some containers) or too many watches: poll instead.
+                if not self.force_polling:
+                    log.warning("watching %s failed (%s); polling instead", folder, exc)
+                    self.force_polling = True
+                else:
+                    self._stop.wait(0.5)
+
+    def _refresh_status(self) -> None:
+        status = self.run.status()
+        if status != self.status:
+            with self.lock:
+                self.status = status
+                self._changes.recap = True
+
+
+def _scandir(folder: Path) -> list[Path]:
+    import os
+
+    with os.scandir(folder) as entries:
+        return [Path(entry.path) for entry in entries]

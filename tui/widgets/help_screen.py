@@ -1,0 +1,61 @@
+"""HelpScreen: every key, on `?`."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+KEYS: tuple[tuple[str, str], ...] = (
+    ("↑ ↓  j k", "move"),
+    ("← h", "collapse, or go to the parent"),
+    ("→ l", "expand, or go to the first child"),
+    ("enter  space", "expand or collapse"),
+    ("e / c", "expand all / collapse all"),
+    ("n / N", "next / previous failed or unreachable host"),
+    ("f", "follow the newest activity"),
+    ("/", "search (filters the tree live); escape clears"),
+    ("s", "status filter: all, failed, changed, running, skipped"),
+    ("r", "pick another run under artifacts/"),
+    ("tab", "focus the detail pane (and back)"),
+    ("x", "show the raw event JSON in the detail pane"),
+    ("?", "this help"),
+    ("q", "quit"),
+)
+
+
+class HelpScreen(ModalScreen[None]):
+    """The keys of the app."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "dismiss", "Close"),
+    ]
+
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: 72; height: auto; max-height: 90%;
+        border: round $accent; background: $surface; padding: 0 1;
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold cyan", no_wrap=True)
+        table.add_column()
+        for keys, what in KEYS:
+            table.add_row(Text(keys), Text(what))
+        with VerticalScroll():
+            yield Static(Text("jobevents-tui keys", style="bold"))
+            yield Static(table)
+            yield Static(Text("escape closes", style="dim"))
+
+    def action_dismiss(self, result: None = None) -> None:  # type: ignore[override]
+        """Close the help."""
+        self.dismiss(result)

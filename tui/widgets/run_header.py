@@ -1,0 +1,90 @@
+"""RunHeader: one line of what the run is doing now, built from data (never markup)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from rich.text import Text
+from textual.widgets import Static
+
+from jobevents.core.ansi import safe_line
+from jobevents.core.folder import FINISHED_STATES
+from jobevents.core.render import duration_text
+from jobevents.core.status import STATUSES
+from jobevents.core.tree import EventTree
+
+from ..theme import RUN_STATE_STYLE, STATUS_GLYPH, STATUS_STYLE
+
+
+class RunHeader(Static):
+    """Ident, playbook, runner status, elapsed time, events read, hosts by status, errors."""
+
+    DEFAULT_CSS = """
+    RunHeader { height: 1; background: $panel; color: $text; padding: 0 1; }
+    """
+
+    def show_waiting(self, message: str) -> None:
+        self.update(Text(message, style="italic"))
+
+    def show_run(
+        self,
+        *,
+        ident: str | None,
+        status: str | None,
+        tree: EventTree,
+        errors: int,
+        follow: bool,
+        unseen: int,
+        filter_text: str,
+        clock: Callable[[], float],
+    ) -> None:
+        """Repaint from the run's state. Call with the feed's lock held."""
+        text = Text()
+        if ident:
+            text.append(safe_line(ident, 40), style="bold")
+            text.append(" │ ", style="dim")
+        text.append(safe_line(tree.root.name, 60) or "…")
+        text.append(" │ ", style="dim")
+        state = status or ("finished" if tree.finished else "unknown")
+        text.append(state, style=RUN_STATE_STYLE.get(state, "bold"))
+        elapsed = _elapsed(tree, status, clock)
+        if elapsed:
+            text.append(f" {elapsed}", style="dim")
+        text.append(" │ ", style="dim")
+        text.append(f"{tree.events:,} events")
+        hosts = tree.host_states()
+        if hosts:
+            text.append(" │ hosts", style="dim")
+            for state_name in STATUSES:
+                n = hosts.get(state_name)
+                if n:
+                    text.append(f" {STATUS_GLYPH[state_name]} {n}", style=STATUS_STYLE[state_name])
+        if errors:
+            text.append(" │ ", style="dim")
+            text.append(f"{errors} unreadable", style="bold red")
+        if filter_text:
+            text.append(" │ ", style="dim")
+            text.append(filter_text, style="bold yellow")
+        text.append(" │ ", style="dim")
+        if follow:
+            text.append("following", style="green")
+        else:
+            text.append("paused", style="yellow")
+            if unseen:
+                text.append(f" +{unseen:,} new", style="bold yellow")
+            text.append(" (f)", style="dim")
+        self.update(text)
+
+
+def _elapsed(tree: EventTree, status: str | None, clock: Callable[[], float]) -> str:
+    root = tree.root
+    if root.start is None:
+        return ""
+    if tree.finished or status in FINISHED_STATES:
+        return duration_text(root.elapsed) if root.end else ""
+    try:
+        started = datetime.fromisoformat(root.start).timestamp()
+    except ValueError:
+        return ""
+    return duration_text(max(0.0, clock() - started))
