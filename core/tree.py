@@ -78,6 +78,12 @@ class EventTree:
         self._runs: dict[tuple[str, str], list[Node]] = {}
         #: parked nodes by the parent uuid they wait for
         self._pending: dict[str, list[Node]] = {}
+        #: async jobs: (host, job id) -> the host run whose async_ok/failed names it
+        self._jobs: dict[tuple[str, str], Node] = {}
+        #: async polls by (host, job id), until their owner is known
+        self._polls: dict[tuple[str, str], list[Node]] = {}
+        #: each host's most recently started run, where its polls go meanwhile
+        self._last_started: dict[str, Node] = {}
         self._seen: set[tuple[int, str]] = set()
         self._changes = Changes()
         #: events applied (duplicates are not counted)
@@ -169,7 +175,7 @@ class EventTree:
         name = data.play if data.play is not None else (data.name or "")
         playbook = self._playbook_of(ev, data)
         play = self._structural("play", uuid, name, ev.counter, playbook)
-        self._make_real(play, name, playbook)
+        self._make_real(play, name, playbook, ev.counter)
         play.batches += 1
         if play.ref is None or ev.counter < play.ref[0]:
             play.ref = ev.key
@@ -183,7 +189,7 @@ class EventTree:
         name = _task_name(data.task if data.task is not None else (data.name or ""), data.role)
         parent, awaited = self._play_of(ev, data, uuid)
         task = self._structural("task", uuid, name, ev.counter, parent, awaited)
-        self._make_real(task, name, parent if awaited is None else None)
+        self._make_real(task, name, parent if awaited is None else None, ev.counter)
         _fill_task(task, data)
         if ev.event == "playbook_on_handler_task_start" or data.is_conditional is True:
             task.handler = True
@@ -201,8 +207,12 @@ class EventTree:
                 return  # no host and no stdout: nothing to show
             self._on_message(ev, data)
             return
-        parent, awaited = self._task_of(ev, data, task_uuid)
         kind = ev.event
+        job = _job_id(data)
+        if kind == "runner_on_async_poll" and job is not None:
+            self._on_poll(ev, data, host, job)
+            return
+        parent, awaited = self._task_of(ev, data, task_uuid)
         if kind == "runner_on_start":
             run = self._start_run(task_uuid, host, parent, awaited, ev)
             if run.finals is None:
@@ -258,9 +268,39 @@ class EventTree:
             if status == OK and res is not None and what == "done" and _truthy(res.changed):
                 status = CHANGED
             child = self._leaf("async", f"async {what}", ev, run, status)
-            job = res.ansible_job_id if res is not None else None
-            child.detail = _why(res, status) if status == FAILED else (str(job) if job else None)
+            child.detail = _why(res, status) if status == FAILED else job
+            if job is not None and what != "poll":
+                self._claim_job(run, host, job)
         self._bump_time(run, None, None)
+
+    def _on_poll(self, ev: Event, data: EventData, host: str, job: str) -> None:
+        """An async poll: Ansible files it under an internal `async_status` task that
+        never starts, so it is tied to its host run by job id instead."""
+        key = (host, job)
+        owner = self._jobs.get(key)
+        if owner is None:
+            latest = self._last_started.get(host)
+            started = latest.start_counter if latest is not None else None
+            if latest is not None and started is not None and started < ev.counter:
+                owner = None if latest.finals else latest
+        node = self._new("async", "async poll", ev.counter)
+        node.uuid = ev.uuid or None
+        node.ref = ev.key
+        node.status = OK
+        node.host = host
+        node.detail = job
+        self._attach(node, owner if owner is not None else self.root)
+        self._changes.added.append(node)
+        if key not in self._jobs:
+            self._polls.setdefault(key, []).append(node)
+
+    def _claim_job(self, run: Node, host: str, job: str) -> None:
+        """`run` owns async job `job`: its polls, wherever they wait, move under it."""
+        key = (host, job)
+        self._jobs[key] = run
+        for poll in self._polls.pop(key, ()):
+            if poll.parent is not run:
+                self._move(poll, run)
 
     def _on_stats(self, ev: Event, data: EventData) -> None:
         recap: dict[str, dict[str, int]] = {}
@@ -329,6 +369,8 @@ class EventTree:
         """The task a host result belongs to, built from event_data if it has not started."""
         task = self._by_uuid.get(task_uuid)
         if task is not None:
+            if task.placeholder and ev.counter < task.counter:
+                self._set_counter(task, ev.counter)
             return task, None
         if data.task_uuid is None:
             return self.root, task_uuid
@@ -367,6 +409,7 @@ class EventTree:
             # Its results came first; this start is the one they belong to.
             prev.start_counter = at
             prev.uuid = ev.uuid
+            self._note_started(host, prev)
             self._set_counter(prev, at)
             if prev.finals is None:
                 self._set_time(prev, ev.created, None)
@@ -377,10 +420,17 @@ class EventTree:
         run = self._new_run(host, parent, awaited, ev)
         run.start_counter = at
         run.ref = ev.key
+        self._note_started(host, run)
         insort(runs, run, key=_start_order)
         if prev is not None:
             self._split(prev, run, at, runs)
         return run
+
+    def _note_started(self, host: str, run: Node) -> None:
+        latest = self._last_started.get(host)
+        at = run.start_counter
+        if latest is None or (at is not None and (latest.start_counter or -1) < at):
+            self._last_started[host] = run
 
     def _run_at(
         self, task_uuid: str, host: str, parent: Node, awaited: str | None, ev: Event
@@ -479,7 +529,7 @@ class EventTree:
         if node is not None:
             if node.placeholder and node.parent is self.root and parent is not self.root:
                 self._move(node, parent)
-            if counter < node.counter:
+            if node.placeholder and counter < node.counter:
                 self._set_counter(node, counter)
             return node
         node = self._new(kind, name, counter)
@@ -495,8 +545,16 @@ class EventTree:
         self._adopt(uuid, node)
         return node
 
-    def _make_real(self, node: Node, name: str, parent: Node | None) -> None:
-        """Its own start event arrived: its name and (when known) parent are authoritative."""
+    def _make_real(self, node: Node, name: str, parent: Node | None, counter: int) -> None:
+        """Its own start event arrived: its name and (when known) parent are authoritative.
+
+        A placeholder's counter is the lowest of the events that named it; once started,
+        a node's counter is the lowest of its own start events, whatever came before.
+        """
+        if node.placeholder and counter != node.counter:
+            self._set_counter(node, counter)
+        elif counter < node.counter:
+            self._set_counter(node, counter)
         if node.placeholder or node.name != name:
             node.placeholder = False
             if name and node.name != name:
@@ -699,6 +757,12 @@ def _task_name(name: str, role: str | None) -> str:
     if role and name.startswith(f"{role} : "):
         return name[len(role) + 3 :]
     return name
+
+
+def _job_id(data: EventData) -> str | None:
+    res = data.res
+    job = res.ansible_job_id if res is not None else None
+    return job if isinstance(job, str) and job else None
 
 
 def _truthy(value: object) -> bool:

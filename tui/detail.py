@@ -33,6 +33,8 @@ from jobevents.core.nodes import Node
 from jobevents.core.render import counts_text, duration_text
 from jobevents.core.status import STATUSES
 
+from .theme import STATUS_GLYPH, STATUS_STYLE
+
 __all__ = [
     "MAX_CHARS",
     "MAX_LINES",
@@ -46,32 +48,10 @@ __all__ = [
     "structural_detail",
 ]
 
-#: Rich style of each status (tree labels import this too).
-STATUS_STYLE: dict[str, str] = {
-    "ok": "green",
-    "changed": "yellow",
-    "failed": "bold red",
-    "ignored": "cyan",
-    "skipped": "dim",
-    "unreachable": "bold magenta",
-    "running": "blue",
-}
-
-#: One-character mark of each status (tree labels import this too).
-STATUS_GLYPH: dict[str, str] = {
-    "ok": "✔",
-    "changed": "~",
-    "failed": "✘",
-    "ignored": "✗",
-    "skipped": "↷",
-    "unreachable": "⊘",
-    "running": "●",
-}
-
 #: Characters of one text block (a field, the stdout, the JSON view) shown at most.
-MAX_CHARS: Final = 200_000
+MAX_CHARS: Final = 100_000
 #: Lines of one text block shown at most.
-MAX_LINES: Final = 2_000
+MAX_LINES: Final = 500
 #: Rows of one table (hosts of a task, tasks of a play, loop items) shown at most.
 MAX_ROWS: Final = 500
 
@@ -102,7 +82,7 @@ def status_text(status: str) -> Text:
     """`✘ failed` in the status's colour; an unknown status is shown as plain text."""
     status = status if isinstance(status, str) else str(status)
     glyph = STATUS_GLYPH.get(status, "?")
-    return Text(f"{glyph} {safe_line(status, 40)}", style=STATUS_STYLE.get(status, ""))
+    return Text(f"{glyph} {_line(status, 40)}", style=STATUS_STYLE.get(status, ""))
 
 
 def host_detail(
@@ -163,7 +143,7 @@ def message_detail(
         event = None
     data = _mapping(event.get("event_data")) if event is not None else None
     kind = _field(event.get("event")) if event is not None else None
-    title = Text(safe_line(kind or node.name or "message", 200), style="bold")
+    title = Text(_line(kind or node.name or "message", 200), style="bold")
     if node.status == "failed":
         title.stylize(STATUS_STYLE["failed"])
     rows: list[tuple[str, Text]] = []
@@ -215,13 +195,13 @@ def _run_header(
         host = _field(data.get("host")) or ""
     title = Text.assemble(status_text(node.status), "  ")
     if node.kind == "host":
-        title.append(safe_line(host or "(no host)", 200), style="bold")
+        title.append(_line(host or "(no host)", 200), style="bold")
     else:
         label = f"item {node.name}" if node.kind == "item" else node.name
-        title.append(safe_line(label, 200), style="bold")
+        title.append(_line(label, 200), style="bold")
         if host:
             title.append(" on ", style=_KEY_STYLE)
-            title.append(safe_line(host, 200), style="bold")
+            title.append(_line(host, 200), style="bold")
 
     task = _ancestor(node, "task")
     rows: list[tuple[str, Text]] = []
@@ -262,7 +242,7 @@ def _run_header(
             rows.append(("at", Text(_time_text(created))))
         if kind:
             ref = f" #{node.ref[0]}" if node.ref is not None else ""
-            rows.append(("event", Text(safe_line(kind, 80) + ref, style=_KEY_STYLE)))
+            rows.append(("event", Text(_line(kind, 80) + ref, style=_KEY_STYLE)))
     return Group(title, _grid(rows))
 
 
@@ -295,7 +275,7 @@ def _why_box(node: Node, res: Mapping[str, Any] | None) -> RenderableType:
         parts.append(Text("The result gives no reason.", style=_NOTE_STYLE))
     word = {"failed": "failed", "unreachable": "unreachable", "ignored": "failed (ignored)"}
     title = Text(
-        f" {STATUS_GLYPH.get(node.status, '?')} {word.get(node.status, node.status)} ",
+        f"{STATUS_GLYPH.get(node.status, '?')} {_line(word.get(node.status, node.status), 40)}",
         style=style,
     )
     return Panel(Group(*parts), title=title, title_align="left", border_style=style, expand=True)
@@ -306,11 +286,11 @@ def _res_sections(node: Node, res: Mapping[str, Any]) -> list[RenderableType]:
     censored = res.get("censored")
     if censored is not None:
         out.append(_rule("no_log"))
-        text = _to_text(censored) or ""
+        censored_text = _to_text(censored) or ""
         out.append(
             Text.assemble(
                 ("Censored: ", "bold"),
-                (_one_line_str(text, 1_000), _NOTE_STYLE),
+                (_one_line_str(censored_text, 1_000), _NOTE_STYLE),
             )
         )
     msg = _to_text(res.get("msg"))
@@ -363,7 +343,7 @@ def _results_table(results: list[Any]) -> Table:
         table.add_row(
             _one_line(label if isinstance(label, str) else _compact(label)),
             status_text(status),
-            Text(safe_line(msg, _LINE) if msg else "", style=msg_style),
+            Text(_line(msg, _LINE) if msg else "", style=msg_style),
         )
     return table
 
@@ -394,7 +374,7 @@ def _failed_items(results: Any) -> Text | None:
             label = r.get("_ansible_item_label")
             if label is None:
                 label = r.get("item")
-            labels.append(safe_line(label if isinstance(label, str) else _compact(label), 60))
+            labels.append(_line(label if isinstance(label, str) else _compact(label), 60))
     if not count:
         return None
     more = f" … and {count - len(labels):,} more" if count > len(labels) else ""
@@ -407,7 +387,7 @@ def _failed_items(results: Any) -> Text | None:
 def _structural_header(node: Node, now: float | None) -> RenderableType:
     kind = "handler" if node.kind == "task" and node.handler else node.kind
     title = Text.assemble((kind, _KEY_STYLE), " ")
-    title.append(safe_line(node.name, 200) if node.name else "(unnamed)", style="bold")
+    title.append(_line(node.name, 200) if node.name else "(unnamed)", style="bold")
     title.append("  ")
     title.append_text(status_text(node.status))
     rows: list[tuple[str, Text]] = []
@@ -476,11 +456,18 @@ def _children_table(node: Node, now: float | None) -> list[RenderableType]:
     for child in shown:
         table.add_row(*_child_row(child, now))
     if len(children) > MAX_ROWS:
+        hidden: dict[str, int] = {}
+        for child in children[MAX_ROWS:]:
+            key = "message" if child.kind == "message" else child.status
+            hidden[key] = hidden.get(key, 0) + 1
         table.add_row(
             Text(f"… {len(children) - MAX_ROWS:,} more", style=_NOTE_STYLE),
             Text(""),
             Text(""),
-            Text(""),
+            Text(
+                ", ".join(f"{n:,} {_line(key, 40)}" for key, n in hidden.items()),
+                style=_NOTE_STYLE,
+            ),
         )
     out: list[RenderableType] = [table]
     if sorted_by_status:
@@ -493,27 +480,27 @@ def _children_table(node: Node, now: float | None) -> list[RenderableType]:
 
 def _child_row(child: Node, now: float | None) -> tuple[Text, Text, Text, Text]:
     if child.kind == "message":
-        name = Text(safe_line(child.name, 120), style=_KEY_STYLE)
+        name = Text(_line(child.name, 120), style=_KEY_STYLE)
         status = (
             Text("✘ error", style=STATUS_STYLE["failed"]) if child.status == "failed" else Text("")
         )
-        detail = Text(safe_line(child.detail or "", _LINE), style=_KEY_STYLE)
+        detail = Text(_line(child.detail or "", _LINE), style=_KEY_STYLE)
         return name, status, Text(""), detail
     if child.kind == "task":
         name = _task_title(child)
     elif child.kind == "play":
-        name = Text(safe_line(child.name, 200) if child.name else "(unnamed)")
+        name = Text(_line(child.name, 200) if child.name else "(unnamed)")
         if child.batches > 1:
             name.append(f" ({child.batches} batches)", style=_KEY_STYLE)
     else:
-        name = Text(safe_line(child.name, 200) if child.name else "(unnamed)")
+        name = Text(_line(child.name, 200) if child.name else "(unnamed)")
         if child.kind != "host":
             name = Text.assemble((f"{child.kind} ", _KEY_STYLE), name)
     duration = _duration(child, now) or Text("")
     if child.is_structural:
         summary = Text(counts_text(child.counts))
     else:
-        summary = Text(safe_line(child.detail or "", _LINE))
+        summary = Text(_line(child.detail or "", _LINE))
         if child.status in _PROBLEMS:
             summary.stylize(STATUS_STYLE.get(child.status, ""))
         elif child.children:
@@ -526,9 +513,9 @@ def _task_title(task: Node) -> Text:
     if task.handler:
         text.append("handler ", style=_KEY_STYLE)
     if task.role:
-        text.append(safe_line(task.role, 80), style="italic")
+        text.append(_line(task.role, 80), style="italic")
         text.append(" : ", style=_KEY_STYLE)
-    text.append(safe_line(task.name, 200) if task.name else "(unnamed)")
+    text.append(_line(task.name, 200) if task.name else "(unnamed)")
     return text
 
 
@@ -646,13 +633,20 @@ def _cmd_text(cmd: Any) -> str | None:
     return _to_text(cmd)
 
 
-def _one_line_str(value: Any, limit: int = _LINE) -> str:
-    text = value if isinstance(value, str) else _compact(value)
+def _line(text: str, limit: int) -> str:
+    """`safe_line`, without scanning more of a huge string than the label can show."""
+    if len(text) > limit * 8:
+        return safe_line(text[: limit * 8], limit - 1).removesuffix("…") + "…"
     return safe_line(text, limit)
 
 
+def _one_line_str(value: Any, limit: int = _LINE) -> str:
+    text = value if isinstance(value, str) else _compact(value)
+    return _line(text, limit)
+
+
 def _one_line(value: str) -> Text:
-    return Text(safe_line(value, _LINE))
+    return Text(_line(value, _LINE))
 
 
 def _rc_style(rc: Any) -> str:
@@ -673,7 +667,7 @@ def _exception_line(value: Any) -> str | None:
     if not lines or lines == ["(traceback unavailable)"]:
         return None
     line = lines[-1] if lines[0].startswith("Traceback") else lines[0]
-    return safe_line(line, _LINE)
+    return _line(line, _LINE)
 
 
 def _fits_why(msg: str) -> bool:
@@ -686,7 +680,7 @@ def _time_text(value: str) -> str:
     try:
         moment = datetime.fromisoformat(value)
     except (ValueError, TypeError):
-        return safe_line(value, 80)
+        return _line(value, 80)
     text = moment.isoformat(sep=" ", timespec="milliseconds")
     if moment.tzinfo is not None and len(text) > 6 and text[-6] in "+-":
         text = f"{text[:-6]} {text[-6:]}"
@@ -715,8 +709,10 @@ def _clip(text: str, max_chars: int, max_lines: int) -> tuple[str, int, int]:
         cut = pos
     if cut >= len(text):
         return text, 0, 0
-    rest = len(text) - cut
-    return text[:cut], text.count("\n", cut), rest
+    kept = text[:cut]
+    total = text.count("\n") + (0 if text.endswith("\n") else 1)
+    shown = kept.count("\n") + 1
+    return kept, max(0, total - shown), len(text) - cut
 
 
 def _block(
