@@ -551,9 +551,7 @@ class EventTree:
         A placeholder's counter is the lowest of the events that named it; once started,
         a node's counter is the lowest of its own start events, whatever came before.
         """
-        if node.placeholder and counter != node.counter:
-            self._set_counter(node, counter)
-        elif counter < node.counter:
+        if counter < node.counter or (node.placeholder and counter != node.counter):
             self._set_counter(node, counter)
         if node.placeholder or node.name != name:
             node.placeholder = False

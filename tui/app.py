@@ -20,8 +20,10 @@ from jobevents.core.nodes import Node
 from jobevents.core.query import STATUS_FILTERS, Query
 
 from .feed import RunFeed
+from .launch import PlaybookProcess
 from .widgets.detail_pane import DetailPane
 from .widgets.help_screen import HelpScreen
+from .widgets.quit_dialog import QuitChoice, QuitDialog
 from .widgets.run_header import RunHeader
 from .widgets.run_picker import RunPicker
 from .widgets.run_tree import RunTree
@@ -59,6 +61,7 @@ class JobEventsApp(App[int]):
         force_polling: bool = False,
         watch: bool = True,
         clock: Callable[[], float] = time.time,
+        process: PlaybookProcess | None = None,
     ) -> None:
         super().__init__()
         self.path = Path(path)
@@ -76,6 +79,11 @@ class JobEventsApp(App[int]):
         self._reported_errors = 0
         self._last_refilter = 0.0
         self._search_timer: Timer | None = None
+        #: the run this app started (`run`, `demo`), if any
+        self.process = process
+        #: how the user left a run still going: "detach" or "cancel"
+        self.left_run: QuitChoice | None = None
+        self._run_ended = False
 
     # -------------------------------------------------------------- layout
 
@@ -105,6 +113,7 @@ class JobEventsApp(App[int]):
 
     def _check_runs(self) -> None:
         """Open the first run once it exists; offer (or follow) newer runs as they appear."""
+        self._check_process()
         if self.feed is None:
             try:
                 run = open_run(self.path, self.ident)
@@ -127,6 +136,23 @@ class JobEventsApp(App[int]):
             self.open(newest)
         else:
             self.notify(f"New run {newest.ident}: press r to open it.", title="New run")
+
+    def _check_process(self) -> None:
+        """Say when the run we started ends; show why if it never wrote an event."""
+        process = self.process
+        if process is None or self._run_ended or process.running:
+            return
+        self._run_ended = True
+        rc = process.rc()
+        if self.feed is None:
+            output = process.failure_output().strip() or "(no output)"
+            self.query_one(RunHeader).show_waiting(f"The run ended (rc {rc}) before any event.")
+            for waiting in self.query("#waiting"):
+                waiting.update(Text(f"ansible-runner said:\n\n{output}"))  # type: ignore[attr-defined]
+            return
+        status = self.feed.run.status() or ("successful" if rc == 0 else "failed")
+        severity = "information" if rc == 0 else "error"
+        self.notify(f"{status}, rc {rc}. q quits.", title="Run finished", severity=severity)
 
     def open(self, run: RunFolder) -> None:
         """Show `run` (replacing the one shown)."""
@@ -287,7 +313,30 @@ class JobEventsApp(App[int]):
         self.query_one(DetailPane).toggle_json()
 
     async def action_quit(self) -> None:
-        """Stop watching and leave."""
+        """Stop watching and leave (asks first when our run is still going)."""
+        if self.process is not None and self.process.running:
+            self.push_screen(QuitDialog(), self._quit_chosen)
+            return
+        self._leave()
+
+    def _quit_chosen(self, choice: QuitChoice | None) -> None:
+        if choice == "cancel" and self.process is not None:
+            self.process.cancel()
+            self.left_run = "cancel"
+            self.notify("Canceling the run…", title="Cancel")
+            self.set_interval(0.2, self._leave_when_ended)
+        elif choice == "detach":
+            self.left_run = "detach"
+            self._leave()
+
+    def _leave_when_ended(self) -> None:
+        if self.process is None or not self.process.running:
+            self._leave()
+
+    def _leave(self) -> None:
         if self.feed is not None:
             self.feed.stop()
-        self.exit(0)
+        if self.process is not None and self.left_run != "detach" and not self.process.running:
+            self.exit(self.process.rc())
+        else:
+            self.exit(0)

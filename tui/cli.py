@@ -8,6 +8,10 @@ import sys
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .launch import LaunchSpec
 
 
 def _version() -> str:
@@ -40,6 +44,46 @@ def build_parser() -> argparse.ArgumentParser:
         help="poll the folder instead of inotify (NFS, some containers)",
     )
 
+    demo = sub.add_parser("demo", help="run the built-in demo playbook and watch it live")
+    demo.add_argument(
+        "--keep",
+        type=Path,
+        metavar="DIR",
+        help="private data dir to run in and keep (default: a fresh temp dir)",
+    )
+
+    run = sub.add_parser(
+        "run",
+        help="run a playbook through ansible-runner and watch it live",
+        description="Run PLAYBOOK through ansible-runner and watch it live. "
+        "Exits with the playbook's return code. Arguments after -- go to ansible-playbook.",
+    )
+    run.add_argument("playbook", type=Path)
+    run.add_argument(
+        "-i",
+        "--inventory",
+        action="append",
+        default=[],
+        help="inventory file, directory or host list (repeatable)",
+    )
+    run.add_argument(
+        "--private-data-dir",
+        type=Path,
+        default=Path(".jobevents"),
+        help="where runner keeps its artifacts (default: ./.jobevents)",
+    )
+    run.add_argument(
+        "-e",
+        "--extra-vars",
+        action="append",
+        default=[],
+        metavar="VARS",
+        help="key=value pairs, YAML/JSON, or @file (repeatable)",
+    )
+    run.add_argument("--limit", "-l", help="limit to hosts matching this pattern")
+    run.add_argument("--ident", help="runner ident of this run (default: a timestamp)")
+    run.add_argument("ansible_args", nargs="*", help=argparse.SUPPRESS)
+
     dump = sub.add_parser("dump", help="print a run's tree as text or JSON and exit")
     dump.add_argument(
         "path",
@@ -60,6 +104,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _dump(args)
         if args.command == "watch":
             return _watch(args)
+        if args.command == "demo":
+            return _demo(args)
+        if args.command == "run":
+            return _run(args)
     except BrokenPipeError:  # `dump | head`: the reader left, which is fine
         sys.stderr.close()
         return 0
@@ -72,6 +120,104 @@ def _watch(args: argparse.Namespace) -> int:
 
     app = JobEventsApp(args.path, ident=args.ident, force_polling=args.poll)
     return app.run() or 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from .demo_run import prepare_demo
+
+    return _launch_and_watch(prepare_demo(args.keep))
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .launch import LaunchSpec, new_ident, runner_env
+
+    playbook = args.playbook.expanduser()
+    if not playbook.is_file():
+        print(f"jobevents-tui: playbook not found: {playbook}", file=sys.stderr)
+        return 2
+    inventories = []
+    for inventory in args.inventory:
+        path = Path(inventory).expanduser()
+        if path.exists():
+            inventories.append(str(path.resolve()))
+        elif "," in inventory:
+            inventories.append(inventory)  # an inline host list: "web1,web2,"
+        else:
+            print(f"jobevents-tui: inventory not found: {inventory}", file=sys.stderr)
+            return 2
+    try:
+        extravars = _extra_vars(args.extra_vars)
+    except ValueError as exc:
+        print(f"jobevents-tui: -e: {exc}", file=sys.stderr)
+        return 2
+    spec = LaunchSpec(
+        private_data_dir=str(args.private_data_dir.expanduser().resolve()),
+        playbook=str(playbook.resolve()),
+        ident=args.ident or new_ident(),
+        inventory=inventories,
+        extravars=extravars,
+        limit=args.limit,
+        cmdline=list(args.ansible_args),
+        envvars=runner_env(),
+    )
+    return _launch_and_watch(spec)
+
+
+def _extra_vars(values: list[str]) -> dict[str, object]:
+    """`-e` as ansible-playbook takes it: key=value pairs, a YAML/JSON mapping, or @file."""
+    import shlex
+
+    import yaml
+
+    merged: dict[str, object] = {}
+    for value in values:
+        if value.startswith("@"):
+            try:
+                loaded = yaml.safe_load(Path(value[1:]).expanduser().read_text())
+            except OSError as exc:
+                raise ValueError(f"cannot read {value[1:]}: {exc.strerror}") from None
+        elif value.lstrip().startswith(("{", "---")):
+            loaded = yaml.safe_load(value)
+        else:
+            loaded = {}
+            for pair in shlex.split(value):
+                key, sep, val = pair.partition("=")
+                if not sep or not key:
+                    raise ValueError(f"expected key=value, got {pair!r}")
+                loaded[key] = val
+        if not isinstance(loaded, dict):
+            raise ValueError(f"not a mapping: {value!r}")
+        merged.update(loaded)
+    return merged
+
+
+def _launch_and_watch(spec: LaunchSpec) -> int:
+    from .app import JobEventsApp
+    from .launch import PlaybookProcess
+
+    process = PlaybookProcess(spec)
+    process.start()
+    app = JobEventsApp(Path(spec.private_data_dir), ident=spec.ident, process=process)
+    try:
+        app.run()
+    finally:
+        if app.left_run is None and process.running:
+            process.cancel()  # the viewer died: do not leave an orphan run behind
+            process.wait(30)
+    if app.left_run == "detach" and process.running:
+        print(f"jobevents-tui: the run goes on in the background (pid {process.pid}).")
+        print(f"  artifacts: {spec.ident_dir}")
+        print(f"  watch it:  jobevents-tui watch {spec.private_data_dir} --ident {spec.ident}")
+        return 0
+    process.wait(60)
+    rc = process.rc()
+    status = (
+        (spec.ident_dir / "status").read_text().strip()
+        if (spec.ident_dir / "status").is_file()
+        else "unknown"
+    )
+    print(f"jobevents-tui: {spec.ident}: {status}, rc {rc}; artifacts in {spec.ident_dir}")
+    return rc
 
 
 def _dump(args: argparse.Namespace) -> int:

@@ -46,7 +46,8 @@ class RunHeader(Static):
             text.append(" │ ", style="dim")
         text.append(safe_line(tree.root.name, 60) or "…")
         text.append(" │ ", style="dim")
-        state = status or ("finished" if tree.finished else "unknown")
+        # Runner writes `status` only at the end: events without it mean a live run.
+        state = status or ("finished" if tree.finished else "running" if tree.events else "unknown")
         text.append(state, style=RUN_STATE_STYLE.get(state, "bold"))
         elapsed = _elapsed(tree, status, clock)
         if elapsed:

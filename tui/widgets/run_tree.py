@@ -228,6 +228,7 @@ class RunTree(Tree[Node]):
         tree_node = self._shown_nodes.get(node.id)
         if tree_node is None or not self.follow:
             return
+        self._lines_now()
         last = tree_node
         while last.is_expanded and last.children:
             last = last.children[-1]
@@ -266,9 +267,14 @@ class RunTree(Tree[Node]):
         self.call_after_refresh(self._cursor_to, node)
         return True
 
+    def _lines_now(self) -> None:
+        """Build Textual's line list now: node line numbers are stale until it is built."""
+        _ = self._tree_lines
+
     def _cursor_to(self, node: Node) -> None:
         tree_node = self._shown_nodes.get(node.id)
         if tree_node is not None:
+            self._lines_now()
             self.move_cursor(tree_node, animate=False)
             self.scroll_to_node(tree_node, animate=False)
 
