@@ -337,6 +337,7 @@ class JobEventsApp(App[int]):
         if self.feed is not None:
             self.feed.stop()
         if self.process is not None and self.left_run != "detach" and not self.process.running:
-            self.exit(self.process.rc())
+            rc = self.process.rc()
+            self.exit(rc, return_code=rc)
         else:
             self.exit(0)

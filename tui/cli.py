@@ -82,7 +82,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--limit", "-l", help="limit to hosts matching this pattern")
     run.add_argument("--ident", help="runner ident of this run (default: a timestamp)")
-    run.add_argument("ansible_args", nargs="*", help=argparse.SUPPRESS)
 
     dump = sub.add_parser("dump", help="print a run's tree as text or JSON and exit")
     dump.add_argument(
@@ -96,9 +95,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Parse a command line; for `run`, what follows `--` goes to ansible-playbook as is."""
+    words = list(sys.argv[1:] if argv is None else argv)
+    passthrough: list[str] = []
+    if "--" in words:
+        at = words.index("--")
+        words, passthrough = words[:at], words[at + 1 :]
+    args = build_parser().parse_args(words)
+    if passthrough and args.command != "run":
+        build_parser().error("arguments after -- are only for `run`")
+    args.ansible_args = passthrough
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parse_args(argv)
     try:
         if args.command == "dump":
             return _dump(args)
@@ -128,13 +141,26 @@ def _demo(args: argparse.Namespace) -> int:
     return _launch_and_watch(prepare_demo(args.keep))
 
 
+class UsageError(Exception):
+    """A mistake in the command line, said in one line."""
+
+
 def _run(args: argparse.Namespace) -> int:
+    try:
+        spec = run_spec(args)
+    except UsageError as exc:
+        print(f"jobevents-tui: {exc}", file=sys.stderr)
+        return 2
+    return _launch_and_watch(spec)
+
+
+def run_spec(args: argparse.Namespace) -> LaunchSpec:
+    """The run `jobevents-tui run ...` asks for; UsageError before anything starts."""
     from .launch import LaunchSpec, new_ident, runner_env
 
     playbook = args.playbook.expanduser()
     if not playbook.is_file():
-        print(f"jobevents-tui: playbook not found: {playbook}", file=sys.stderr)
-        return 2
+        raise UsageError(f"playbook not found: {playbook}")
     inventories = []
     for inventory in args.inventory:
         path = Path(inventory).expanduser()
@@ -143,14 +169,12 @@ def _run(args: argparse.Namespace) -> int:
         elif "," in inventory:
             inventories.append(inventory)  # an inline host list: "web1,web2,"
         else:
-            print(f"jobevents-tui: inventory not found: {inventory}", file=sys.stderr)
-            return 2
+            raise UsageError(f"inventory not found: {inventory}")
     try:
         extravars = _extra_vars(args.extra_vars)
-    except ValueError as exc:
-        print(f"jobevents-tui: -e: {exc}", file=sys.stderr)
-        return 2
-    spec = LaunchSpec(
+    except (ValueError, yaml_error()) as exc:
+        raise UsageError("-e: " + " ".join(str(exc).split())[:200]) from None
+    return LaunchSpec(
         private_data_dir=str(args.private_data_dir.expanduser().resolve()),
         playbook=str(playbook.resolve()),
         ident=args.ident or new_ident(),
@@ -160,7 +184,12 @@ def _run(args: argparse.Namespace) -> int:
         cmdline=list(args.ansible_args),
         envvars=runner_env(),
     )
-    return _launch_and_watch(spec)
+
+
+def yaml_error() -> type[Exception]:
+    import yaml
+
+    return yaml.YAMLError
 
 
 def _extra_vars(values: list[str]) -> dict[str, object]:

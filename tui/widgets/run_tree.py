@@ -189,7 +189,8 @@ class RunTree(Tree[Node]):
                 and node.id in self.matches.shown
                 and not (self._is_hit(node))
             )
-        return node.kind in _OPEN_BY_DEFAULT
+        # What follow mode opened stays open when the tree is rebuilt (a filter cleared).
+        return node.kind in _OPEN_BY_DEFAULT or node.id in self._auto
 
     def _shown(self, node: Node) -> bool:
         if not self.query_filter or self.matches is None:
