@@ -17,15 +17,20 @@ _SUFFIX = re.compile(r"_\d+$")
 _HOST_IN_STDOUT = re.compile(r"^\s*(?:\x1b\[[0-9;]*m)*\s*[a-z]+(?: [a-z]+)?: \[([^\]\r\n]+)\]")
 
 
+_NO_RAW = msgspec.Raw(b"")
+
+
 class Res(msgspec.Struct, omit_defaults=True):
     """The fields of a module result that labels and statuses are made of."""
 
     changed: Any = False
     failed: Any = False
-    msg: msgspec.Raw | None = None
+    # Raw: kept undecoded (a msg can be huge, an item any JSON) until a label needs it.
+    # An empty Raw means absent; `Raw | None` is not a type msgspec decodes.
+    msg: msgspec.Raw = _NO_RAW
     rc: Any = None
-    item: msgspec.Raw | None = None
-    item_label: msgspec.Raw | None = msgspec.field(default=None, name="_ansible_item_label")
+    item: msgspec.Raw = _NO_RAW
+    item_label: msgspec.Raw = msgspec.field(default=_NO_RAW, name="_ansible_item_label")
     attempts: Any = None
     retries: Any = None
     ansible_job_id: Any = None
@@ -75,7 +80,8 @@ class Event(msgspec.Struct):
     counter: int = 0
     parent_uuid: str | None = None
     created: str | None = None
-    stdout: str = ""
+    #: undecoded: most events' stdout is never looked at, so it is never decoded
+    raw_stdout: msgspec.Raw = msgspec.field(default=_NO_RAW, name="stdout")
     event_data: EventData | None = None
 
     @property
@@ -86,6 +92,18 @@ class Event(msgspec.Struct):
     @property
     def data(self) -> EventData:
         return self.event_data if self.event_data is not None else _EMPTY_DATA
+
+    @property
+    def stdout(self) -> str:
+        """The event's stdout (ANSI codes and all), decoded on demand."""
+        raw = self.raw_stdout
+        if not raw:
+            return ""
+        try:
+            value = msgspec.json.decode(raw)
+        except msgspec.DecodeError:
+            return ""
+        return value if isinstance(value, str) else ""
 
 
 _EMPTY_DATA = EventData()
@@ -124,7 +142,7 @@ def coerce_event(obj: object) -> Event:
         counter=_int(obj.get("counter")),
         parent_uuid=_text(obj.get("parent_uuid")),
         created=_text(obj.get("created")),
-        stdout=_text(obj.get("stdout")) or "",
+        raw_stdout=_raw(obj.get("stdout")),
         event_data=_coerce_data(data) if isinstance(data, Mapping) else None,
     )
 
@@ -155,7 +173,7 @@ def _coerce_res(res: Mapping[Any, Any]) -> Res:
                 try:
                     value = msgspec.Raw(msgspec.json.encode(value))
                 except (TypeError, ValueError, RecursionError, OverflowError):
-                    value = None
+                    value = _NO_RAW
             fields[name] = value
     return Res(**fields)
 
@@ -197,9 +215,11 @@ def host_from_stdout(stdout: str) -> str | None:
 
 def raw_text(raw: msgspec.Raw | None, limit: int = 200) -> str | None:
     """A short one-line text of a raw JSON value (a message, an item)."""
-    if raw is None:
+    if raw is None or not raw:
         return None
     buf = bytes(raw)
+    if buf == b"null":
+        return None
     if buf[:1] == b'"':
         try:
             value: Any = msgspec.json.decode(buf)
@@ -221,6 +241,15 @@ def raw_text(raw: msgspec.Raw | None, limit: int = 200) -> str | None:
     if len(first) > limit or first != text:
         first = first[:limit].rstrip() + "…"
     return first
+
+
+def _raw(value: object) -> msgspec.Raw:
+    if not isinstance(value, str):
+        return _NO_RAW
+    try:
+        return msgspec.Raw(msgspec.json.encode(value))
+    except (TypeError, ValueError):
+        return _NO_RAW
 
 
 def _text(value: object) -> str | None:

@@ -30,6 +30,9 @@ from .status import (
     worst,
 )
 
+#: roll-up severity: a parent takes the status of highest rank among its children
+_RANK = {SKIPPED: 0, OK: 1, CHANGED: 2, RUNNING: 3, UNREACHABLE: 4, FAILED: 5}
+
 _KIND_ORDER = {"playbook": 0, "play": 1, "task": 2, "host": 3, "item": 4, "retry": 5, "async": 6}
 _MESSAGE_ORDER = 7
 
@@ -208,7 +211,7 @@ class EventTree:
             self._on_message(ev, data)
             return
         kind = ev.event
-        job = _job_id(data)
+        job = _job_id(data) if kind in _ASYNC else None
         if kind == "runner_on_async_poll" and job is not None:
             self._on_poll(ev, data, host, job)
             return
@@ -641,14 +644,19 @@ class EventTree:
         self._changes.changed.add(node)
 
     def _tally(self, node: Node, old: str | None, new: str | None) -> None:
+        """A child's roll-up status went from `old` to `new` (None: it came or went)."""
         tally = node.tally
         assert tally is not None
         if old is not None:
-            bucket = rollup_bucket(old)
-            tally[bucket] -= 1
+            tally[rollup_bucket(old)] -= 1
         if new is not None:
-            bucket = rollup_bucket(new)
-            tally[bucket] = tally.get(bucket, 0) + 1
+            came = rollup_bucket(new)
+            tally[came] = tally.get(came, 0) + 1
+            # Fast path: a child as bad as the parent, or better, while the parent's own
+            # status is still held by another child, changes nothing.
+            current = node.status
+            if _RANK[came] <= _RANK.get(current, -1) and tally.get(current, 0) > 0:
+                return
         self._refresh(node)
 
     def _refresh(self, node: Node) -> None:

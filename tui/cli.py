@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
@@ -267,8 +266,11 @@ def _dump(args: argparse.Namespace) -> int:
     for name, why in sorted(reader.errors.items()):
         print(f"jobevents-tui: {run.job_events / name}: {why}", file=sys.stderr)
     if args.format == "json":
-        json.dump(dump_document(run, tree, reader), sys.stdout, ensure_ascii=False)
-        sys.stdout.write("\n")
+        import msgspec
+
+        sys.stdout.flush()
+        sys.stdout.buffer.write(msgspec.json.encode(dump_document(run, tree, reader)) + b"\n")
+        sys.stdout.buffer.flush()
         return 0
     print(render_text(tree))
     recap = recap_text(tree.recap)

@@ -95,10 +95,7 @@ class RunFeed:
     def _read(self, names: Iterable[str] | None) -> None:
         """Read files (all present when None) and apply them in bounded locked steps."""
         if names is None:
-            try:
-                names = sorted(p.name for p in _scandir(self.run.job_events))
-            except OSError:
-                names = []
+            names = self.reader.list_names()
         batch = list(names)
         if not batch and not self.reader.pending():
             return
@@ -170,10 +167,3 @@ class RunFeed:
             with self.lock:
                 self.status = status
                 self._changes.recap = True
-
-
-def _scandir(folder: Path) -> list[Path]:
-    import os
-
-    with os.scandir(folder) as entries:
-        return [Path(entry.path) for entry in entries]

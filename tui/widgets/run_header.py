@@ -24,8 +24,16 @@ class RunHeader(Static):
     RunHeader { height: 1; background: $panel; color: $text; padding: 0 1; }
     """
 
+    _shown: Text | None = None
+
     def show_waiting(self, message: str) -> None:
-        self.update(Text(message, style="italic"))
+        self._show(Text(message, style="italic"))
+
+    def _show(self, text: Text) -> None:
+        # Called every frame: an unchanged line must not cost a repaint and a layout.
+        if text != self._shown:
+            self._shown = text
+            self.update(text)
 
     def show_run(
         self,
@@ -75,7 +83,7 @@ class RunHeader(Static):
             if unseen:
                 text.append(f" +{unseen:,} new", style="bold yellow")
             text.append(" (f)", style="dim")
-        self.update(text)
+        self._show(text)
 
 
 def _elapsed(tree: EventTree, status: str | None, clock: Callable[[], float]) -> str:
