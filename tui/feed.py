@@ -15,6 +15,7 @@ from pathlib import Path
 
 from jobevents.core.folder import EventReader, RunFolder
 from jobevents.core.nodes import Changes
+from jobevents.core.render import bulk_load
 from jobevents.core.tree import EventTree
 
 log = logging.getLogger(__name__)
@@ -81,7 +82,8 @@ class RunFeed:
 
     def _main(self) -> None:
         try:
-            self._read(None)
+            with bulk_load():
+                self._read(None)
             self.loaded.set()
             if self.watch:
                 self._follow()
