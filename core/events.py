@@ -7,6 +7,7 @@ Hostile or future events that do not fit the types go through `coerce_event`.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 import msgspec
 
 _SUFFIX = re.compile(r"_\d+$")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _HOST_IN_STDOUT = re.compile(r"^\s*(?:\x1b\[[0-9;]*m)*\s*[a-z]+(?: [a-z]+)?: \[([^\]\r\n]+)\]")
 
 
@@ -96,13 +98,7 @@ class Event(msgspec.Struct):
     @property
     def stdout(self) -> str:
         """The event's stdout (ANSI codes and all), decoded on demand."""
-        raw = self.raw_stdout
-        if not raw:
-            return ""
-        try:
-            value = msgspec.json.decode(raw)
-        except msgspec.DecodeError:
-            return ""
+        value = _decode_raw(self.raw_stdout)
         return value if isinstance(value, str) else ""
 
 
@@ -111,17 +107,28 @@ _DECODER = msgspec.json.Decoder(Event)
 
 
 def decode_event(raw: bytes | str) -> Event:
-    """Decode one event file's bytes; raises ValueError on anything but a JSON object event."""
+    """Decode one event file's bytes; raises ValueError on anything but a JSON object event.
+
+    The typed decoder reads real events fast. What it refuses goes the lenient way:
+    wrong types are coerced, invalid UTF-8 is replaced, lone surrogates (which Python's
+    json accepts and msgspec does not) become U+FFFD, so a good event is never lost
+    for a bad byte in one of its strings.
+    """
     try:
         return _DECODER.decode(raw)
     except msgspec.ValidationError:
         pass
-    except msgspec.DecodeError as exc:
-        raise ValueError(_one_line(str(exc))) from None
+    except (msgspec.DecodeError, UnicodeDecodeError):
+        pass
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
+    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes | bytearray) else raw
     try:
-        obj = msgspec.json.decode(raw)
-    except msgspec.DecodeError as exc:  # pragma: no cover - the typed decode saw it first
-        raise ValueError(_one_line(str(exc))) from None
+        obj = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not valid JSON: {exc}") from None
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
     return coerce_event(obj)
 
 
@@ -132,7 +139,7 @@ def coerce_event(obj: object) -> Event:
     if not isinstance(obj, Mapping):
         raise ValueError(f"event is a JSON {_json_type(obj)}, not an object")
     try:
-        return msgspec.convert(obj, Event, strict=False)
+        return _scrubbed(msgspec.convert(obj, Event, strict=False))
     except (msgspec.ValidationError, TypeError, ValueError, RecursionError):
         pass
     data = obj.get("event_data")
@@ -145,6 +152,21 @@ def coerce_event(obj: object) -> Event:
         raw_stdout=_raw(obj.get("stdout")),
         event_data=_coerce_data(data) if isinstance(data, Mapping) else None,
     )
+
+
+def _scrubbed(event: Event) -> Event:
+    """Lone surrogates out of every string the tree keeps: they cannot be encoded."""
+    for name in ("event", "uuid", "parent_uuid", "created"):
+        value = getattr(event, name)
+        if isinstance(value, str) and _SURROGATE.search(value):
+            setattr(event, name, _SURROGATE.sub("\ufffd", value))
+    data = event.event_data
+    if data is not None:
+        for name in _TEXT_FIELDS:
+            value = getattr(data, name)
+            if isinstance(value, str) and _SURROGATE.search(value):
+                setattr(data, name, _SURROGATE.sub("\ufffd", value))
+    return event
 
 
 def _coerce_data(data: Mapping[Any, Any]) -> EventData:
@@ -170,6 +192,8 @@ def _coerce_res(res: Mapping[Any, Any]) -> Res:
         if key in res:
             value = res[key]
             if name in ("msg", "item", "item_label"):
+                if isinstance(value, str):
+                    value = _SURROGATE.sub("\ufffd", value)
                 try:
                     value = msgspec.Raw(msgspec.json.encode(value))
                 except (TypeError, ValueError, RecursionError, OverflowError):
@@ -199,6 +223,11 @@ _TEXT_FIELDS = frozenset(
 )
 
 
+def safe_text(text: str) -> str:
+    """`text` with lone surrogates replaced, so it can always be encoded as UTF-8."""
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+
+
 def base_uuid(uuid: str) -> str:
     """`<uuid>_N` repeats (free and serial) fold into `<uuid>`."""
     return _SUFFIX.sub("", uuid) if "_" in uuid else uuid
@@ -213,6 +242,20 @@ def host_from_stdout(stdout: str) -> str | None:
     return None
 
 
+def _decode_raw(raw: msgspec.Raw | None) -> Any:
+    """A Raw value decoded; invalid UTF-8 inside it (msgspec skips Raw unchecked) replaced."""
+    if raw is None or not raw:
+        return None
+    try:
+        return msgspec.json.decode(raw)
+    except (msgspec.DecodeError, UnicodeDecodeError):
+        pass
+    try:
+        return json.loads(bytes(raw).decode("utf-8", "replace"))
+    except (ValueError, RecursionError):
+        return None
+
+
 def raw_text(raw: msgspec.Raw | None, limit: int = 200) -> str | None:
     """A short one-line text of a raw JSON value (a message, an item)."""
     if raw is None or not raw:
@@ -220,17 +263,16 @@ def raw_text(raw: msgspec.Raw | None, limit: int = 200) -> str | None:
     buf = bytes(raw)
     if buf == b"null":
         return None
+    value: Any
     if buf[:1] == b'"':
-        try:
-            value: Any = msgspec.json.decode(buf)
-        except msgspec.DecodeError:
+        value = _decode_raw(raw)
+        if not isinstance(value, str):
             value = buf.decode("utf-8", "replace")
     elif len(buf) > limit * 4:
         value = buf[: limit * 4].decode("utf-8", "replace")
     else:
-        try:
-            value = msgspec.json.decode(buf)
-        except msgspec.DecodeError:
+        value = _decode_raw(raw)
+        if value is None:
             value = buf.decode("utf-8", "replace")
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
             value = ", ".join(value)
@@ -247,7 +289,7 @@ def _raw(value: object) -> msgspec.Raw:
     if not isinstance(value, str):
         return _NO_RAW
     try:
-        return msgspec.Raw(msgspec.json.encode(value))
+        return msgspec.Raw(msgspec.json.encode(_SURROGATE.sub("\ufffd", value)))
     except (TypeError, ValueError):
         return _NO_RAW
 
@@ -256,7 +298,7 @@ def _text(value: object) -> str | None:
     if value is None:
         return None
     if isinstance(value, str):
-        return value
+        return _SURROGATE.sub("\ufffd", value) if _SURROGATE.search(value) else value
     if isinstance(value, int | float | bool):
         return str(value)
     return None

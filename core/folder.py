@@ -258,7 +258,10 @@ class EventReader:
         try:
             raw = _read_regular_file(os.path.join(folder, name))
         except FileNotFoundError:
-            self._retry.pop(name, None)  # renamed or deleted before we got to it
+            if os.path.islink(os.path.join(folder, name)):
+                self._fail(name, "broken symbolic link", result)
+            else:
+                self._retry.pop(name, None)  # renamed or deleted before we got to it
             return
         except PermissionError:
             self._fail(name, "permission denied", result)

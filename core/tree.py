@@ -15,7 +15,15 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from .ansi import strip_ansi
-from .events import Event, EventData, base_uuid, coerce_event, host_from_stdout, raw_text
+from .events import (
+    Event,
+    EventData,
+    base_uuid,
+    coerce_event,
+    host_from_stdout,
+    raw_text,
+    safe_text,
+)
 from .nodes import Changes, Final, Kind, Node
 from .status import (
     CHANGED,
@@ -314,6 +322,7 @@ class EventTree:
             for host, count in per_host.items():
                 if not isinstance(host, str):
                     continue
+                host = safe_text(host)
                 entry = recap.setdefault(host, dict.fromkeys(RECAP_FIELDS, 0))
                 entry[field] = (
                     count if isinstance(count, int) and not isinstance(count, bool) else 0
