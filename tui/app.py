@@ -88,13 +88,22 @@ class JobEventsApp(App[int]):
     # -------------------------------------------------------------- layout
 
     def compose(self) -> ComposeResult:
-        yield RunHeader(id="header")
-        with Horizontal(id="main"):
-            yield Static(Text(f"Waiting for a run under {self.path} …"), id="waiting")
-            yield DetailPane(id="detail")
-        yield Input(
+        # Kept as attributes: query_one() looks at the current screen, which is a modal
+        # (help, quit dialog, run picker) while one is open, and the frame still paints.
+        self.header = RunHeader(id="header")
+        self.detail = DetailPane(id="detail")
+        self.search = Input(
             placeholder="search names and messages; enter keeps, escape clears", id="search"
         )
+        self.main = Horizontal(id="main")
+        self.waiting: Static | None = Static(
+            Text(f"Waiting for a run under {self.path} …"), id="waiting"
+        )
+        yield self.header
+        with self.main:
+            yield self.waiting
+            yield self.detail
+        yield self.search
         yield Footer()
 
     def on_mount(self) -> None:
@@ -118,7 +127,7 @@ class JobEventsApp(App[int]):
             try:
                 run = open_run(self.path, self.ident)
             except NoRunError as exc:
-                self.query_one(RunHeader).show_waiting(f"Waiting: {exc}")
+                self.header.show_waiting(f"Waiting: {exc}")
                 return
             self._known_idents = {r.ident for r in find_runs(self.path)}
             self.open(run)
@@ -146,9 +155,9 @@ class JobEventsApp(App[int]):
         rc = process.rc()
         if self.feed is None:
             output = process.failure_output().strip() or "(no output)"
-            self.query_one(RunHeader).show_waiting(f"The run ended (rc {rc}) before any event.")
-            for waiting in self.query("#waiting"):
-                waiting.update(Text(f"ansible-runner said:\n\n{output}"))  # type: ignore[attr-defined]
+            self.header.show_waiting(f"The run ended (rc {rc}) before any event.")
+            if self.waiting is not None:
+                self.waiting.update(Text(f"ansible-runner said:\n\n{output}"))
             return
         status = self.feed.run.status() or ("successful" if rc == 0 else "failed")
         severity = "information" if rc == 0 else "error"
@@ -160,15 +169,16 @@ class JobEventsApp(App[int]):
             self.feed.stop()
         if self.run_tree is not None:
             self.run_tree.remove()
-        for waiting in self.query("#waiting"):
-            waiting.remove()
+        if self.waiting is not None:
+            self.waiting.remove()
+            self.waiting = None
         self._reported_errors = 0
         self._unseen_mark = 0
         feed = RunFeed(run, force_polling=self.force_polling, watch=self.watch_folder)
         self.feed = feed
         self.run_tree = RunTree(feed.tree, id="tree")
-        self.query_one(DetailPane).bind_run(feed.lock, feed.reader.path_of)
-        self.query_one("#main").mount(self.run_tree, before=0)
+        self.detail.bind_run(feed.lock, feed.reader.path_of)
+        self.main.mount(self.run_tree, before=0)
         self.run_tree.focus()
         feed.start()
 
@@ -179,7 +189,7 @@ class JobEventsApp(App[int]):
         feed, tree = self.feed, self.run_tree
         if feed is None or tree is None:
             return
-        detail = self.query_one(DetailPane)
+        detail = self.detail
         with feed.lock:
             changes = feed.take()
             if changes:
@@ -211,7 +221,7 @@ class JobEventsApp(App[int]):
             parts.append(f"{tree.matches.total:,} matches")
             if tree.matches.truncated:
                 parts.append(f"first {len(tree.matches.hits):,} shown")
-        self.query_one(RunHeader).show_run(
+        self.header.show_run(
             ident=feed.run.ident,
             status=feed.status,
             tree=feed.tree,
@@ -229,7 +239,7 @@ class JobEventsApp(App[int]):
 
     @on(Tree.NodeHighlighted)
     def _cursor_moved(self, event: Tree.NodeHighlighted[Node]) -> None:
-        self.query_one(DetailPane).show(event.node.data)
+        self.detail.show(event.node.data)
 
     # ------------------------------------------------------------- actions
 
@@ -239,7 +249,7 @@ class JobEventsApp(App[int]):
 
     def action_search(self) -> None:
         """Filter the tree to nodes whose name or message matches, live."""
-        search = self.query_one("#search", Input)
+        search = self.search
         search.add_class("-visible")
         search.focus()
 
@@ -257,7 +267,7 @@ class JobEventsApp(App[int]):
 
     def action_clear_filter(self) -> None:
         """Clear the search (then the status filter)."""
-        search = self.query_one("#search", Input)
+        search = self.search
         if search.value or search.has_focus:
             search.value = ""
             search.remove_class("-visible")
@@ -277,7 +287,7 @@ class JobEventsApp(App[int]):
     def _apply_query(self) -> None:
         if self.feed is None or self.run_tree is None:
             return
-        text = self.query_one("#search", Input).value.strip()
+        text = self.search.value.strip()
         query = Query(text=text, status=STATUS_FILTERS[self._status_index])
         if query == self.run_tree.query_filter:
             return
@@ -302,7 +312,7 @@ class JobEventsApp(App[int]):
 
     def action_toggle_focus(self) -> None:
         """Move the focus between the tree and the detail pane."""
-        detail = self.query_one(DetailPane)
+        detail = self.detail
         if detail.has_focus and self.run_tree is not None:
             self.run_tree.focus()
         else:
@@ -310,7 +320,7 @@ class JobEventsApp(App[int]):
 
     def action_toggle_json(self) -> None:
         """Show the raw event JSON of the node under the cursor (or go back)."""
-        self.query_one(DetailPane).toggle_json()
+        self.detail.toggle_json()
 
     async def action_quit(self) -> None:
         """Stop watching and leave (asks first when our run is still going)."""
