@@ -84,6 +84,10 @@ class RunFeed:
         try:
             with bulk_load():
                 self._read(None)
+            if not self.watch and self.reader.pending():
+                # Nobody will come back for half-written files: say now what did not parse.
+                self.reader.retry_for = 0.0
+                self._read([])
             self.loaded.set()
             if self.watch:
                 self._follow()
