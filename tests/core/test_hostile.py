@@ -211,3 +211,18 @@ def test_the_reader_reports_garbage_files_and_goes_on(tmp_path: Path, raw: bytes
     result = reader.read()
     assert len([e for e in result.events if e.counter != 999]) == 3
     assert len(result.events) + len(result.errors) == 4
+
+
+def test_a_reused_ident_shows_both_runs_and_loses_nothing() -> None:
+    """Runner never empties a reused ident: the old run's files sit beside the new ones."""
+    old = EventReader(open_run(committed_run("seed_linear"))).read().events
+    new = EventReader(open_run(committed_run("seed_free"))).read().events
+    tree = EventTree()
+    for event in [*old, *new]:
+        tree.add(event)
+    assert all(event.key in tree for event in [*old, *new])
+    playbooks = [n for n in tree.nodes() if n.kind == "playbook"]
+    assert len(playbooks) == 2
+    plays = [n for n in tree.nodes() if n.kind == "play"]
+    assert sorted(p.name for p in plays) == ["install", "install", "preflight", "preflight"]
+    json.dumps(tree.to_dict())

@@ -1,0 +1,67 @@
+"""The feed thread against a folder that changes under it."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from jobevents.core.folder import RunFolder
+from jobevents.tui.feed import RunFeed
+
+from ..fixtures.paths import committed_run
+
+
+def _wait(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def _copy(files: list[Path], into: Path) -> None:
+    into.mkdir(exist_ok=True)
+    for path in files:
+        tmp = into / (path.name + ".tmp")
+        tmp.write_bytes(path.read_bytes())
+        tmp.rename(into / path.name)  # as runner writes them
+
+
+def test_job_events_removed_and_recreated(tmp_path: Path) -> None:
+    source = sorted((committed_run("seed_linear") / "job_events").glob("*.json"))
+    ident_dir = tmp_path / "artifacts" / "run"
+    events = ident_dir / "job_events"
+    ident_dir.mkdir(parents=True)
+    _copy(source[:10], events)
+    feed = RunFeed(RunFolder(events, ident_dir), retry_for=0.5)
+    feed.start()
+    try:
+        _wait(lambda: feed.tree.events == 10)
+        shutil.rmtree(events)
+        _wait(lambda: feed.mode == "waiting")
+        _copy(source, events)  # re-created, with everything
+        _wait(lambda: feed.tree.events == len(source))
+        assert feed.tree.finished
+        # New files keep arriving through the watcher after the re-creation.
+        extra = events / "999-late.json"
+        extra.write_text('{"event": "verbose", "uuid": "late", "counter": 999, "stdout": "x"}')
+        _wait(lambda: feed.tree.events == len(source) + 1)
+    finally:
+        feed.stop()
+    assert feed.failure is None
+
+
+def test_polling_mode_sees_new_files(tmp_path: Path) -> None:
+    source = sorted((committed_run("seed_free") / "job_events").glob("*.json"))
+    events = tmp_path / "job_events"
+    _copy(source[:5], events)
+    feed = RunFeed(RunFolder(events, None), force_polling=True)
+    feed.start()
+    try:
+        _wait(lambda: feed.tree.events == 5)
+        _copy(source[5:], events)
+        _wait(lambda: feed.tree.events == len(source))
+        assert feed.mode == "polling"
+    finally:
+        feed.stop()
