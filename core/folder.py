@@ -72,19 +72,8 @@ class RunFolder:
         return self.job_events / f"{ref[0]}-{ref[1]}.json"
 
     def read_payload(self, ref: tuple[int, str] | Path) -> dict[str, Any]:
-        """The whole event behind a node, read when someone asks to see it.
-
-        Raises OSError or ValueError when the file is gone or not an event.
-        """
-        path = ref if isinstance(ref, Path) else self.event_path(ref)
-        raw = path.read_bytes()
-        try:
-            obj = json.loads(raw.decode("utf-8", "replace"))
-        except (json.JSONDecodeError, RecursionError) as exc:
-            raise ValueError(f"not valid JSON: {exc}") from None
-        if not isinstance(obj, dict):
-            raise ValueError("not a JSON object")
-        return obj
+        """The whole event behind a node, read when someone asks to see it."""
+        return read_event_file(ref if isinstance(ref, Path) else self.event_path(ref))
 
     def _small_file(self, name: str) -> str | None:
         if self.ident_dir is None:
@@ -94,6 +83,29 @@ class RunFolder:
                 return fh.read(256).decode("utf-8", "replace")
         except OSError:
             return None
+
+
+def read_event_file(path: Path, limit: int | None = None) -> dict[str, Any]:
+    """An event file as a dict; past `limit` bytes, a stand-in holding its first bytes.
+
+    Raises OSError or ValueError when the file is gone or not an event.
+    """
+    size = path.stat().st_size
+    with open(path, "rb") as fh:
+        raw = fh.read() if limit is None else fh.read(limit + 1)
+    if limit is not None and size > limit:
+        return {
+            "event": "(too large to show whole)",
+            "stdout": raw[:limit].decode("utf-8", "replace"),
+            "event_data": {"res": {"msg": f"event file is {size:,} bytes; first bytes above"}},
+        }
+    try:
+        obj = json.loads(raw.decode("utf-8", "replace"))
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise ValueError(f"not valid JSON: {exc}") from None
+    if not isinstance(obj, dict):
+        raise ValueError("not a JSON object")
+    return obj
 
 
 def find_runs(path: Path) -> list[RunFolder]:

@@ -233,11 +233,7 @@ class EventTree:
         run = self._run_at(task_uuid, host, parent, awaited, ev)
         res = data.res
         if kind in _FINALS:
-            status = _FINALS[kind]
-            if status == OK and res is not None and _truthy(res.changed):
-                status = CHANGED
-            elif status == FAILED and _truthy(data.ignore_errors):
-                status = IGNORED
+            status = _result_status(_FINALS[kind], data)
             detail = _why(res, status)
             final: Final = (
                 ev.counter,
@@ -255,11 +251,7 @@ class EventTree:
             self._apply_finals(run)
             return
         if kind in _ITEMS:
-            status = _ITEMS[kind]
-            if status == OK and res is not None and _truthy(res.changed):
-                status = CHANGED
-            elif status == FAILED and _truthy(data.ignore_errors):
-                status = IGNORED
+            status = _result_status(_ITEMS[kind], data)
             label = None
             if res is not None:
                 label = raw_text(res.item_label) or raw_text(res.item)
@@ -772,6 +764,15 @@ def _task_name(name: str, role: str | None) -> str:
     if role and name.startswith(f"{role} : "):
         return name[len(role) + 3 :]
     return name
+
+
+def _result_status(status: str, data: EventData) -> str:
+    """ok with `res.changed` is changed; failed with `ignore_errors` is ignored."""
+    if status == OK and data.res is not None and _truthy(data.res.changed):
+        return CHANGED
+    if status == FAILED and _truthy(data.ignore_errors):
+        return IGNORED
+    return status
 
 
 def _job_id(data: EventData) -> str | None:

@@ -13,6 +13,7 @@ from textual import work
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from jobevents.core.folder import read_event_file
 from jobevents.core.nodes import Node
 
 from .. import detail
@@ -75,7 +76,7 @@ class DetailPane(VerticalScroll, can_focus=True):
         problem: str | None = None
         if node.ref is not None and self._path_of is not None:
             try:
-                event = _read_event(self._path_of(node.ref))
+                event = read_event_file(self._path_of(node.ref), PAYLOAD_LIMIT)
             except (OSError, ValueError) as exc:
                 problem = f"cannot read the event file: {exc}"
         renderable = self._renderable(node, event, problem=problem, show_json=show_json)
@@ -115,25 +116,3 @@ class _NoLock:
 
     def __exit__(self, *exc: object) -> None:
         return None
-
-
-def _read_event(path: Path) -> dict[str, Any]:
-    """The event file as a dict; a huge one is cut to its fields' first bytes."""
-    import json
-
-    size = path.stat().st_size
-    with open(path, "rb") as fh:
-        raw = fh.read(PAYLOAD_LIMIT + 1)
-    if size > PAYLOAD_LIMIT:
-        return {
-            "event": "(too large to show whole)",
-            "stdout": raw[:PAYLOAD_LIMIT].decode("utf-8", "replace"),
-            "event_data": {"res": {"msg": f"event file is {size:,} bytes; first bytes above"}},
-        }
-    try:
-        obj = json.loads(raw.decode("utf-8", "replace"))
-    except (json.JSONDecodeError, RecursionError) as exc:
-        raise ValueError(f"not valid JSON: {exc}") from None
-    if not isinstance(obj, dict):
-        raise ValueError("not a JSON object")
-    return obj
