@@ -15,6 +15,7 @@ import stat
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -31,15 +32,10 @@ class NoRunError(Exception):
 def event_file_key(name: str) -> tuple[int, str] | None:
     """`(counter, uuid)` of an event file's name, None for any other file."""
     # String methods, not a regex: this runs for every file of 100k-event folders.
+    if not name.endswith(".json") or name.endswith("-partial.json"):
+        return None
     counter, dash, rest = name.partition("-")
-    if (
-        not dash
-        or not counter.isdigit()
-        or not counter.isascii()
-        or not rest.endswith(".json")
-        or len(rest) <= 5
-        or rest.endswith("-partial.json")
-    ):
+    if not dash or len(rest) <= 5 or not (counter.isdigit() and counter.isascii()):
         return None
     return (int(counter), rest[:-5])
 
@@ -237,15 +233,15 @@ class EventReader:
                     todo[name] = key
         folder = str(self.run.job_events)
         now = self._clock()
-        for name, key in sorted(todo.items(), key=lambda item: item[1]):
+        for name, key in sorted(todo.items(), key=itemgetter(1)):
             self._read_one(folder, name, key, now, result)
         return result
 
     def list_names(self) -> list[str]:
         """The folder's event file names, in counter order."""
-        keyed = [(key, name) for name in self._listdir() if (key := event_file_key(name))]
+        keyed = [(key[0], name) for name in self._listdir() if (key := event_file_key(name))]
         keyed.sort()
-        return [name for _key, name in keyed]
+        return [name for _counter, name in keyed]
 
     def path_of(self, ref: tuple[int, str]) -> Path:
         """The file holding event `ref`."""
@@ -311,21 +307,29 @@ class EventReader:
 
 
 def _read_regular_file(path: str) -> bytes:
-    """The bytes of a regular file; never blocks on a FIFO or device named like an event."""
+    """The bytes of a file named like an event; never blocks on a FIFO or a device.
+
+    Three syscalls, no stat: O_NONBLOCK makes a FIFO read return at once (reported as
+    empty), a directory fails with EISDIR; a regular file is read in 64 KiB steps.
+    """
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
+        data = os.read(fd, _READ_STEP)
+        if not data and not stat.S_ISREG(os.fstat(fd).st_mode):
             raise OSError(errno.EINVAL, "not a regular file")
-        data = os.read(fd, info.st_size + 1)
-        if len(data) <= info.st_size:
+        if len(data) < _READ_STEP:
             return data
-        chunks = [data]  # the file grew while we read it: take the rest as well
+        chunks = [data]
         while chunk := os.read(fd, 1 << 20):
             chunks.append(chunk)
         return b"".join(chunks)
+    except (BlockingIOError, IsADirectoryError):
+        raise OSError(errno.EINVAL, "not a regular file") from None
     finally:
         os.close(fd)
+
+
+_READ_STEP = 1 << 16
 
 
 def _one_line(text: str) -> str:

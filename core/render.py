@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, BinaryIO
 
 from .ansi import safe_line
 from .folder import EventReader, RunFolder
 from .nodes import Changes, Node
 from .status import STATUSES
-from .tree import EventTree
+from .tree import EventTree, node_dict
 
 #: files read before they are applied and let go: bounds memory on huge runs
 LOAD_CHUNK = 2000
@@ -49,16 +49,44 @@ def bulk_load() -> Iterator[None]:
             gc.enable()
 
 
-def dump_document(run: RunFolder, tree: EventTree, reader: EventReader) -> dict[str, Any]:
+def dump_document(
+    run: RunFolder, tree: EventTree, reader: EventReader, *, with_tree: bool = True
+) -> dict[str, Any]:
     """The JSON document of tree-json.md."""
-    return {
+    document: dict[str, Any] = {
         "ident": run.ident,
         "status": run.status(),
         "events": reader.read_count,
         "errors": [{"file": name, "error": why} for name, why in sorted(reader.errors.items())],
         "recap": tree.recap,
-        "tree": tree.to_dict(),
     }
+    if with_tree:
+        document["tree"] = tree.to_dict()
+    return document
+
+
+def write_json(out: BinaryIO, run: RunFolder, tree: EventTree, reader: EventReader) -> None:
+    """`dump_document` encoded a task at a time: a 100k-event tree never exists twice."""
+    import msgspec
+
+    document = dump_document(run, tree, reader, with_tree=False)
+    head = msgspec.json.encode(document)
+    out.write(head[:-1] + b',"tree":')
+    _write_node(out, tree.root, msgspec.json.encode)
+    out.write(b"}\n")
+
+
+def _write_node(out: BinaryIO, node: Node, encode: Callable[[Any], bytes]) -> None:
+    if node.kind not in ("playbook", "play"):
+        out.write(encode(node_dict(node)))  # a task and its hosts: small enough at once
+        return
+    own = encode(node_dict(node, children=False))
+    out.write(own[:-1] + b',"children":[')
+    for i, child in enumerate(node.children):
+        if i:
+            out.write(b",")
+        _write_node(out, child, encode)
+    out.write(b"]}")
 
 
 def counts_text(counts: dict[str, int] | None) -> str:

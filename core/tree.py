@@ -34,9 +34,13 @@ from .status import (
     SKIPPED,
     STATUSES,
     UNREACHABLE,
-    rollup_bucket,
     worst,
 )
+
+_NO_DATA = EventData()
+
+#: what a child's status counts as in its parent's tally (`ignored` counts as `ok`)
+_BUCKET = {IGNORED: OK}
 
 #: roll-up severity: a parent takes the status of highest rank among its children
 _RANK = {SKIPPED: 0, OK: 1, CHANGED: 2, RUNNING: 3, UNREACHABLE: 4, FAILED: 5}
@@ -132,7 +136,8 @@ class EventTree:
         self._seen.add(key)
         self.events += 1
         self._changes = ch
-        self._dispatch.get(ev.event, self._on_message)(ev, ev.data)
+        data = ev.event_data
+        self._dispatch.get(ev.event, self._on_message)(ev, data if data is not None else _NO_DATA)
         return ch
 
     def __contains__(self, key: tuple[int, str]) -> bool:
@@ -406,9 +411,11 @@ class EventTree:
     def _start_run(
         self, task_uuid: str, host: str, parent: Node, awaited: str | None, ev: Event
     ) -> Node:
-        runs = self._runs.setdefault((task_uuid, host), [])
+        runs = self._runs.get((task_uuid, host))
+        if runs is None:
+            runs = self._runs[(task_uuid, host)] = []
         at = ev.counter
-        prev = _run_containing(runs, at)
+        prev = _run_containing(runs, at) if runs else None
         if prev is not None and prev.start_counter is None and prev.counter > at:
             # Its results came first; this start is the one they belong to.
             prev.start_counter = at
@@ -439,7 +446,9 @@ class EventTree:
     def _run_at(
         self, task_uuid: str, host: str, parent: Node, awaited: str | None, ev: Event
     ) -> Node:
-        runs = self._runs.setdefault((task_uuid, host), [])
+        runs = self._runs.get((task_uuid, host))
+        if runs is None:
+            runs = self._runs[(task_uuid, host)] = []
         run = _run_containing(runs, ev.counter)
         if run is None:
             run = self._new_run(host, parent, awaited, ev)
@@ -649,9 +658,9 @@ class EventTree:
         tally = node.tally
         assert tally is not None
         if old is not None:
-            tally[rollup_bucket(old)] -= 1
+            tally[_BUCKET.get(old, old)] -= 1
         if new is not None:
-            came = rollup_bucket(new)
+            came = _BUCKET.get(new, new)
             tally[came] = tally.get(came, 0) + 1
             # Fast path: a child as bad as the parent, or better, while the parent's own
             # status is still held by another child, changes nothing.
@@ -693,11 +702,13 @@ class EventTree:
             node = node.parent
 
     def _host_tally(self, host: str, old: str | None, new: str | None) -> None:
-        tally = self.hosts.setdefault(host, {})
+        tally = self.hosts.get(host)
+        if tally is None:
+            tally = self.hosts[host] = {}
         if old is not None:
-            tally[rollup_bucket(old)] -= 1
+            tally[_BUCKET.get(old, old)] -= 1
         if new is not None:
-            bucket = rollup_bucket(new)
+            bucket = _BUCKET.get(new, new)
             tally[bucket] = tally.get(bucket, 0) + 1
 
     def _set_run_status(self, run: Node, status: str) -> None:
@@ -815,7 +826,12 @@ def _message_detail(ev: Event, data: EventData) -> str | None:
     return first[:200] + ("…" if len(first) > 200 or first != text else "")
 
 
-def _node_dict(node: Node) -> dict[str, Any]:
+def node_dict(node: Node, *, children: bool = True) -> dict[str, Any]:
+    """One node as tree-json.md has it; without its children when `children` is False."""
+    return _node_dict(node, children=children)
+
+
+def _node_dict(node: Node, *, children: bool = True) -> dict[str, Any]:
     out: dict[str, Any] = {
         "kind": node.kind,
         "name": node.name,
@@ -839,5 +855,6 @@ def _node_dict(node: Node) -> dict[str, Any]:
     elapsed = node.elapsed
     if elapsed is not None:
         out["duration"] = round(elapsed, 6)
-    out["children"] = [_node_dict(child) for child in node.children]
+    if children:
+        out["children"] = [_node_dict(child) for child in node.children]
     return out

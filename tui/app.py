@@ -32,6 +32,10 @@ from .widgets.run_tree import RunTree
 FLUSH_EVERY = 0.08
 #: a filtered view is recomputed at most this often while events arrive
 REFILTER_EVERY = 0.5
+#: the detail pane of a node that keeps changing is repainted at most this often
+DETAIL_EVERY = 1.0
+#: while the files present at start are read, the screen shows progress this often
+LOADING_FRAME = 0.25
 NARROW_BELOW = 100
 
 
@@ -78,6 +82,10 @@ class JobEventsApp(App[int]):
         self._status_index = 0
         self._reported_errors = 0
         self._last_refilter = 0.0
+        self._detail_stale = False
+        self._detail_painted = 0.0
+        self._detail_next: Node | None = None
+        self._last_frame = 0.0
         self._search_timer: Timer | None = None
         #: the run this app started (`run`, `demo`), if any
         self.process = process
@@ -189,14 +197,28 @@ class JobEventsApp(App[int]):
         feed, tree = self.feed, self.run_tree
         if feed is None or tree is None:
             return
+        now = time.monotonic()
+        if not feed.loaded.is_set() and now - self._last_frame < LOADING_FRAME:
+            return  # a first load is read faster when the screen is not repainted for it
+        self._last_frame = now
         detail = self.detail
         with feed.lock:
             changes = feed.take()
+            loading = not feed.loaded.is_set()
+            if tree.hold_follow != loading:
+                tree.hold_follow = loading
+                if not loading:
+                    tree.catch_up()
             if changes:
                 tree.apply(changes)
                 if detail.node is not None and detail.node in changes.changed:
-                    detail.show(detail.node, force=True)
-            now = time.monotonic()
+                    self._detail_stale = True
+            # A task's host table is costly to lay out: repaint it at most once a second.
+            if self._detail_stale and now - self._detail_painted >= DETAIL_EVERY:
+                self._detail_stale = False
+                self._detail_painted = now
+                node, self._detail_next = self._detail_next or detail.node, None
+                detail.show(node, force=node is detail.node)
             if tree.query_filter and now - self._last_refilter >= REFILTER_EVERY:
                 self._last_refilter = now
                 tree.refresh_filter()
@@ -239,6 +261,11 @@ class JobEventsApp(App[int]):
 
     @on(Tree.NodeHighlighted)
     def _cursor_moved(self, event: Tree.NodeHighlighted[Node]) -> None:
+        if self.run_tree is not None and self.run_tree.follow:
+            # Follow mode moves the cursor as fast as tasks start: repaint on the frame clock.
+            self._detail_next = event.node.data
+            self._detail_stale = True
+            return
         self.detail.show(event.node.data)
 
     # ------------------------------------------------------------- actions

@@ -250,7 +250,7 @@ def _launch_and_watch(spec: LaunchSpec) -> int:
 
 def _dump(args: argparse.Namespace) -> int:
     from jobevents.core.folder import NoRunError, find_runs, open_run
-    from jobevents.core.render import dump_document, load_run, recap_text, render_text
+    from jobevents.core.render import load_run, recap_text, render_text, write_json
 
     if args.list:
         runs = find_runs(args.path)
@@ -266,10 +266,8 @@ def _dump(args: argparse.Namespace) -> int:
     for name, why in sorted(reader.errors.items()):
         print(f"jobevents-tui: {run.job_events / name}: {why}", file=sys.stderr)
     if args.format == "json":
-        import msgspec
-
         sys.stdout.flush()
-        sys.stdout.buffer.write(msgspec.json.encode(dump_document(run, tree, reader)) + b"\n")
+        write_json(sys.stdout.buffer, run, tree, reader)
         sys.stdout.buffer.flush()
         return 0
     print(render_text(tree))

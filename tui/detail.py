@@ -53,7 +53,7 @@ MAX_CHARS: Final = 100_000
 #: Lines of one text block shown at most.
 MAX_LINES: Final = 500
 #: Rows of one table (hosts of a task, tasks of a play, loop items) shown at most.
-MAX_ROWS: Final = 500
+MAX_ROWS: Final = 60
 
 #: Lines of a message / stderr shown inside the "why" box (the full text is below it).
 _WHY_LINES: Final = 20

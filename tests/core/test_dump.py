@@ -1,0 +1,157 @@
+"""`jobevents-tui dump`: the JSON contract of tree-json.md, the text tree, exit codes, packaging."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from jobevents.core.folder import open_run
+from jobevents.core.render import dump_document, load_run, write_json
+from jobevents.tui.cli import main
+
+from ..fixtures.paths import committed_names, committed_run
+
+KINDS = {"playbook", "play", "task", "host", "item", "retry", "async", "message"}
+STATUSES = {"running", "ok", "changed", "failed", "ignored", "skipped", "unreachable"}
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _nodes(node: dict[str, Any]) -> list[dict[str, Any]]:
+    out = [node]
+    for child in node["children"]:
+        out.extend(_nodes(child))
+    return out
+
+
+@pytest.mark.parametrize("name", committed_names())
+def test_json_follows_the_contract(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["dump", str(committed_run(name)), "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert set(document) >= {"ident", "status", "events", "errors", "recap", "tree"}
+    assert document["ident"] == committed_run(name).name
+    assert document["tree"]["kind"] == "playbook"
+    for node in _nodes(document["tree"]):
+        assert node["kind"] in KINDS and node["status"] in STATUSES
+        assert isinstance(node["name"], str) and isinstance(node["counter"], int)
+        assert node["uuid"] is None or isinstance(node["uuid"], str)
+        counters = [c["counter"] for c in node["children"]]
+        assert counters == sorted(counters)
+        if node["kind"] == "task":
+            assert isinstance(node["handler"], bool) and "role" in node
+        if node["kind"] in ("play", "task"):
+            assert not node["uuid"].rsplit("-", 1)[-1].count("_")  # no _N suffix
+
+
+@pytest.mark.parametrize("name", committed_names())
+def test_streamed_json_is_the_whole_document(name: str) -> None:
+    run = open_run(committed_run(name))
+    tree, reader = load_run(run)
+    buffer = io.BytesIO()
+    write_json(buffer, run, tree, reader)
+    assert json.loads(buffer.getvalue()) == json.loads(json.dumps(dump_document(run, tree, reader)))
+
+
+def test_text_tree(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["dump", str(committed_run("seed_serial"))]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert lines[0].startswith("seed.yml  [changed]")
+    assert "|-- play preflight (2 batches)  [ok]  (9 ok)" in out
+    assert "`-- play install (2 batches)" in out
+    assert "|   |-- task check_space_requirements  [ok]  (3 ok)" in out
+    assert "handler restart_tower  [changed]" in out
+    assert "PLAY RECAP" in out and lines[-1].endswith("successful, 54 events")
+
+
+def test_no_run_exits_2_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["dump", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no ansible-runner run" in err
+    assert main(["dump", str(tmp_path / "missing")]) == 2
+
+
+def test_list_and_ident(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import shutil
+
+    for name in ("seed_linear", "adhoc"):
+        shutil.copytree(committed_run(name), tmp_path / "artifacts" / name)
+    assert main(["dump", str(tmp_path), "--list"]) == 0
+    listed = capsys.readouterr().out
+    assert "seed_linear\tsuccessful" in listed and "adhoc\tsuccessful" in listed
+    assert main(["dump", str(tmp_path), "--ident", "adhoc", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["ident"] == "adhoc"
+    assert main(["dump", str(tmp_path), "--ident", "nope"]) == 2
+
+
+def test_version_and_help() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "jobevents.tui.cli", "--version"], capture_output=True, text=True
+    )
+    assert done.returncode == 0 and done.stdout.startswith("jobevents-tui ")
+    assert (
+        "watch"
+        in subprocess.run(
+            [sys.executable, "-m", "jobevents.tui.cli", "--help"], capture_output=True, text=True
+        ).stdout
+    )
+
+
+@pytest.mark.slow
+def test_a_real_install_has_every_module_and_file(tmp_path: Path) -> None:
+    """`pip install .` (not editable): the package-dir mapping and package data work."""
+    target = tmp_path / "site"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--target",
+            str(target),
+            str(REPO),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    installed = target / "jobevents"
+    assert (installed / "core" / "tree.py").is_file()
+    assert (installed / "tui" / "app.tcss").is_file()
+    assert (installed / "tui" / "demo" / "demo.yml").is_file()
+    env = {"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"}
+    code = (
+        "import jobevents.core, jobevents.tui.app, sys; "
+        "from jobevents.tui.cli import main; "
+        f"sys.exit(main(['dump', {str(committed_run('seed_free'))!r}]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(target)!r}); {code}"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "seed.yml  [changed]" in done.stdout
+    assert (
+        str(target)
+        in subprocess.run(
+            [
+                sys.executable,
+                "-I",
+                "-c",
+                f"import sys; sys.path.insert(0, {str(target)!r}); import jobevents.core; "
+                "print(jobevents.core.__file__)",
+            ],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+        ).stdout
+    )
