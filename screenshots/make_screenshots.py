@@ -43,8 +43,10 @@ async def demo() -> None:
             # Mid-way: the free play runs, hosts at their own pace.
             await _until(
                 pilot,
-                lambda: app.feed is not None
-                and any(p.name.startswith("Nightly") for p in app.feed.tree.root.children),
+                lambda: (
+                    app.feed is not None
+                    and any(p.name.startswith("Nightly") for p in app.feed.tree.root.children)
+                ),
                 timeout=180,
             )
             await pilot.pause(2.0)
