@@ -66,6 +66,7 @@ class JobEventsApp(App[int]):
         watch: bool = True,
         clock: Callable[[], float] = time.time,
         process: PlaybookProcess | None = None,
+        retry_for: float = 5.0,
     ) -> None:
         super().__init__()
         self.path = Path(path)
@@ -73,6 +74,8 @@ class JobEventsApp(App[int]):
         self.force_polling = force_polling
         self.watch_folder = watch
         self.clock = clock
+        #: how long a file that does not parse is retried before it is reported
+        self.retry_for = retry_for
         self.feed: RunFeed | None = None
         self.run_tree: RunTree | None = None
         #: follow new runs appearing under artifacts/ until the user picks one
@@ -80,7 +83,7 @@ class JobEventsApp(App[int]):
         self._known_idents: set[str | None] = set()
         self._unseen_mark = 0
         self._status_index = 0
-        self._reported_errors = 0
+        self._reported_errors: set[str] = set()
         self._last_refilter = 0.0
         self._detail_stale = False
         self._detail_painted = 0.0
@@ -119,6 +122,10 @@ class JobEventsApp(App[int]):
         self.set_interval(1.0, self._check_runs)
         self._apply_width(self.size.width)
         self._check_runs()
+
+    def on_unmount(self) -> None:
+        if self.feed is not None:
+            self.feed.stop()
 
     def on_resize(self, event: events.Resize) -> None:
         self._apply_width(event.size.width)
@@ -180,11 +187,16 @@ class JobEventsApp(App[int]):
         if self.waiting is not None:
             self.waiting.remove()
             self.waiting = None
-        self._reported_errors = 0
+        self._reported_errors = set()
         self._unseen_mark = 0
-        feed = RunFeed(run, force_polling=self.force_polling, watch=self.watch_folder)
+        feed = RunFeed(
+            run,
+            force_polling=self.force_polling,
+            watch=self.watch_folder,
+            retry_for=self.retry_for,
+        )
         self.feed = feed
-        self.run_tree = RunTree(feed.tree, id="tree")
+        self.run_tree = RunTree(feed.tree)  # no id: the old tree may not be gone yet
         self.detail.bind_run(feed.lock, feed.reader.path_of)
         self.main.mount(self.run_tree, before=0)
         self.run_tree.focus()
@@ -224,9 +236,9 @@ class JobEventsApp(App[int]):
                 tree.refresh_filter()
             self._paint_header(feed, tree)
             errors = list(feed.errors.items())
-        if len(errors) > self._reported_errors:
-            fresh = errors[self._reported_errors :]
-            self._reported_errors = len(errors)
+        fresh = [(name, why) for name, why in errors if name not in self._reported_errors]
+        if fresh:
+            self._reported_errors.update(name for name, _why in fresh)
             for name, why in fresh[:3]:
                 self.notify(f"{name}: {why}", title="Unreadable event file", severity="warning")
             if len(fresh) > 3:
@@ -266,6 +278,8 @@ class JobEventsApp(App[int]):
             self._detail_next = event.node.data
             self._detail_stale = True
             return
+        self._detail_next = None  # the user's node wins over a repaint follow had queued
+        self._detail_stale = False
         self.detail.show(event.node.data)
 
     # ------------------------------------------------------------- actions

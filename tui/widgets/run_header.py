@@ -60,6 +60,21 @@ class RunHeader(Static):
         elapsed = _elapsed(tree, status, clock)
         if elapsed:
             text.append(f" {elapsed}", style="dim")
+        # What changes the reading of everything else comes first, before narrow screens cut.
+        text.append(" │ ", style="dim")
+        if follow:
+            text.append("following", style="green")
+        else:
+            text.append("paused", style="yellow")
+            if unseen:
+                text.append(f" +{unseen:,} new", style="bold yellow")
+            text.append(" (f)", style="dim")
+        if errors:
+            text.append(" │ ", style="dim")
+            text.append(f"{errors} unreadable", style="bold red")
+        if filter_text:
+            text.append(" │ ", style="dim")
+            text.append(filter_text, style="bold yellow")
         text.append(" │ ", style="dim")
         text.append(f"{tree.events:,} events")
         hosts = tree.host_states()
@@ -69,20 +84,6 @@ class RunHeader(Static):
                 n = hosts.get(state_name)
                 if n:
                     text.append(f" {STATUS_GLYPH[state_name]} {n}", style=STATUS_STYLE[state_name])
-        if errors:
-            text.append(" │ ", style="dim")
-            text.append(f"{errors} unreadable", style="bold red")
-        if filter_text:
-            text.append(" │ ", style="dim")
-            text.append(filter_text, style="bold yellow")
-        text.append(" │ ", style="dim")
-        if follow:
-            text.append("following", style="green")
-        else:
-            text.append("paused", style="yellow")
-            if unseen:
-                text.append(f" +{unseen:,} new", style="bold yellow")
-            text.append(" (f)", style="dim")
         self._show(text)
 
 

@@ -70,6 +70,8 @@ class RunTree(Tree[Node]):
         #: opened by follow mode, closed again when follow moves on
         self._auto: set[int] = set()
         self._newest: Node | None = None
+        #: set while a first load streams in: follow jumps once, at the end, not per task
+        self.hold_follow = False
         self.query_filter = Query()
         self.matches: Matches | None = None
         self._hits: set[int] = set()
@@ -114,7 +116,7 @@ class RunTree(Tree[Node]):
             tree_node.set_label(node_label(node))
             if tree_node.allow_expand != bool(node.children):
                 tree_node.allow_expand = bool(node.children)
-        if self.follow and self._newest is not None:
+        if self.follow and self._newest is not None and not self.hold_follow:
             self._follow_to(self._newest)
 
     def _place(self, node: Node) -> None:
@@ -184,11 +186,11 @@ class RunTree(Tree[Node]):
         if node.id in self._user_closed:
             return False
         if self.query_filter:
-            return (
-                self.matches is not None
-                and node.id in self.matches.shown
-                and not (self._is_hit(node))
-            )
+            if self.matches is None or node.id not in self.matches.shown:
+                return False
+            # A hit stays closed unless another hit lies below it (a task and its host).
+            shown = self.matches.shown
+            return not self._is_hit(node) or any(c.id in shown for c in node.children)
         # What follow mode opened stays open when the tree is rebuilt (a filter cleared).
         return node.kind in _OPEN_BY_DEFAULT or node.id in self._auto
 
@@ -225,6 +227,11 @@ class RunTree(Tree[Node]):
             self._auto.add(node.id)
         self.call_after_refresh(self._scroll_follow, node)
 
+    def catch_up(self) -> None:
+        """Jump to the newest activity now (after a first load held follow back)."""
+        if self.follow and self._newest is not None and not self.query_filter:
+            self._follow_to(self._newest)
+
     def _scroll_follow(self, node: Node) -> None:
         tree_node = self._shown_nodes.get(node.id)
         if tree_node is None or not self.follow:
@@ -235,6 +242,12 @@ class RunTree(Tree[Node]):
             last = last.children[-1]
         self.scroll_to_node(last, animate=False)
         self.move_cursor(tree_node, animate=False)
+
+    def watch_show_vertical_scrollbar(self, shown: bool) -> None:
+        # Textual moves the bar's thumb only while the bar shows: a follow scroll made
+        # between building the lines and the layout that shows the bar left it at the top.
+        if shown:
+            self.vertical_scrollbar.position = self.scroll_y
 
     def watch_follow(self, follow: bool) -> None:
         self.post_message(self.FollowChanged(follow))
