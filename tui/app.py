@@ -33,7 +33,7 @@ FLUSH_EVERY = 0.08
 #: a filtered view is recomputed at most this often while events arrive
 REFILTER_EVERY = 0.5
 #: the detail pane of a node that keeps changing is repainted at most this often
-DETAIL_EVERY = 1.0
+DETAIL_EVERY = 2.0
 #: while the files present at start are read, the screen shows progress this often
 LOADING_FRAME = 0.25
 NARROW_BELOW = 100

@@ -23,7 +23,9 @@ log = logging.getLogger(__name__)
 #: files read and applied per locked step of the first load
 CHUNK = 2000
 #: how often the whole folder is listed again, as a safety net under the watcher
-RESCAN_EVERY = 2.0
+#: (lost inotify events); at least this often, and never more than 5% of the time
+RESCAN_EVERY = 5.0
+RESCAN_SHARE = 0.05
 #: how often the `status` file is read
 STATUS_EVERY = 0.5
 
@@ -123,6 +125,7 @@ class RunFeed:
         import watchfiles
 
         last_scan = last_status = time.monotonic()
+        rescan_every = RESCAN_EVERY
         while not self._stop.is_set():
             folder = self.run.job_events
             if not folder.is_dir():
@@ -151,9 +154,12 @@ class RunFeed:
                     )
                     self._read(names)
                     now = time.monotonic()
-                    if now - last_scan >= RESCAN_EVERY:
-                        last_scan = now
+                    if now - last_scan >= rescan_every:
                         self._read(None)
+                        # Listing 100k files takes a while: rescan no more than 5% of the time.
+                        took = time.monotonic() - now
+                        rescan_every = max(RESCAN_EVERY, took / RESCAN_SHARE)
+                        last_scan = time.monotonic()
                     if now - last_status >= STATUS_EVERY:
                         last_status = now
                         self._refresh_status()
