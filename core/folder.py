@@ -201,6 +201,8 @@ class EventReader:
         self._retry: dict[str, float] = {}
         #: events whose content names another counter or uuid than their file name
         self._renamed: dict[tuple[int, str], str] = {}
+        #: keys parsed by list_names(), taken by read() as it reads each file
+        self._listed: dict[str, tuple[int, str]] = {}
         #: unreadable files: name -> one-line reason
         self.errors: dict[str, str] = {}
 
@@ -217,13 +219,13 @@ class EventReader:
         """Read new event files: the given names, or every file now in the folder."""
         result = ReadResult()
         explicit = names is not None
-        done, errors = self._done, self.errors
+        done, errors, listed = self._done, self.errors, self._listed
         todo: dict[str, tuple[int, str]] = {}
         for name in self._listdir() if names is None else names:
             # A named file that failed before was written again: give it another chance.
             if name in done and not (explicit and name in errors):
                 continue
-            key = event_file_key(name)
+            key = listed.pop(name, None) or event_file_key(name)
             if key is not None:
                 todo[name] = key
         for name in self._retry:
@@ -233,15 +235,23 @@ class EventReader:
                     todo[name] = key
         folder = str(self.run.job_events)
         now = self._clock()
-        for name, key in sorted(todo.items(), key=itemgetter(1)):
+        items = list(todo.items())
+        if any(items[i][1] > items[i + 1][1] for i in range(len(items) - 1)):
+            items.sort(key=itemgetter(1))  # names from list_names() come in order already
+        for name, key in items:
             self._read_one(folder, name, key, now, result)
         return result
 
     def list_names(self) -> list[str]:
         """The folder's event file names, in counter order."""
-        keyed = [(key[0], name) for name in self._listdir() if (key := event_file_key(name))]
-        keyed.sort()
-        return [name for _counter, name in keyed]
+        listed = self._listed
+        listed.clear()
+        for name in self._listdir():
+            key = event_file_key(name)
+            if key is not None:
+                listed[name] = key
+        # Parsed once: read() takes each key from here as it reads the file.
+        return sorted(listed, key=listed.__getitem__)
 
     def path_of(self, ref: tuple[int, str]) -> Path:
         """The file holding event `ref`."""

@@ -8,10 +8,10 @@ accumulated `Changes` on a timer: one repaint per frame however fast events come
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections.abc import Iterable
-from pathlib import Path
 
 from jobevents.core.folder import EventReader, RunFolder
 from jobevents.core.nodes import Changes
@@ -124,6 +124,7 @@ class RunFeed:
         """Watch the folder until stopped, surviving its removal and re-creation."""
         import watchfiles
 
+        deleted = watchfiles.Change.deleted
         last_scan = last_status = time.monotonic()
         rescan_every = RESCAN_EVERY
         while not self._stop.is_set():
@@ -133,11 +134,15 @@ class RunFeed:
                 self._refresh_status()
                 self._stop.wait(0.5)
                 continue
-            self._read(None)
+            # The watcher reports only what changes after it starts: list the folder once
+            # more when it is live (its first yield), not before, when the first frame
+            # of a big run still wants the CPU.
+            live = False
             self.mode = "polling" if self.force_polling else "inotify"
             try:
                 for changes in watchfiles.watch(
                     folder,
+                    recursive=False,  # runner writes no subfolders; walking 100k files is not free
                     watch_filter=None,
                     debounce=60,
                     step=20,
@@ -150,9 +155,16 @@ class RunFeed:
                     ignore_permission_denied=True,
                 ):
                     names = sorted(
-                        {Path(path).name for change, path in changes if change.name != "deleted"}
+                        {
+                            path.rpartition(os.sep)[2]
+                            for change, path in changes
+                            if change != deleted
+                        }
                     )
                     self._read(names)
+                    if not live:
+                        live = True
+                        self._read(None)
                     now = time.monotonic()
                     if now - last_scan >= rescan_every:
                         self._read(None)

@@ -310,7 +310,6 @@ class Task:
         "retries",
         "uuid",
         "when_group",
-        "yaml",
     )
 
     def __init__(self, name: str, action: str, args: dict[str, Any]) -> None:
@@ -333,7 +332,6 @@ class Task:
         self.base = BASE_DURATION[action]
         self.cmd = ""
         self.item_cmds: dict[str, str] = {}
-        self.yaml: list[str] = []
 
 
 class Ctx:
@@ -1255,6 +1253,13 @@ class _Writer:
         task = j.task
         uuid = uuid4(self.rng)
         res = self.module_res(j, t - 0.3, None, rc=7, failed=True, no_log_key=False)
+        # runner_retry carries "exception" right after "invocation"
+        exc = res.pop("exception")
+        res = {
+            k: v
+            for key, val in res.items()
+            for k, v in (((key, val), ("exception", exc)) if key == "invocation" else ((key, val),))
+        }
         res["attempts"] = attempt
         res["retries"] = task.retries + 1
         left = task.retries + 1 - attempt

@@ -1,0 +1,296 @@
+"""Child processes of run_benchmarks.py: each measures one thing and writes JSON to --out.
+
+Kept apart from run_benchmarks.py so a child imports only what it measures (the app
+modes are timed from interpreter start). Not meant to be run by hand, but it can be::
+
+    python tests/bench/bench_driver.py app   --t0 $(date +%s.%N) --out r.json IDENT_DIR
+    python tests/bench/bench_driver.py minimal --t0 $(date +%s.%N) --out r.json
+    python tests/bench/bench_driver.py add   --out r.json IDENT_DIR [--limit N]
+    python tests/bench/bench_driver.py feed  --out r.json SRC_IDENT_DIR DEST_IDENT_DIR --rate 2000
+
+Times in the app modes are wall-clock seconds since ``--t0``, the launcher's ``time.time()``
+taken just before it started this process: they include interpreter start and imports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+SIZE = (120, 40)
+
+
+def _maxrss_bytes() -> int:
+    """This process's peak RSS since exec (VmHWM; ru_maxrss would start at the parent's)."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def _write(out: Path, result: dict[str, Any]) -> None:
+    out.write_text(json.dumps(result))
+
+
+# ---------------------------------------------------------------- our app, cold
+
+
+def watch_takes(feed: Any) -> list[tuple[int, bool]]:
+    """Record, at each `feed.take()`, the events applied so far and whether `loaded` was set.
+
+    `take()` runs under the feed's lock, so that count is exactly what the changes it
+    hands to the frame cover. Returns the (emptied) list the next takes append to.
+    """
+    if feed is None:
+        return []
+    taken: list[tuple[int, bool]] | None = getattr(feed, "_bench_taken", None)
+    if taken is None:
+        taken = []
+        take = feed.take
+
+        def counted_take() -> Any:
+            taken.append((feed.tree.events, feed.loaded.is_set()))
+            return take()
+
+        feed.take = counted_take
+        feed._bench_taken = taken
+    taken.clear()
+    return taken
+
+
+def run_app(path: Path, t0: float, out: Path, timeout: float) -> int:
+    """Start JobEventsApp headless on a finished run; record first paint and full load.
+
+    `first_paint`: the first refresh after mount (call_after_refresh from on_mount).
+    After every `_paint_frame` (wrapped) that took changes from the feed: the events
+    applied when it took them (see `watch_takes`). `ready_frame`: the end of the first
+    frame whose take came after the feed's `loaded` was set (so it applied every event);
+    `ready_painted`: the refresh after that frame. Then the app stops its timers and feed
+    and exits.
+    """
+    from jobevents.tui.app import JobEventsApp
+
+    t_import = time.time() - t0
+    result: dict[str, Any] = {"import": t_import, "frames": []}
+    frames: list[tuple[float, int]] = result["frames"]
+
+    class TimedApp(JobEventsApp):
+        # a relative CSS_PATH is resolved against the module of the class using it
+        CSS_PATH = Path(inspect.getfile(JobEventsApp)).parent / str(JobEventsApp.CSS_PATH)
+
+        def on_mount(self) -> None:  # Textual calls this and JobEventsApp.on_mount
+            self.call_after_refresh(self._bench_first_paint)
+            self.set_timer(timeout, self._bench_give_up)
+
+        def _bench_first_paint(self) -> None:
+            result["first_paint"] = time.time() - t0
+
+        def _bench_painted(self) -> None:
+            result["ready_painted"] = time.time() - t0
+            result["maxrss_ready"] = _maxrss_bytes()
+            feed = self.feed
+            for timer in list(self._timers):
+                timer.stop()
+            if feed is not None:
+                feed.stop()
+            self.exit(0)
+
+        def _bench_give_up(self) -> None:
+            result["timeout"] = True
+            for timer in list(self._timers):
+                timer.stop()
+            if self.feed is not None:
+                self.feed.stop()
+            self.exit(1)
+
+    app = TimedApp(path)
+    original = app._paint_frame
+
+    def paint_frame() -> None:
+        taken = watch_takes(app.feed)
+        original()
+        if not taken:
+            return  # the frame took nothing (no run yet, or a skipped loading frame)
+        now = time.time() - t0
+        events, loaded = taken[-1]
+        frames.append((now, events))
+        if loaded and "ready_frame" not in result:
+            result["ready_frame"] = now
+            result["events"] = events
+            result["feed_failure"] = app.feed.failure if app.feed is not None else None
+            app.call_after_refresh(app._bench_painted)
+
+    app._paint_frame = paint_frame  # type: ignore[method-assign]
+    app.run(headless=True, size=SIZE)
+    result["end"] = time.time() - t0
+    result["maxrss"] = _maxrss_bytes()
+    _write(out, result)
+    return 0 if "ready_frame" in result else 1
+
+
+# ---------------------------------------------------------------- the reference app
+
+
+def run_minimal(t0: float, out: Path) -> int:
+    """A minimal Textual app (Header, a Tree of a few nodes, Footer), timed the same way."""
+    from textual.app import App, ComposeResult
+    from textual.widgets import Footer, Header, Tree
+
+    t_import = time.time() - t0
+    result: dict[str, Any] = {"import": t_import}
+
+    class MinimalApp(App[int]):
+        def compose(self) -> ComposeResult:
+            yield Header()
+            tree: Tree[None] = Tree("playbook")
+            tree.root.expand()
+            for p in range(2):
+                play = tree.root.add(f"play {p}", expand=True)
+                for t in range(4):
+                    task = play.add(f"task {t}")
+                    for h in range(3):
+                        task.add_leaf(f"host-{h}")
+            yield tree
+            yield Footer()
+
+        def on_mount(self) -> None:
+            self.call_after_refresh(self._bench_first_paint)
+
+        def _bench_first_paint(self) -> None:
+            result["first_paint"] = time.time() - t0
+            result["maxrss_ready"] = _maxrss_bytes()
+            self.exit(0)
+
+    MinimalApp().run(headless=True, size=SIZE)
+    result["end"] = time.time() - t0
+    result["maxrss"] = _maxrss_bytes()
+    _write(out, result)
+    return 0
+
+
+# ---------------------------------------------------------------- EventTree.add
+
+
+def run_add(path: Path, out: Path, limit: int | None, chunk: int) -> int:
+    """Decode the run's events (untimed), then time only `EventTree.add`, inside bulk_load.
+
+    As load_run does: one reused `Changes`, emptied every `chunk` events (not timed).
+    """
+    from jobevents.core.folder import EventReader, open_run
+    from jobevents.core.nodes import Changes
+    from jobevents.core.render import bulk_load
+    from jobevents.core.tree import EventTree
+
+    run = open_run(path)
+    reader = EventReader(run)
+    names = reader.list_names()
+    if limit is not None:
+        names = names[:limit]
+    tree = EventTree()
+    changes = Changes()
+    per_chunk: list[float] = []
+    perf = time.perf_counter
+    with bulk_load():
+        t = perf()
+        events = reader.read(names).events
+        decode = perf() - t
+        add = tree.add
+        for start in range(0, len(events), chunk):
+            part = events[start : start + chunk]
+            t = perf()
+            for event in part:
+                add(event, changes)
+            per_chunk.append(perf() - t)
+            changes.clear()
+    total = sum(per_chunk)
+    n = len(events)
+    tenth = max(1, len(per_chunk) // 10)
+    first = per_chunk[:tenth]
+    last = per_chunk[-tenth:]
+    # events in the first / last tenth of chunks (the last chunk may be short)
+    n_first = min(n, tenth * chunk)
+    n_last = n - (len(per_chunk) - tenth) * chunk
+    _write(
+        out,
+        {
+            "events": n,
+            "applied": tree.events,
+            "nodes": len(tree.nodes()),
+            "decode_s": decode,
+            "add_s": total,
+            "us_per_event": total / n * 1e6 if n else 0.0,
+            "us_first_tenth": sum(first) / n_first * 1e6 if n_first else 0.0,
+            "us_last_tenth": sum(last) / n_last * 1e6 if n_last else 0.0,
+            "maxrss": _maxrss_bytes(),
+        },
+    )
+    return 0
+
+
+# ---------------------------------------------------------------- the live feeder
+
+
+def run_feed(
+    src: Path,
+    dest: Path,
+    out: Path,
+    rate: float,
+    shuffle_window: int,
+    duration: float | None,
+) -> int:
+    """feed.py's `feed()` in its own process (as runner is); release times to --out.
+
+    Times are `time.monotonic()` (CLOCK_MONOTONIC: the same clock in every process).
+    """
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from feed import feed
+
+    times: list[float] = []
+    feed(
+        src,
+        dest,
+        rate=rate,
+        shuffle_window=shuffle_window,
+        on_release=lambda _name, t: times.append(t),
+        duration=duration,
+        force=True,
+    )
+    _write(out, {"times": times, "end": time.monotonic()})
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("mode", choices=("app", "minimal", "add", "feed"))
+    p.add_argument("paths", nargs="*", type=Path)
+    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--t0", type=float, help="launcher's time.time() just before the start")
+    p.add_argument("--timeout", type=float, default=600.0)
+    p.add_argument("--limit", type=int)
+    p.add_argument("--chunk", type=int, default=2000)
+    p.add_argument("--rate", type=float, default=2000.0)
+    p.add_argument("--shuffle-window", type=int, default=0)
+    p.add_argument("--duration", type=float)
+    a = p.parse_intermixed_args(argv)
+    t0 = a.t0 if a.t0 is not None else time.time()
+    if a.mode == "app":
+        return run_app(a.paths[0], t0, a.out, a.timeout)
+    if a.mode == "minimal":
+        return run_minimal(t0, a.out)
+    if a.mode == "add":
+        return run_add(a.paths[0], a.out, a.limit, a.chunk)
+    return run_feed(a.paths[0], a.paths[1], a.out, a.rate, a.shuffle_window, a.duration)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1158 @@
+"""Performance benchmarks of jobevents-tui, each beside its baseline measured in the same run.
+
+    .venv/bin/python tests/bench/run_benchmarks.py [--events 100000] [--quick]
+        [--only cold_load tui_cold live memory tree_add] [--json OUT] [--data-dir /tmp/bench]
+
+Not part of the pytest run. Generated runs go to ``--data-dir`` (default ``/tmp/bench``)
+and are reused when already there; the live feed writes to ``/dev/shm``. Benchmarks:
+
+cold_load  `jobevents-tui dump RUN --format json > /dev/null` vs `baseline_load.py` (both
+           subprocesses, page cache warmed, A B A B ... interleaved): median wall time.
+tui_cold   headless app started as a subprocess (bench_driver.py): time to first paint vs a
+           minimal Textual app; time until a frame applied every event vs baseline_load.py.
+live       the app in-process (run_test) while a feeder process writes 2,000 events/s:
+           event latency (release -> frame that applied it), backlog, key latency.
+memory     peak RSS (wait4 of the child) of dump and of the app fully loaded, at a small,
+           the main and the big run; bytes per event between them.
+tree_add   µs per EventTree.add at 1k, 10k, main, big events (decoded first, adds timed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import bisect
+import hashlib
+import itertools
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPO = BENCH_DIR.parents[1]
+sys.path.insert(0, str(BENCH_DIR))
+
+from bench_driver import watch_takes  # noqa: E402  (sibling scripts, not a package)
+from generate import size_for_events  # noqa: E402
+
+PY = sys.executable
+DRIVER = BENCH_DIR / "bench_driver.py"
+BASELINE = BENCH_DIR / "baseline_load.py"
+CLI = Path(sys.executable).with_name("jobevents-tui")
+NAMES = ("cold_load", "tui_cold", "live", "memory", "tree_add")
+FINISHED = {"successful", "failed", "canceled", "timeout", "error"}
+MB = 1024 * 1024
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass
+class Row:
+    """One line of the results table."""
+
+    bench: str
+    metric: str
+    ours: float | None
+    baseline: float | None = None
+    unit: str = "s"
+    ratio: float | None = None
+    target: str = ""
+    ok: bool | None = None
+    load: str = ""
+    note: str = ""
+
+
+@dataclass
+class Report:
+    machine: dict[str, Any] = field(default_factory=dict)
+    rows: list[Row] = field(default_factory=list)
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    def add(self, row: Row) -> None:
+        self.rows.append(row)
+        print(f"  {format_row(row)}", flush=True)
+
+
+def loadavg() -> float:
+    return os.getloadavg()[0]
+
+
+def load_span(before: float) -> str:
+    return f"{before:.1f}->{loadavg():.1f}"
+
+
+def median(values: Sequence[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..100)."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    rank = max(1, -(-len(ordered) * q // 100))
+    return ordered[min(len(ordered), int(rank)) - 1]
+
+
+def kilo(n: int) -> str:
+    """10k, 96k, 1.3k: a run's size for labels."""
+    return f"{n / 1000:.0f}k" if n >= 9500 else f"{n / 1000:.1f}k"
+
+
+def fmt(value: float | None, unit: str) -> str:
+    if value is None or value != value:
+        return "-"
+    if unit == "s":
+        return f"{value:.3f} s" if value < 10 else f"{value:.1f} s"
+    if unit == "ms":
+        return f"{value:.0f} ms" if value >= 10 else f"{value:.1f} ms"
+    if unit == "MB":
+        return f"{value:.0f} MB"
+    if unit == "us":
+        return f"{value:.2f} µs"
+    if unit == "B":
+        return f"{value:,.0f} B"
+    if unit == "ev":
+        return f"{value:,.0f}"
+    if unit == "ev/s":
+        return f"{value:,.1f}/s"
+    return f"{value:g} {unit}"
+
+
+def format_row(row: Row) -> str:
+    ok = "-" if row.ok is None else ("ok" if row.ok else "MISS")
+    ratio = f"{row.ratio:.2f}" if row.ratio is not None else "-"
+    return (
+        f"{row.bench:<10} {row.metric:<34} {fmt(row.ours, row.unit):>11} "
+        f"{fmt(row.baseline, row.unit):>11} {ratio:>6} {row.target:<12} {ok:<4} "
+        f"{row.load:<9} {row.note}"
+    )
+
+
+def table(report: Report) -> str:
+    head = (
+        f"{'bench':<10} {'metric':<34} {'ours':>11} {'baseline':>11} {'ratio':>6} "
+        f"{'target':<12} {'ok':<4} {'load1':<9} note"
+    )
+    lines = [head, "-" * len(head)]
+    lines += [format_row(row) for row in report.rows]
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- machine
+
+
+def machine_info() -> dict[str, Any]:
+    model = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+
+    def ver(name: str) -> str:
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return "?"
+
+    dirty = git("status", "--porcelain", "--", "core", "tui")
+    return {
+        "nproc": os.cpu_count(),
+        "affinity": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
+        "cpu": model,
+        "python": platform.python_version(),
+        "textual": ver("textual"),
+        "msgspec": ver("msgspec"),
+        "jobevents_tui": ver("jobevents-tui"),
+        "git_head": git("rev-parse", "--short", "HEAD"),
+        "core_tui_modified_files": len(dirty.splitlines()) if dirty else 0,
+        "mem_total_mb": _meminfo_mb(),
+        "code_state_start": code_state(),
+        "loadavg_start": os.getloadavg(),
+        "started": time.strftime("%Y-%m-%d %H:%M:%S"),
+    }
+
+
+def git(*args: str) -> str:
+    try:
+        return subprocess.run(
+            ["git", *args], cwd=REPO, capture_output=True, text=True, timeout=10
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "?"
+
+
+def code_state() -> str:
+    """core/ and tui/ as committed (tree ids) and as edited: did the measured code move?"""
+    trees = ",".join(t[:10] for t in git("rev-parse", "HEAD:core", "HEAD:tui").split())
+    edits = hashlib.sha1(git("diff", "HEAD", "--", "core", "tui").encode()).hexdigest()
+    return f"{trees}+{edits[:12]}"
+
+
+def _meminfo_mb() -> int | None:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    return None
+
+
+def machine_text(m: dict[str, Any]) -> str:
+    end = m.get("loadavg_end", ())
+    moved = ""
+    if m.get("code_state_end") and m["code_state_end"] != m["code_state_start"]:
+        moved = "\nWARNING: core/ or tui/ changed during the run (commits or edits): rerun"
+    return (
+        f"machine: {m['nproc']} cpus ({m['cpu']}), {m['mem_total_mb']} MB RAM; "
+        f"Python {m['python']}, textual {m['textual']}, msgspec {m['msgspec']}; "
+        f"git {m['git_head']} (+{m['core_tui_modified_files']} modified in core/ tui/)\n"
+        f"load average at start {' '.join(f'{x:.2f}' for x in m['loadavg_start'])}, "
+        f"at end {' '.join(f'{x:.2f}' for x in end)}{moved}"
+    )
+
+
+# --------------------------------------------------------------------------- runs
+
+
+@dataclass
+class RunData:
+    ident_dir: Path
+    events: int
+
+
+def ensure_run(data_dir: Path, events: int, strategy: str = "linear", seed: int = 1) -> RunData:
+    """A generated run of about `events` events: reused if complete, else generated."""
+    hosts, tasks = size_for_events(events, strategy=strategy)
+    if hosts < 20:
+        hosts += 2  # the estimate ignores the 2 hosts that go unreachable early
+    ident = f"{strategy}-{hosts}h{tasks}t-s{seed}"
+    ident_dir = data_dir / "artifacts" / ident
+    status = ident_dir / "status"
+    complete = (
+        (ident_dir / "job_events").is_dir()
+        and status.is_file()
+        and status.read_text().strip() in FINISHED
+    )
+    if not complete:
+        print(f"generating {ident} (~{events:,} events) in {data_dir} ...", flush=True)
+        t = time.perf_counter()
+        cmd = [PY, str(BENCH_DIR / "generate.py"), str(data_dir), "--hosts", str(hosts)]
+        cmd += ["--tasks", str(tasks), "--strategy", strategy, "--seed", str(seed), "--force"]
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+        print(f"  generated in {time.perf_counter() - t:.0f} s", flush=True)
+    n = sum(1 for name in os.listdir(ident_dir / "job_events") if name.endswith(".json"))
+    return RunData(ident_dir, n)
+
+
+def warm(run: RunData) -> float:
+    """Read every event file once so every contender finds them in the page cache."""
+    t = time.perf_counter()
+    folder = run.ident_dir / "job_events"
+    for name in os.listdir(folder):
+        with open(folder / name, "rb") as f:
+            while f.read(1 << 20):
+                pass
+    return time.perf_counter() - t
+
+
+# --------------------------------------------------------------------------- processes
+
+
+@dataclass
+class Proc:
+    wall: float
+    cpu: float
+    maxrss: int
+    rc: int
+    load: float
+    err: str = ""
+
+
+def _gnu_time() -> str | None:
+    """GNU time, if here: it reports a child's own peak RSS (see run_proc)."""
+    path = "/usr/bin/time"
+    try:
+        ok = subprocess.run([path, "-f", "%M", "true"], capture_output=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return path if ok.returncode == 0 and ok.stderr.strip().isdigit() else None
+
+
+GNU_TIME = _gnu_time()
+
+
+def run_proc(cmd: Sequence[str], timeout: float = 1800.0) -> Proc:
+    """Run `cmd` (stdout to /dev/null): wall time, CPU time (wait4) and peak RSS.
+
+    A child's ru_maxrss starts at its parent's RSS at fork (Linux keeps the pre-exec
+    high-water mark), so this process, which runs the app in-process for `live`, would
+    inflate it: the peak RSS comes from GNU time's %M instead (its own RSS is ~2 MB).
+    """
+    load = loadavg()
+    with tempfile.TemporaryFile() as err, tempfile.NamedTemporaryFile("r") as rss:
+        full = [GNU_TIME, "-f", "%M", "-o", rss.name, *cmd] if GNU_TIME else list(cmd)
+        t = time.perf_counter()
+        p = subprocess.Popen(
+            full, stdout=subprocess.DEVNULL, stderr=err, cwd=REPO, start_new_session=True
+        )
+        killer = threading.Timer(timeout, os.killpg, (p.pid, 9))
+        killer.start()
+        try:
+            _pid, status, usage = os.wait4(p.pid, 0)
+        finally:
+            killer.cancel()
+        wall = time.perf_counter() - t
+        p.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        text = err.read().decode("utf-8", "replace")[-2000:]
+        lines = rss.read().split()
+    maxrss = usage.ru_maxrss * 1024
+    if GNU_TIME and lines and lines[-1].isdigit():
+        maxrss = int(lines[-1]) * 1024
+    return Proc(
+        wall=wall,
+        cpu=usage.ru_utime + usage.ru_stime,
+        maxrss=maxrss,
+        rc=p.returncode,
+        load=load,
+        err=text,
+    )
+
+
+def dump_cmd(run: RunData) -> list[str]:
+    return [str(CLI), "dump", str(run.ident_dir), "--format", "json"]
+
+
+def baseline_cmd(run: RunData) -> list[str]:
+    return [PY, str(BASELINE), str(run.ident_dir / "job_events")]
+
+
+def run_driver(mode: str, *args: str, timeout: float = 1800.0) -> tuple[Proc, dict[str, Any]]:
+    """bench_driver.py MODE ARGS; its JSON result (times since our time.time() at start)."""
+    fd, out = tempfile.mkstemp(prefix=f"bench-{mode}-", suffix=".json")
+    os.close(fd)
+    try:
+        cmd = [PY, str(DRIVER), mode, *args, "--out", out]
+        cmd += ["--t0", repr(time.time())]
+        proc = run_proc(cmd, timeout=timeout)
+        text = Path(out).read_text()
+        result = json.loads(text) if text else {}
+    finally:
+        os.unlink(out)
+    if proc.rc not in (0, 1) or not result:
+        raise RuntimeError(f"driver {mode} failed (rc {proc.rc}):\n{proc.err}")
+    return proc, result
+
+
+def check(proc: Proc, what: str) -> None:
+    if proc.rc != 0:
+        raise RuntimeError(f"{what} failed (rc {proc.rc}):\n{proc.err}")
+
+
+# --------------------------------------------------------------------------- 1. cold load
+
+
+def bench_cold_load(report: Report, run: RunData, repeats: int) -> None:
+    print(f"[cold_load] {run.ident_dir.name}: {run.events:,} events, {repeats} x (dump, baseline)")
+    warm(run)
+    ours: list[Proc] = []
+    base: list[Proc] = []
+    load0 = loadavg()
+    for _ in range(repeats):
+        p = run_proc(dump_cmd(run))
+        check(p, "dump")
+        ours.append(p)
+        b = run_proc(baseline_cmd(run))
+        check(b, "baseline_load")
+        base.append(b)
+    span = load_span(load0)
+    wall_o, wall_b = median([p.wall for p in ours]), median([p.wall for p in base])
+    cpu_o, cpu_b = median([p.cpu for p in ours]), median([p.cpu for p in base])
+    pairwise = median([o.wall / b.wall for o, b in zip(ours, base, strict=True)])
+    report.raw["cold_load"] = {
+        "run": str(run.ident_dir),
+        "events": run.events,
+        "dump": [asdict(p) | {"err": ""} for p in ours],
+        "baseline": [asdict(p) | {"err": ""} for p in base],
+    }
+    n = kilo(run.events)
+    report.add(
+        Row(
+            "cold_load",
+            f"dump --format json, wall ({n})",
+            wall_o,
+            wall_b,
+            ratio=wall_o / wall_b,
+            target="ratio <= 0.8",
+            ok=wall_o / wall_b <= 0.8,
+            load=span,
+            note=f"median of {repeats}; median pairwise ratio {pairwise:.2f}",
+        )
+    )
+    report.add(
+        Row(
+            "cold_load",
+            f"dump --format json, CPU user+sys ({n})",
+            cpu_o,
+            cpu_b,
+            ratio=cpu_o / cpu_b,
+            target="(info)",
+            load=span,
+            note="less sensitive to other load",
+        )
+    )
+    report.raw.setdefault("rss", {})[f"dump@{run.events}"] = median([p.maxrss for p in ours])
+    report.raw.setdefault("baseline_wall", []).extend(b.wall for b in base)
+
+
+# --------------------------------------------------------------------------- 2. TUI cold
+
+
+def bench_tui_cold(report: Report, run: RunData, repeats: int, timeout: float) -> None:
+    print(
+        f"[tui_cold] {run.ident_dir.name}: {repeats} x (our app, minimal app, baseline_load)",
+        flush=True,
+    )
+    warm(run)
+    ours: list[dict[str, Any]] = []
+    ours_proc: list[Proc] = []
+    minimal: list[dict[str, Any]] = []
+    base: list[Proc] = []
+    load0 = loadavg()
+    for i in range(repeats):
+        proc, res = run_driver("app", str(run.ident_dir), "--timeout", str(timeout))
+        res["maxrss_child"] = proc.maxrss
+        res["cpu"] = proc.cpu
+        res["load"] = proc.load
+        frames = res.pop("frames", [])
+        res["frames_n"] = len(frames)
+        res["frame_gaps"] = _frame_gaps(frames)
+        ours.append(res)
+        ours_proc.append(proc)
+        print(
+            f"  app #{i + 1}: first paint {res.get('first_paint', float('nan')):.2f} s, "
+            f"ready {res.get('ready_frame', float('nan')):.1f} s, {len(frames)} frames, "
+            f"cpu {proc.cpu:.1f} s, load {proc.load:.1f}",
+            flush=True,
+        )
+        _, mres = run_driver("minimal")
+        minimal.append(mres)
+        b = run_proc(baseline_cmd(run))
+        check(b, "baseline_load")
+        base.append(b)
+    span = load_span(load0)
+    fp_o = median([r["first_paint"] for r in ours if "first_paint" in r])
+    fp_m = median([r["first_paint"] for r in minimal])
+    ready = [r["ready_frame"] for r in ours if "ready_frame" in r]
+    painted = [r["ready_painted"] for r in ours if "ready_painted" in r]
+    timeouts = sum(1 for r in ours if r.get("timeout"))
+    base_wall = median([b.wall for b in base])
+    report.raw["tui_cold"] = {
+        "run": str(run.ident_dir),
+        "events": run.events,
+        "app": ours,
+        "minimal": minimal,
+        "baseline": [asdict(p) | {"err": ""} for p in base],
+    }
+    report.add(
+        Row(
+            "tui_cold",
+            "time to first paint (from exec)",
+            fp_o,
+            fp_m,
+            ratio=fp_o / fp_m,
+            target="ratio <= 1.5",
+            ok=fp_o / fp_m <= 1.5,
+            load=span,
+            note=f"vs minimal Textual app; median of {repeats}; "
+            f"imports {median([r['import'] for r in ours]):.2f} vs "
+            f"{median([r['import'] for r in minimal]):.2f} s",
+        )
+    )
+    if ready:
+        r = median(ready)
+        report.add(
+            Row(
+                "tui_cold",
+                f"full tree ready: frame applied all ({kilo(run.events)})",
+                r,
+                base_wall,
+                ratio=r / base_wall,
+                target="ratio <= 1.0",
+                ok=r / base_wall <= 1.0 and not timeouts,
+                load=span,
+                note=f"vs baseline_load wall; median of {len(ready)}"
+                + (f"; {timeouts} timed out" if timeouts else ""),
+            )
+        )
+    else:
+        report.add(
+            Row(
+                "tui_cold",
+                "full tree ready",
+                None,
+                base_wall,
+                target="ratio <= 1.0",
+                ok=False,
+                load=span,
+                note=f"all {timeouts} runs timed out after {timeout:.0f} s",
+            )
+        )
+    if painted:
+        p = median(painted)
+        report.add(
+            Row(
+                "tui_cold",
+                "full tree ready: painted after it",
+                p,
+                base_wall,
+                ratio=p / base_wall,
+                target="(info)",
+                load=span,
+                note="call_after_refresh of that frame",
+            )
+        )
+    cpu = median([p.cpu for p in ours_proc])
+    report.add(
+        Row(
+            "tui_cold",
+            "app CPU user+sys until ready",
+            cpu,
+            median([b.cpu for b in base]),
+            ratio=cpu / median([b.cpu for b in base]),
+            target="(info)",
+            load=span,
+            note="baseline: baseline_load CPU",
+        )
+    )
+    report.raw.setdefault("rss", {})[f"tui@{run.events}"] = median([p.maxrss for p in ours_proc])
+    report.raw.setdefault("baseline_wall", []).extend(b.wall for b in base)
+
+
+def _frame_gaps(frames: list[list[float]]) -> dict[str, float]:
+    """How long frames took to come around while loading (80 ms when nothing blocks)."""
+    times = [t for t, _n in frames]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
+    if not gaps:
+        return {}
+    return {
+        "p50": percentile(gaps, 50),
+        "max": max(gaps),
+        "events_per_frame_p50": percentile(
+            [b[1] - a[1] for a, b in itertools.pairwise(frames)], 50
+        ),
+    }
+
+
+# --------------------------------------------------------------------------- 3. live
+
+
+@dataclass
+class LiveConfig:
+    rate: float = 2000.0
+    duration: float = 30.0
+    shuffle_window: int = 50
+    key_every: float = 0.5
+    #: the share of the feed in follow mode, before the key presses start
+    follow_fraction: float = 0.5
+    drain_timeout: float = 60.0
+
+
+def bench_live(report: Report, run: RunData, cfg: LiveConfig) -> None:
+    print(
+        f"[live] {run.ident_dir.name} fed at {cfg.rate:,.0f}/s for {cfg.duration:.0f} s "
+        f"(shuffle window {cfg.shuffle_window}), keys every {cfg.key_every} s",
+        flush=True,
+    )
+    warm(run)
+    shm = Path("/dev/shm")
+    root = Path(tempfile.mkdtemp(prefix="jobevents-live-", dir=shm if shm.is_dir() else None))
+    load0 = loadavg()
+    try:
+        res = asyncio.run(_live(run, root, cfg))
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    span = load_span(load0)
+    report.raw["live"] = res
+    lat = res["latency_ms"]
+    painted = res["painted_latency_ms"]
+    n = res["released"]
+    report.add(
+        Row(
+            "live",
+            "events released / applied",
+            n,
+            res["applied_final"],
+            unit="ev",
+            load=span,
+            note=f"{res['achieved_rate']:,.0f}/s achieved; {res['missing']} never applied; "
+            f"CPU while feeding: app {res['app_cpu_share']:.0%} of a core, feeder "
+            f"{res['feeder_cpu_share']:.0%}",
+        )
+    )
+    report.add(
+        Row("live", "event latency p50 (release->frame)", percentile(lat, 50), unit="ms", load=span)
+    )
+    p95 = percentile(lat, 95)
+    phases = (
+        f"follow-mode half p95 {percentile(res['latency_follow_ms'], 95):.0f} ms, "
+        f"keys half p95 {percentile(res['latency_keys_ms'], 95):.0f} ms; frames every "
+        f"{res['frame_gap_p50_ms']:.0f} ms (p50), max gap {res['frame_gap_max_ms']:.0f} ms"
+    )
+    report.add(
+        Row(
+            "live",
+            "event latency p95 (release->frame)",
+            p95,
+            unit="ms",
+            target="<= 200 ms",
+            ok=p95 <= 200 and not res["missing"],
+            load=span,
+            note=phases,
+        )
+    )
+    report.add(
+        Row(
+            "live",
+            "event latency max (release->frame)",
+            max(lat) if lat else None,
+            unit="ms",
+            load=span,
+        )
+    )
+    report.add(
+        Row(
+            "live",
+            "event latency p95 (release->painted)",
+            percentile(painted, 95),
+            unit="ms",
+            target="(info)",
+            load=span,
+            note=f"p50 {percentile(painted, 50):.0f} ms, max "
+            f"{max(painted) if painted else float('nan'):.0f} ms",
+        )
+    )
+    core = res["core_latency_ms"]
+    report.add(
+        Row(
+            "live",
+            "  of which release->core tree p95",
+            percentile(core, 95),
+            unit="ms",
+            target="(info)",
+            load=span,
+            note=f"p50 {percentile(core, 50):.0f} ms: the feed thread (watchfiles, read, "
+            "add); the rest is the wait for a frame",
+        )
+    )
+    backlog = res["backlog"]
+    slope = res["backlog_slope"]
+    grows = slope > 0.05 * cfg.rate
+    report.add(
+        Row(
+            "live",
+            "backlog max (released-applied)",
+            max(b for _t, b in backlog) if backlog else None,
+            unit="ev",
+            target="no growth",
+            ok=not grows,
+            load=span,
+            note=f"slope {slope:+,.1f} ev/s; by second: "
+            + " ".join(str(b) for _t, b in backlog[:: max(1, len(backlog) // 15)]),
+        )
+    )
+    keys = res["key_ms"]
+    k95 = percentile(keys, 95)
+    report.add(
+        Row(
+            "live",
+            "key latency p50 (down->cursor_line)",
+            percentile(keys, 50),
+            unit="ms",
+            load=span,
+            note=f"{len(keys)} presses, {res['key_timeouts']} unanswered in 2 s",
+        )
+    )
+    report.add(
+        Row(
+            "live",
+            "key latency p95 (down->cursor_line)",
+            k95,
+            unit="ms",
+            target="<= 100 ms",
+            ok=k95 <= 100 and not res["key_timeouts"],
+            load=span,
+            note=f"max {max(keys) if keys else float('nan'):.0f} ms",
+        )
+    )
+    kp = res["key_painted_ms"]
+    report.add(
+        Row(
+            "live",
+            "key latency p95 (down->painted)",
+            percentile(kp, 95),
+            unit="ms",
+            target="(info)",
+            load=span,
+            note=f"p50 {percentile(kp, 50):.0f} ms, max {max(kp) if kp else float('nan'):.0f} "
+            f"ms; {res['key_expected']}/{len(keys)} landed on the expected line",
+        )
+    )
+
+
+async def _live(run: RunData, root: Path, cfg: LiveConfig) -> dict[str, Any]:
+    from textual import events as tevents
+
+    from jobevents.tui.app import JobEventsApp
+
+    ident = run.ident_dir.name
+    dest = root / "artifacts" / ident
+    (dest / "job_events").mkdir(parents=True)
+    (dest / "status").write_text("running")
+
+    app = JobEventsApp(root, ident=ident)
+    frames: list[tuple[float, int]] = []
+    painted: list[tuple[float, int]] = []
+    core: list[tuple[float, int]] = []
+    original = app._paint_frame
+    monotonic = time.monotonic
+
+    def mark_painted(n: int) -> None:
+        painted.append((monotonic(), n))
+
+    def paint_frame() -> None:
+        taken = watch_takes(app.feed)
+        original()
+        if taken:  # the events applied when the frame took its changes from the feed
+            n = taken[-1][0]
+            frames.append((monotonic(), n))
+            app.call_after_refresh(mark_painted, n)
+
+    app._paint_frame = paint_frame  # type: ignore[method-assign]
+    out = root / "feed.json"
+    keys: list[dict[str, Any]] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        deadline = monotonic() + 30
+        while not (
+            app.feed is not None
+            and app.feed.loaded.is_set()
+            and app.feed.mode in ("inotify", "polling")
+            and app.run_tree is not None
+        ):
+            if monotonic() > deadline:
+                raise RuntimeError("the app did not open the live folder")
+            await asyncio.sleep(0.02)
+        await pilot.pause(0.3)
+        tree = app.run_tree
+        feed = app.feed
+        feed_read = feed._read
+
+        def timed_read(names: Any) -> None:
+            # when events reach the core tree on the feed thread (before any frame)
+            feed_read(names)
+            core.append((monotonic(), feed.tree.events))
+
+        feed._read = timed_read  # type: ignore[method-assign]
+        current: list[dict[str, Any]] = [{}]
+
+        def stamp_painted(record: dict[str, Any]) -> None:
+            record["painted"] = monotonic()
+
+        def on_cursor(old: int, new: int) -> None:
+            # cursor_line is always_update: it is set again on every rebuild
+            press = current[0]
+            if "t" in press and "changed" not in press and new != press["line"]:
+                press["changed"] = monotonic()
+                press["expected"] = tree.cursor_node is press.pop("expect", None)
+                app.call_after_refresh(stamp_painted, press)
+
+        tree.watch(tree, "cursor_line", on_cursor, init=False)
+        feeder = subprocess.Popen(
+            [
+                PY,
+                str(DRIVER),
+                "feed",
+                str(run.ident_dir),
+                str(dest),
+                "--out",
+                str(out),
+                "--rate",
+                str(cfg.rate),
+                "--shuffle-window",
+                str(cfg.shuffle_window),
+                "--duration",
+                str(cfg.duration),
+            ],
+            cwd=REPO,
+        )
+        feed_start = monotonic()
+        cpu_start = resource.getrusage(resource.RUSAGE_SELF)
+        children_start = resource.getrusage(resource.RUSAGE_CHILDREN)
+        # First half: follow mode, as the app starts. Second half: keys (the first press
+        # turns follow off and is not counted: the cursor also moves by follow then).
+        keys_start = feed_start + cfg.duration * cfg.follow_fraction
+        first = True
+        while feeder.poll() is None:
+            if monotonic() < keys_start:
+                await asyncio.sleep(0.02)
+                continue
+            t_next = monotonic() + cfg.key_every
+            key = "up" if tree.cursor_line >= tree.last_line else "down"
+            line = tree.cursor_line
+            target = line + (1 if key == "down" else -1)
+            press: dict[str, Any] = {"key": key, "line": line}
+            press["expect"] = tree.get_node_at_line(target)
+            current[0] = press
+            press["t"] = monotonic()
+            event = tevents.Key(key, None)
+            event.set_sender(app)
+            app._driver.send_message(event)  # the way a terminal's key reaches the app
+            while "changed" not in press and monotonic() < press["t"] + 2.0:
+                await asyncio.sleep(0.002)
+            if not first:
+                keys.append(press)
+            first = False
+            await asyncio.sleep(max(0.0, t_next - monotonic()))
+        feed_end = monotonic()
+        cpu = _cpu(resource.getrusage(resource.RUSAGE_SELF)) - _cpu(cpu_start)
+        feeder_cpu = _cpu(resource.getrusage(resource.RUSAGE_CHILDREN)) - _cpu(children_start)
+        released = json.loads(out.read_text())["times"]
+        deadline = monotonic() + cfg.drain_timeout
+        while (not frames or frames[-1][1] < len(released)) and monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        await pilot.pause(0.2)
+        for timer in list(app._timers):
+            timer.stop()
+        if app.feed is not None:
+            app.feed.stop()
+
+    res = _live_figures(cfg, released, frames, painted, core, keys, keys_start, feed_end)
+    span = feed_end - feed_start
+    res["app_cpu_share"] = cpu / span  # of one core, both threads, while feeding
+    res["feeder_cpu_share"] = feeder_cpu / span
+    return res
+
+
+def _cpu(usage: resource.struct_rusage) -> float:
+    return usage.ru_utime + usage.ru_stime
+
+
+def _live_figures(
+    cfg: LiveConfig,
+    released: list[float],
+    frames: list[tuple[float, int]],
+    painted: list[tuple[float, int]],
+    core: list[tuple[float, int]],
+    keys: list[dict[str, Any]],
+    keys_start: float,
+    feed_end: float,
+) -> dict[str, Any]:
+    def latencies(marks: list[tuple[float, int]]) -> list[float]:
+        """Per release, ms until the first mark with that many events applied (nan: never)."""
+        times = [t for t, _ in marks]
+        counts = [n for _, n in marks]
+        out = []
+        for i, rel in enumerate(released, 1):
+            j = bisect.bisect_left(counts, i)
+            out.append((times[j] - rel) * 1000 if j < len(times) else float("nan"))
+        return out
+
+    lat = latencies(frames)
+    painted_lat = latencies(sorted(painted))
+    core_lat = latencies(core)
+    split = bisect.bisect_left(released, keys_start)
+    start = released[0] if released else keys_start
+    backlog: list[tuple[int, int]] = []
+    frame_times = [t for t, _ in frames]
+    sec = 0
+    while start + sec <= (released[-1] if released else feed_end):
+        t = start + sec
+        rel = bisect.bisect_right(released, t)
+        j = bisect.bisect_right(frame_times, t) - 1
+        applied = frames[j][1] if j >= 0 else 0
+        backlog.append((sec, rel - applied))
+        sec += 1
+    span = (released[-1] - released[0]) if len(released) > 1 else 0.0
+    gaps = [(b - a) * 1000 for a, b in itertools.pairwise(frame_times)]
+
+    def ok(values: list[float]) -> list[float]:
+        return [x for x in values if x == x]
+
+    return {
+        "config": asdict(cfg),
+        "released": len(released),
+        "applied_final": frames[-1][1] if frames else 0,
+        "achieved_rate": (len(released) - 1) / span if span else 0.0,
+        "missing": sum(1 for x in lat if x != x),
+        "latency_ms": ok(lat),
+        "latency_follow_ms": ok(lat[:split]),
+        "latency_keys_ms": ok(lat[split:]),
+        "painted_latency_ms": ok(painted_lat),
+        "core_latency_ms": ok(core_lat),
+        "backlog": backlog,
+        "backlog_slope": _slope(backlog),
+        "key_ms": [(p["changed"] - p["t"]) * 1000 for p in keys if "changed" in p],
+        "key_painted_ms": [(p["painted"] - p["t"]) * 1000 for p in keys if "painted" in p],
+        "key_timeouts": sum(1 for p in keys if "changed" not in p),
+        "key_expected": sum(1 for p in keys if p.get("expected")),
+        "keys": [{k: v for k, v in p.items() if k != "expect"} for p in keys],
+        "frames": len(frames),
+        "frame_gap_p50_ms": percentile(gaps, 50),
+        "frame_gap_max_ms": max(gaps, default=0.0),
+    }
+
+
+def _slope(points: list[tuple[int, int]]) -> float:
+    """Least-squares slope of backlog over seconds (events per second of growth)."""
+    if len(points) < 3:
+        return 0.0
+    xs = [float(x) for x, _ in points]
+    ys = [float(y) for _, y in points]
+    mx, my = statistics.fmean(xs), statistics.fmean(ys)
+    den = sum((x - mx) ** 2 for x in xs)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / den if den else 0.0
+
+
+# --------------------------------------------------------------------------- 4. memory
+
+
+def bench_memory(
+    report: Report, small: RunData, main: RunData, big: RunData, timeout: float
+) -> None:
+    print(
+        f"[memory] peak RSS of dump and of the app fully loaded at {small.events:,}, "
+        f"{main.events:,}, {big.events:,} events",
+        flush=True,
+    )
+    rss = report.raw.setdefault("rss", {})
+    load0 = loadavg()
+    extra: dict[str, Any] = {}
+    for run in (small, main, big):
+        if f"dump@{run.events}" not in rss:
+            warm(run)
+            p = run_proc(dump_cmd(run))
+            check(p, "dump")
+            rss[f"dump@{run.events}"] = p.maxrss
+            extra[f"dump@{run.events}"] = {"wall": p.wall, "cpu": p.cpu, "load": p.load}
+        if f"tui@{run.events}" not in rss:
+            warm(run)
+            proc, res = run_driver(
+                "app", str(run.ident_dir), "--timeout", str(timeout), timeout=timeout + 120
+            )
+            rss[f"tui@{run.events}"] = proc.maxrss
+            extra[f"tui@{run.events}"] = {
+                "ready_frame": res.get("ready_frame"),
+                "timeout": bool(res.get("timeout")),
+                "events_applied": (res.get("frames") or [[0, 0]])[-1][1],
+                "cpu": proc.cpu,
+                "load": proc.load,
+            }
+            print(
+                f"  app at {run.events:,}: ready {res.get('ready_frame')}, "
+                f"rss {proc.maxrss / MB:.0f} MB",
+                flush=True,
+            )
+    span = load_span(load0)
+    report.raw["memory"] = {"rss": dict(rss), "runs": extra}
+    for what, limit in (("dump", 150), ("tui", 300)):
+        label = "dump --format json" if what == "dump" else "app fully loaded"
+        at = {run.events: rss[f"{what}@{run.events}"] for run in (small, main, big)}
+        m = at[main.events] / MB
+        report.add(
+            Row(
+                "memory",
+                f"{label}: peak RSS ({kilo(main.events)})",
+                m,
+                unit="MB",
+                target=f"<= {limit} MB",
+                ok=m <= limit,
+                load=span,
+                note=f"{kilo(small.events)}: {at[small.events] / MB:.0f} MB",
+            )
+        )
+        b = at[big.events] / MB
+        timed_out = what == "tui" and extra.get(f"tui@{big.events}", {}).get("timeout")
+        report.add(
+            Row(
+                "memory",
+                f"{label}: peak RSS ({kilo(big.events)})",
+                b,
+                unit="MB",
+                target="(info)",
+                load=span,
+                note="TIMED OUT before fully loaded" if timed_out else "",
+            )
+        )
+        per_lo = (at[main.events] - at[small.events]) / (main.events - small.events)
+        per_hi = (at[big.events] - at[main.events]) / (big.events - main.events)
+        report.add(
+            Row(
+                "memory",
+                f"{label}: bytes/event {kilo(main.events)}->{kilo(big.events)}",
+                per_hi,
+                per_lo,
+                unit="B",
+                ratio=per_hi / per_lo if per_lo > 0 else None,
+                target="linear <= 1.5x",
+                ok=per_hi / per_lo <= 1.5 if per_lo > 0 else None,
+                load=span,
+                note=f"baseline column: bytes/event {kilo(small.events)}->{kilo(main.events)}",
+            )
+        )
+
+
+# --------------------------------------------------------------------------- 5. tree add
+
+
+def bench_tree_add(report: Report, runs: list[RunData], repeats: int) -> None:
+    sizes = ", ".join(f"{r.events:,}" for r in runs)
+    print(f"[tree_add] EventTree.add at {sizes} events, {repeats} x each", flush=True)
+    results: dict[int, list[dict[str, Any]]] = {r.events: [] for r in runs}
+    load0 = loadavg()
+    for run in runs:
+        warm(run)
+    for _ in range(repeats):
+        for run in runs:
+            _proc, res = run_driver("add", str(run.ident_dir))
+            results[run.events].append(res)
+    span = load_span(load0)
+    report.raw["tree_add"] = {str(k): v for k, v in results.items()}
+    # Flatness against the smallest run of at least 10k events (1k is mostly warm-up): the
+    # median over repeats of this size's figure over the reference's in the same repeat
+    # (the sizes of one repeat run back to back, so they share the machine's mood).
+    ref = next((r for r in runs if r.events >= 10_000), runs[0])
+    ref_us = [r["us_per_event"] for r in results[ref.events]]
+    for run in runs:
+        rs = results[run.events]
+        us = [r["us_per_event"] for r in rs]
+        flat = median([a / b for a, b in zip(us, ref_us, strict=True)])
+        inside = median([r["us_last_tenth"] / r["us_first_tenth"] for r in rs])
+        report.add(
+            Row(
+                "tree_add",
+                f"µs per add ({run.events:,} events)",
+                median(us),
+                median(ref_us),
+                unit="us",
+                ratio=flat,
+                target="flat <= 1.5x",
+                ok=flat <= 1.5 and inside <= 1.5,
+                load=span,
+                note=f"median of {len(rs)} (min {min(us):.1f}); last/first tenth of the "
+                f"run {inside:.2f}; {rs[0]['nodes']:,} nodes",
+            )
+        )
+
+
+# --------------------------------------------------------------------------- main
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--events", type=int, default=100_000, help="size of the main run")
+    p.add_argument("--big-events", type=int, help="size of the big run (default 4 x --events)")
+    p.add_argument("--quick", action="store_true", help="10k events, 5 s feed, 3 repeats")
+    p.add_argument("--only", nargs="+", choices=NAMES, metavar="NAME", help=" ".join(NAMES))
+    p.add_argument("--json", type=Path, metavar="OUT", help="write every figure as JSON")
+    p.add_argument("--data-dir", type=Path, default=Path("/tmp/bench"))
+    p.add_argument("--repeats", type=int, help="repeats of each timing (default 5, quick 3)")
+    p.add_argument("--feed-seconds", type=float, help="live feed duration (default 30)")
+    p.add_argument("--rate", type=float, default=2000.0, help="live feed events/s")
+    p.add_argument(
+        "--app-timeout",
+        type=float,
+        default=900.0,
+        help="give up on the app loading a run after this many seconds",
+    )
+    a = p.parse_args(argv)
+    events = 10_000 if a.quick and a.events == 100_000 else a.events
+    big_events = a.big_events or 4 * events
+    repeats = a.repeats or (3 if a.quick else 5)
+    feed_seconds = a.feed_seconds or (5.0 if a.quick else 30.0)
+    only = set(a.only or NAMES)
+    if not CLI.exists():
+        p.error(f"{CLI} not found: run with the project's venv python")
+
+    report = Report(machine=machine_info())
+    print(machine_text(report.machine | {"loadavg_end": ()}), flush=True)
+    a.data_dir.mkdir(parents=True, exist_ok=True)
+    main_run = ensure_run(a.data_dir, events)
+    need_big = only & {"memory", "tree_add"}
+    need_small = only & {"memory", "tree_add"}
+    small = ensure_run(a.data_dir, 1_000) if need_small else None
+    ten = ensure_run(a.data_dir, 10_000) if "tree_add" in only and events > 10_000 else None
+    big = ensure_run(a.data_dir, big_events) if need_big else None
+    report.machine["runs"] = {
+        "main": [str(main_run.ident_dir), main_run.events],
+        "big": [str(big.ident_dir), big.events] if big else None,
+    }
+
+    steps: list[tuple[str, Callable[[], None]]] = [
+        ("cold_load", lambda: bench_cold_load(report, main_run, repeats)),
+        ("tui_cold", lambda: bench_tui_cold(report, main_run, repeats, a.app_timeout)),
+        (
+            "live",
+            lambda: bench_live(report, main_run, LiveConfig(rate=a.rate, duration=feed_seconds)),
+        ),
+        ("memory", lambda: bench_memory(report, small, main_run, big, a.app_timeout)),  # type: ignore[arg-type]
+        (
+            "tree_add",
+            lambda: bench_tree_add(
+                report, [r for r in (small, ten, main_run, big) if r is not None], repeats
+            ),
+        ),
+    ]
+    failed = False
+    for name, step in steps:
+        if name not in only:
+            continue
+        try:
+            step()
+        except Exception as exc:  # one broken benchmark should not hide the others
+            failed = True
+            print(f"[{name}] FAILED: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
+            report.raw.setdefault("failures", {})[name] = f"{type(exc).__name__}: {exc}"
+    report.machine["loadavg_end"] = os.getloadavg()
+    report.machine["code_state_end"] = code_state()
+    report.machine["finished"] = time.strftime("%Y-%m-%d %H:%M:%S")
+
+    print()
+    print(machine_text(report.machine))
+    print(table(report))
+    if a.json:
+        a.json.write_text(
+            json.dumps(
+                {
+                    "machine": report.machine,
+                    "rows": [asdict(r) for r in report.rows],
+                    "raw": report.raw,
+                },
+                indent=1,
+                default=str,
+            )
+        )
+        print(f"\nwrote {a.json}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
