@@ -583,6 +583,11 @@ def _json_text(value: Any, limit: int) -> tuple[str, bool]:
     payload from costing more than the part shown.
     """
     encoder = json.JSONEncoder(indent=2, ensure_ascii=False, skipkeys=True, default=_json_default)
+    return _encode_capped(encoder, value, limit)
+
+
+def _encode_capped(encoder: json.JSONEncoder, value: Any, limit: int) -> tuple[str, bool]:
+    """`encoder`'s JSON of `value`, cut at `limit` characters; and whether it is whole."""
     chunks: list[str] = []
     size = 0
     try:
@@ -609,17 +614,7 @@ def _compact(value: Any) -> str:
     encoder = json.JSONEncoder(
         ensure_ascii=False, skipkeys=True, default=_json_default, separators=(", ", ": ")
     )
-    chunks: list[str] = []
-    size = 0
-    try:
-        for chunk in encoder.iterencode(value):
-            chunks.append(chunk)
-            size += len(chunk)
-            if size > _LINE:
-                break
-    except (RecursionError, ValueError, TypeError, OverflowError):
-        return _repr.repr(value)
-    return "".join(chunks)
+    return _encode_capped(encoder, value, _LINE)[0]
 
 
 def _cmd_text(cmd: Any) -> str | None:
