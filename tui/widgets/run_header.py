@@ -30,10 +30,11 @@ class RunHeader(Static):
         self._show(Text(message, style="italic"))
 
     def _show(self, text: Text) -> None:
-        # Called every frame: an unchanged line must not cost a repaint and a layout.
+        # Called every frame: an unchanged line must not cost a repaint, and one line of
+        # fixed height never needs the screen laid out again.
         if text != self._shown:
             self._shown = text
-            self.update(text)
+            self.update(text, layout=False)
 
     def show_run(
         self,

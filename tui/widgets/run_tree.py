@@ -2,8 +2,11 @@
 
 Textual rebuilds its line list on every structural change, walking every expanded
 line; so a node's children become TreeNodes only when it is first expanded, changes
-arrive in one batch per frame, and counts are repainted with `set_label`. The
-widget holds no tree logic: structure, order, status and matching come from the core.
+arrive in one batch per frame, and new counts are set on the labels of that batch
+with one repaint for all. Textual's own line cache is emptied by every structural
+change, which under a live run is every frame: `RunTree` keeps rendered lines by
+what they show instead, so a frame renders only the lines that changed. The widget
+holds no tree logic: structure, order, status and matching come from the core.
 """
 
 from __future__ import annotations
@@ -11,11 +14,15 @@ from __future__ import annotations
 from bisect import bisect_left
 from typing import ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.geometry import Region
 from textual.message import Message
 from textual.reactive import reactive
+from textual.strip import Strip
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
@@ -27,6 +34,8 @@ from ..labels import node_label
 
 #: `e` opens at most this many lines at once, so one key never freezes a huge run
 EXPAND_ALL_LIMIT = 20_000
+#: rendered lines kept: a few screens' worth, so scrolling back and forth stays cheap
+STRIP_CACHE_SIZE = 4096
 _OPEN_BY_DEFAULT = frozenset({"playbook", "play"})
 
 
@@ -44,6 +53,11 @@ class RunTree(Tree[Node]):
         Binding("N", "previous_problem", "Prev failed", show=False, id="previous_failed"),
         Binding("f", "follow", "Follow", id="follow"),
     ]
+
+    #: while `apply` runs, Textual's invalidations are held back (see `_invalidate`);
+    #: class attributes because Textual's `__init__` already invalidates
+    _deferring = False
+    _invalid = False
 
     follow: reactive[bool] = reactive(True)
     """Keep the newest activity in view; moving the cursor away turns it off."""
@@ -76,6 +90,10 @@ class RunTree(Tree[Node]):
         self.matches: Matches | None = None
         self._hits: set[int] = set()
         self._filter_dirty = False
+        #: rendered lines by what they show (see `_render_line`)
+        self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(STRIP_CACHE_SIZE)
+        #: the widget's base style, looked up once a repaint instead of once a line
+        self._pass_style: Style | None = None
         self.root.expand()
         self._load(self.root)
 
@@ -89,13 +107,105 @@ class RunTree(Tree[Node]):
         """Arithmetic instead of rendering every label on each rebuild."""
         return node._label.cell_len + (2 if node._allow_expand else 0)
 
+    def _relabel(self, tree_node: TreeNode[Node], node: Node) -> None:
+        """`set_label` without its repaint message: `apply` repaints once for the batch.
+
+        Textual's `set_label` queues one refresh a node; a frame can relabel hundreds.
+        Bumping `_updates` is what tells the line caches that the line changed.
+        """
+        tree_node._label = self.process_label(node_label(node))
+        tree_node._updates += 1
+
+    # ---------------------------------------------------------- rendering
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._pass_style = self.rich_style  # walks every ancestor's styles: once a repaint
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._pass_style = None
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        style = self._pass_style or self.rich_style
+        return self._render_line(y + scroll_y, scroll_x, scroll_x + self.size.width, style)
+
+    def _render_line(self, y: int, x1: int, x2: int, base_style: Style) -> Strip:
+        """Textual's line, cached by what it shows rather than by the tree's version.
+
+        Textual keys its cache on a counter that every added or expanded node bumps, so a
+        live run re-renders every visible line every frame. A line looks the same while
+        its node (label, expansion, cursor and hover: the node's `_updates`), its place
+        (`y`, which the click handler reads back), its branch (whether it and each
+        ancestor is a last child, for the guides), the ancestors' hover and cursor state,
+        and the widget's style and size stay the same; that is this key.
+        """
+        lines = self._tree_lines
+        if y >= len(lines):
+            return super()._render_line(y, x1, x2, base_style)
+        line = lines[y]
+        path = line.path
+        node = path[-1]
+        width = self.size.width
+        pad_width = max(self.virtual_size.width, width)
+        key = (
+            y,
+            node._id,
+            node._updates,
+            line.last,
+            tuple([(p._id, p.is_last, p._hover_, p._selected_) for p in path[:-1]]),
+            self.cursor_line == y,
+            self.hover_line == y,
+            self._pseudo_class_state,
+            base_style,
+            width,
+            pad_width,
+        )
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = super()._render_line(y, 0, pad_width, base_style)
+            self._strips[key] = strip
+        return strip.crop(x1, x2)
+
+    def clear(self) -> RunTree:
+        self._strips.clear()  # node ids start again from 0
+        return super().clear()
+
+    def notify_style_update(self) -> None:
+        self._strips.clear()
+        super().notify_style_update()
+
     # --------------------------------------------------- applying changes
 
     def apply(self, changes: Changes) -> None:
         """Bring the widget in step with what the core did since the last frame."""
-        if self.query_filter:
-            self._apply_filtered(changes)
-            return
+        self._deferring = True
+        try:
+            if self.query_filter:
+                self._apply_filtered(changes)
+            else:
+                self._apply(changes)
+        finally:
+            self._deferring = False
+            self._flush_invalidate()
+
+    def _invalidate(self) -> None:
+        """Textual calls this for every node added, removed, expanded or collapsed.
+
+        Each call empties the line list and asks for a layout; a frame can add hundreds
+        of nodes, so while `apply` runs they count as one, made when the list is needed.
+        """
+        if self._deferring:
+            self._invalid = True
+        else:
+            super()._invalidate()
+
+    def _flush_invalidate(self) -> None:
+        if self._invalid:
+            self._invalid = False
+            super()._invalidate()
+
+    def _apply(self, changes: Changes) -> None:
         for node in changes.removed:
             self._drop(node)
         for node in changes.moved:
@@ -109,13 +219,17 @@ class RunTree(Tree[Node]):
                 self._newest is None or node.counter >= self._newest.counter
             ):
                 self._newest = node
+        relabeled = False
         for node in changes.changed:
             tree_node = self._shown_nodes.get(node.id)
             if tree_node is None:
                 continue
-            tree_node.set_label(node_label(node))
+            self._relabel(tree_node, node)
+            relabeled = True
             if tree_node.allow_expand != bool(node.children):
                 tree_node.allow_expand = bool(node.children)
+        if relabeled:
+            self.refresh()  # unchanged lines come from the line cache
         if self.follow and self._newest is not None and not self.hold_follow:
             self._follow_to(self._newest)
 
@@ -225,7 +339,7 @@ class RunTree(Tree[Node]):
             self._load(node)
             tree_node.expand()
             self._auto.add(node.id)
-        self.call_after_refresh(self._scroll_follow, node)
+        self._scroll_follow(node)
 
     def catch_up(self) -> None:
         """Jump to the newest activity now (after a first load held follow back)."""
@@ -283,6 +397,7 @@ class RunTree(Tree[Node]):
 
     def _lines_now(self) -> None:
         """Build Textual's line list now: node line numbers are stale until it is built."""
+        self._flush_invalidate()
         _ = self._tree_lines
 
     def _cursor_to(self, node: Node) -> None:
@@ -319,9 +434,11 @@ class RunTree(Tree[Node]):
         for node in changes.changed:
             tree_node = self._shown_nodes.get(node.id)
             if tree_node is not None:
-                tree_node.set_label(node_label(node))
+                self._relabel(tree_node, node)
             if query.matches(node) != (node.id in self._hits):
                 self._filter_dirty = True
+        if changes.changed:
+            self.refresh()
 
     def _rebuild(self) -> None:
         """Recreate every TreeNode from the core tree (filter on, off or changed)."""
