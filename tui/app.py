@@ -12,6 +12,7 @@ from textual import events, on
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static, Tree
 
@@ -28,8 +29,10 @@ from .widgets.run_header import RunHeader
 from .widgets.run_picker import RunPicker
 from .widgets.run_tree import RunTree
 
-#: a frame: how often changes read from disk reach the screen
-FLUSH_EVERY = 0.08
+#: frames come when the feed has changes, at most this often
+FRAME_GAP = 0.05
+#: and at least this often (the elapsed time, a detail pane or filter held back)
+HEARTBEAT = 0.5
 #: a filtered view is recomputed at most this often while events arrive
 REFILTER_EVERY = 0.5
 #: the detail pane of a node that keeps changing is repainted at most this often
@@ -37,6 +40,10 @@ DETAIL_EVERY = 2.0
 #: while the files present at start are read, the screen shows progress this often
 LOADING_FRAME = 0.25
 NARROW_BELOW = 100
+
+
+class FeedChanged(Message):
+    """The feed thread has changes for a frame."""
 
 
 class JobEventsApp(App[int]):
@@ -89,6 +96,7 @@ class JobEventsApp(App[int]):
         self._detail_painted = 0.0
         self._detail_next: Node | None = None
         self._last_frame = 0.0
+        self._frame_timer: Timer | None = None
         self._search_timer: Timer | None = None
         #: the run this app started (`run`, `demo`), if any
         self.process = process
@@ -118,7 +126,7 @@ class JobEventsApp(App[int]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.set_interval(FLUSH_EVERY, self._paint_frame)
+        self.set_interval(HEARTBEAT, self._request_frame)
         self.set_interval(1.0, self._check_runs)
         self._apply_width(self.size.width)
         self._check_runs()
@@ -194,6 +202,7 @@ class JobEventsApp(App[int]):
             force_polling=self.force_polling,
             watch=self.watch_folder,
             retry_for=self.retry_for,
+            on_changes=self._feed_changed,
         )
         self.feed = feed
         self.run_tree = RunTree(feed.tree)  # no id: the old tree may not be gone yet
@@ -204,14 +213,42 @@ class JobEventsApp(App[int]):
 
     # --------------------------------------------------------------- frame
 
+    def _feed_changed(self) -> None:
+        """On the feed thread: changes wait. `post_message` is Textual's thread-safe way in."""
+        self.post_message(FeedChanged())
+
+    def on_feed_changed(self, _message: FeedChanged) -> None:
+        self._request_frame()
+
+    def _request_frame(self) -> None:
+        """Paint a frame as soon as the last one is far enough behind (one at a time).
+
+        A frame right after the feed applies a batch, rather than on a fixed clock, takes
+        the wait for the next tick out of every event's way to the screen.
+        """
+        feed = self.feed
+        gap = FRAME_GAP if feed is None or feed.loaded.is_set() else LOADING_FRAME
+        delay = self._last_frame + gap - time.monotonic()
+        if self._frame_timer is not None:
+            if delay > 0:
+                return  # the frame already coming is soon enough
+            self._frame_timer.stop()  # set for the slower loading pace: the load is done
+            self._frame_timer = None
+        if delay <= 0:
+            self._paint_frame()
+        else:
+            self._frame_timer = self.set_timer(delay, self._timed_frame)
+
+    def _timed_frame(self) -> None:
+        self._frame_timer = None
+        self._paint_frame()
+
     def _paint_frame(self) -> None:
         """Take what the feed read since the last frame and repaint only that."""
         feed, tree = self.feed, self.run_tree
         if feed is None or tree is None:
             return
         now = time.monotonic()
-        if not feed.loaded.is_set() and now - self._last_frame < LOADING_FRAME:
-            return  # a first load is read faster when the screen is not repainted for it
         self._last_frame = now
         detail = self.detail
         with feed.lock:
@@ -270,6 +307,7 @@ class JobEventsApp(App[int]):
     def _follow_changed(self, event: RunTree.FollowChanged) -> None:
         if self.feed is not None and not event.follow:
             self._unseen_mark = self.feed.tree.events
+        self._request_frame()  # the header says whether we follow
 
     @on(Tree.NodeHighlighted)
     def _cursor_moved(self, event: Tree.NodeHighlighted[Node]) -> None:

@@ -7,11 +7,12 @@ accumulated `Changes` on a timer: one repaint per frame however fast events come
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from jobevents.core.folder import EventReader, RunFolder
 from jobevents.core.nodes import Changes
@@ -28,6 +29,8 @@ RESCAN_EVERY = 5.0
 RESCAN_SHARE = 0.05
 #: how often the `status` file is read
 STATUS_EVERY = 0.5
+#: while events arrive live, what they built is frozen out of the collector this often
+FREEZE_EVERY = 5000
 
 
 class RunFeed:
@@ -40,6 +43,7 @@ class RunFeed:
         force_polling: bool = False,
         retry_for: float = 5.0,
         watch: bool = True,
+        on_changes: Callable[[], None] | None = None,
     ) -> None:
         self.run = run
         self.tree = EventTree()
@@ -58,6 +62,10 @@ class RunFeed:
         self._errors: dict[str, str] = {}
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._frozen_at = 0
+        #: called on the feed thread when changes wait to be taken (once until `take`)
+        self._on_changes = on_changes
+        self._told = False
 
     # ------------------------------------------------------------ UI side
 
@@ -69,11 +77,19 @@ class RunFeed:
         self._stop.set()
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=2)
+        gc.unfreeze()  # this tree is about to be dropped: let the collector see it again
 
     def take(self) -> Changes:
         """The changes since the last take. Call with `lock` held."""
         changes, self._changes = self._changes, Changes()
+        self._told = False
         return changes
+
+    def _tell(self) -> None:
+        """Say that changes wait (with `lock` held): once, however many steps follow."""
+        if not self._told and self._on_changes is not None:
+            self._told = True
+            self._on_changes()
 
     @property
     def errors(self) -> dict[str, str]:
@@ -91,6 +107,8 @@ class RunFeed:
                 self.reader.retry_for = 0.0
                 self._read([])
             self.loaded.set()
+            if self._on_changes is not None:
+                self._on_changes()  # the first frame after the load catches follow up
             if self.watch:
                 self._follow()
         except Exception as exc:  # never let a reader bug kill the app silently
@@ -119,6 +137,7 @@ class RunFeed:
                 self._errors.update(result.errors)
                 for name in result.recovered:
                     self._errors.pop(name, None)
+                self._tell()
 
     def _follow(self) -> None:
         """Watch the folder until stopped, surviving its removal and re-creation."""
@@ -162,6 +181,7 @@ class RunFeed:
                         }
                     )
                     self._read(names)
+                    self._freeze_new()
                     if not live:
                         live = True
                         self._read(None)
@@ -185,9 +205,23 @@ class RunFeed:
                 else:
                     self._stop.wait(0.5)
 
+    def _freeze_new(self) -> None:
+        """Keep the collector's full passes short while a big run grows live.
+
+        A full collection walks every tracked object, and the tree only grows: unchecked,
+        each pass over a big run stops both threads for a tenth of a second. So, as after
+        the first load (`bulk_load`), what was built is frozen out of collection, after
+        one collection of what is new (so garbage of the moment is not frozen with it).
+        """
+        if self.tree.events - self._frozen_at >= FREEZE_EVERY:
+            self._frozen_at = self.tree.events
+            gc.collect()
+            gc.freeze()
+
     def _refresh_status(self) -> None:
         status = self.run.status()
         if status != self.status:
             with self.lock:
                 self.status = status
                 self._changes.recap = True
+                self._tell()

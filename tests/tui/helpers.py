@@ -17,7 +17,7 @@ from textual.app import App
 from textual.pilot import Pilot
 
 from jobevents.core.folder import event_file_key
-from jobevents.tui.app import FLUSH_EVERY, JobEventsApp
+from jobevents.tui.app import FRAME_GAP, JobEventsApp
 from jobevents.tui.widgets.run_header import RunHeader
 
 from ..fixtures.paths import committed_run
@@ -60,7 +60,7 @@ async def settle(pilot: Pilot, frames: int = 2) -> None:
 
 async def frames_pass(pilot: Pilot, frames: int = 2) -> None:
     """Let `frames` frames paint, then the callbacks they scheduled after the refresh."""
-    await pilot.pause(FLUSH_EVERY * frames + 0.02)
+    await pilot.pause(FRAME_GAP * frames + 0.02)
     await pilot.pause()
 
 
