@@ -33,6 +33,7 @@ from jobevents.core.nodes import Node
 from jobevents.core.render import counts_text, duration_text
 from jobevents.core.status import STATUSES
 
+from .columns import Column, Columns
 from .theme import STATUS_GLYPH, STATUS_STYLE
 
 __all__ = [
@@ -447,12 +448,12 @@ def _children_table(node: Node, now: float | None) -> list[RenderableType]:
         # Keep the rows people look for: the worst first, in tree order within a status.
         children.sort(key=lambda child: _STATUS_RANK.get(child.status, len(STATUSES)))
     shown = children[:MAX_ROWS]
-    table = Table(box=box.SIMPLE_HEAD, expand=True, show_edge=False, pad_edge=False)
-    table.add_column(Text(heading), ratio=3, no_wrap=True, overflow="ellipsis")
-    table.add_column(Text("status"), no_wrap=True)
-    table.add_column(Text("duration"), no_wrap=True, justify="right")
-    last = "why" if node.kind == "task" else "hosts"
-    table.add_column(Text(last), ratio=4, no_wrap=True, overflow="ellipsis")
+    table = Columns(
+        Column(heading, ratio=3),
+        Column("status"),
+        Column("duration", justify_right=True),
+        Column("why" if node.kind == "task" else "hosts", ratio=4),
+    )
     for child in shown:
         table.add_row(*_child_row(child, now))
     if len(children) > MAX_ROWS:
