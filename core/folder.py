@@ -243,10 +243,16 @@ class EventReader:
         return result
 
     def list_names(self) -> list[str]:
-        """The folder's event file names, in counter order."""
-        listed = self._listed
+        """The folder's event files not read yet, in counter order.
+
+        Only new names are parsed: a rescan of a folder of 100k files read already
+        costs the listing, not 100k name parses and a sort.
+        """
+        listed, done = self._listed, self._done
         listed.clear()
         for name in self._listdir():
+            if name in done:
+                continue
             key = event_file_key(name)
             if key is not None:
                 listed[name] = key

@@ -30,7 +30,7 @@ RESCAN_SHARE = 0.05
 #: how often the `status` file is read
 STATUS_EVERY = 0.5
 #: while events arrive live, what they built is frozen out of the collector this often
-FREEZE_EVERY = 5000
+FREEZE_EVERY = 2000
 
 
 class RunFeed:
@@ -210,12 +210,13 @@ class RunFeed:
 
         A full collection walks every tracked object, and the tree only grows: unchecked,
         each pass over a big run stops both threads for a tenth of a second. So, as after
-        the first load (`bulk_load`), what was built is frozen out of collection, after
-        one collection of what is new (so garbage of the moment is not frozen with it).
+        the first load (`bulk_load`), what was built is frozen out of collection, after a
+        collection of the young generations (so the garbage of the moment is not frozen
+        with it; a full one would cost what this saves).
         """
         if self.tree.events - self._frozen_at >= FREEZE_EVERY:
             self._frozen_at = self.tree.events
-            gc.collect()
+            gc.collect(1)
             gc.freeze()
 
     def _refresh_status(self) -> None:
