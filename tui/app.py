@@ -38,7 +38,7 @@ REFILTER_EVERY = 0.5
 #: the detail pane of a node that keeps changing is repainted at most this often
 DETAIL_EVERY = 2.0
 #: while the files present at start are read, the screen shows progress this often
-LOADING_FRAME = 0.25
+LOADING_FRAME = 0.5
 NARROW_BELOW = 100
 
 
@@ -103,6 +103,14 @@ class JobEventsApp(App[int]):
         #: how the user left a run still going: "detach" or "cancel"
         self.left_run: QuitChoice | None = None
         self._run_ended = False
+        #: the run's feed, started before Textual starts: reading a big run takes seconds
+        self._early_feed: RunFeed | None = None
+        try:
+            self._early_feed = self._new_feed(open_run(self.path, ident))
+        except (NoRunError, OSError):
+            pass
+        else:
+            self._early_feed.start()
 
     # -------------------------------------------------------------- layout
 
@@ -132,8 +140,9 @@ class JobEventsApp(App[int]):
         self._check_runs()
 
     def on_unmount(self) -> None:
-        if self.feed is not None:
-            self.feed.stop()
+        for feed in (self.feed, self._early_feed):
+            if feed is not None:
+                feed.stop()
 
     def on_resize(self, event: events.Resize) -> None:
         self._apply_width(event.size.width)
@@ -197,19 +206,24 @@ class JobEventsApp(App[int]):
             self.waiting = None
         self._reported_errors = set()
         self._unseen_mark = 0
-        feed = RunFeed(
-            run,
-            force_polling=self.force_polling,
-            watch=self.watch_folder,
-            retry_for=self.retry_for,
-            on_changes=self._feed_changed,
-        )
+        feed, self._early_feed = self._early_feed, None
+        if feed is None or feed.run != run:
+            if feed is not None:
+                feed.stop()
+            feed = self._new_feed(run)
         self.feed = feed
-        self.run_tree = RunTree(feed.tree)  # no id: the old tree may not be gone yet
+        with feed.lock:  # an early feed is already building the tree
+            self.run_tree = RunTree(feed.tree)  # no id: the old tree may not be gone yet
         self.detail.bind_run(feed.lock, feed.reader.path_of)
         self.main.mount(self.run_tree, before=0)
         self.run_tree.focus()
+        feed.tell_to(self._feed_changed)
         feed.start()
+
+    def _new_feed(self, run: RunFolder) -> RunFeed:
+        return RunFeed(
+            run, force_polling=self.force_polling, watch=self.watch_folder, retry_for=self.retry_for
+        )
 
     # --------------------------------------------------------------- frame
 

@@ -70,8 +70,19 @@ class RunFeed:
     # ------------------------------------------------------------ UI side
 
     def start(self) -> None:
+        """Start reading (once; a feed started early is handed to the app running)."""
+        if self._thread is not None:
+            return
         self._thread = threading.Thread(target=self._main, name="jobevents-feed", daemon=True)
         self._thread.start()
+
+    def tell_to(self, on_changes: Callable[[], None]) -> None:
+        """From now on call `on_changes` when changes wait, and now if some already do."""
+        with self.lock:
+            self._on_changes = on_changes
+            self._told = False
+            if self._changes or self.loaded.is_set():
+                self._tell()
 
     def stop(self) -> None:
         self._stop.set()
