@@ -160,6 +160,8 @@ class RunTree(Tree[Node]):
             base_style,
             width,
             pad_width,
+            self.guide_depth,
+            self.show_root,
         )
         strip = self._strips.get(key)
         if strip is None:

@@ -1,0 +1,60 @@
+"""RunTree keeps rendered lines across frames: a kept line must be the line Textual draws."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.strip import Strip
+
+from jobevents.tui.app import JobEventsApp
+from jobevents.tui.widgets.run_tree import RunTree
+
+from .helpers import add_events, copy_run, frames_pass, press, running, settle, wait_for
+
+
+def drawn(tree: RunTree) -> list[Strip]:
+    """The visible lines as the widget draws them now (from its caches where it can)."""
+    tree._pass_style = tree.rich_style
+    tree._pseudo_class_state = tree.get_pseudo_class_state()
+    return [tree.render_line(y) for y in range(tree.size.height)]
+
+
+def redrawn(tree: RunTree) -> list[Strip]:
+    """The same lines drawn from nothing, as Textual's Tree would draw them."""
+    tree._strips.clear()
+    tree._line_cache.clear()
+    return drawn(tree)
+
+
+def assert_kept_lines_are_current(tree: RunTree) -> None:
+    kept = [list(strip) for strip in drawn(tree)]
+    fresh = [list(strip) for strip in redrawn(tree)]
+    for y, (a, b) in enumerate(zip(kept, fresh, strict=True)):
+        assert a == b, f"line {y}: kept {Strip(a).text!r}, drawn now {Strip(b).text!r}"
+
+
+async def test_kept_lines_match_a_fresh_render_as_events_and_keys_change_the_tree(
+    tmp_path: Path,
+) -> None:
+    ident_dir, rest = copy_run("features", tmp_path, fraction=0.3)
+    app = JobEventsApp(tmp_path)
+    async with running(app) as pilot:
+        await settle(pilot)
+        tree, feed = app.run_tree, app.feed
+        assert tree is not None and feed is not None
+        read = feed.reader.read_count
+        steps = ["j", "l", "k", "e", "j j j", "h", "f", "c", "n", "l", "e", "end", "home"]
+        chunk = max(1, len(rest) // len(steps))
+        for i, keys in enumerate(steps):
+            # Warm the cache on this state, then change the tree under it and look again.
+            drawn(tree)
+            batch = rest[i * chunk : (i + 1) * chunk]
+            add_events(ident_dir, batch)
+            read += len(batch)
+            await wait_for(pilot, lambda n=read: feed.reader.read_count >= n, what="the new events")
+            await frames_pass(pilot)
+            assert_kept_lines_are_current(tree)
+            drawn(tree)
+            await press(pilot, *keys.split())
+            await frames_pass(pilot)
+            assert_kept_lines_are_current(tree)
