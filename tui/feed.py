@@ -76,6 +76,11 @@ class RunFeed:
         self._thread = threading.Thread(target=self._main, name="jobevents-feed", daemon=True)
         self._thread.start()
 
+    def has_changes(self) -> bool:
+        """Whether changes wait for the next frame."""
+        with self.lock:
+            return bool(self._changes)
+
     def tell_to(self, on_changes: Callable[[], None]) -> None:
         """From now on call `on_changes` when changes wait, and now if some already do."""
         with self.lock:

@@ -51,10 +51,23 @@ def halt(app: App) -> None:
 
 
 async def settle(pilot: Pilot, frames: int = 2) -> None:
-    """Wait until the feed has read the folder, then let the frame timer paint."""
+    """Wait until the feed has read the folder and a frame has shown all of it."""
     app = pilot.app
     assert isinstance(app, JobEventsApp)
-    await wait_for(pilot, lambda: app.feed is not None and app.feed.loaded.is_set())
+
+    def shown() -> bool:
+        # Read, every change taken by a frame, and a frame painted after the load ended
+        # (`hold_follow` is set by frames during a first load and cleared after it).
+        feed, tree = app.feed, app.run_tree
+        return (
+            feed is not None
+            and tree is not None
+            and feed.loaded.is_set()
+            and not feed.has_changes()
+            and not tree.hold_follow
+        )
+
+    await wait_for(pilot, shown, what="the run to be read and shown")
     await frames_pass(pilot, frames)
 
 
