@@ -56,7 +56,8 @@ class JobEventsApp(App[int]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="quit"),
         Binding("question_mark", "help", "Help", id="help"),
-        Binding("slash", "search", "Search", id="search"),
+        # priority: handled as it arrives, so keys queued behind it already go to the search
+        Binding("slash", "search", "Search", id="search", priority=True),
         Binding("escape", "clear_filter", "Clear", show=False, id="clear"),
         Binding("s", "cycle_status", "Status", id="status_filter"),
         Binding("r", "pick_run", "Runs", id="runs"),
@@ -340,11 +341,18 @@ class JobEventsApp(App[int]):
         """Show every key."""
         self.push_screen(HelpScreen())
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # "/" typed into the search is text (a path, a role/task name), not the key again:
+        # None leaves the key to the input and shows the binding as unavailable
+        return None if action == "search" and self.search.has_focus else True
+
     def action_search(self) -> None:
         """Filter the tree to nodes whose name or message matches, live."""
         search = self.search
         search.add_class("-visible")
-        search.focus()
+        # Now, not after the keys already queued (`focus()` waits its turn): what is
+        # typed or pasted right after "/" belongs to the search, not to the tree.
+        self.screen.set_focus(search)
 
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:

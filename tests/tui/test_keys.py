@@ -6,6 +6,7 @@ import os
 import random
 from pathlib import Path
 
+from textual import events
 from textual.widgets import Footer, Input, OptionList, Static
 
 from jobevents.core.nodes import Node
@@ -539,6 +540,24 @@ async def test_enter_keeps_the_search_and_a_hit_below_a_hit_shows() -> None:
         await frames_pass(pilot)
         assert "dead" not in header_text(app)
         assert tree_state(app).lines == before.lines
+
+
+async def test_what_is_typed_right_after_slash_goes_to_the_search() -> None:
+    # A terminal delivers "/web" (typed fast, or pasted) as keys already queued before
+    # the app handles "/": none of them may reach the tree ("e" would expand everything).
+    app = finished("seed_linear")
+    async with running(app) as pilot:
+        await settle(pilot)
+        before = tree_state(app)
+        for key, char in [("slash", "/"), *((c, c) for c in "tower2")]:
+            event = events.Key(key, char)
+            event.set_sender(app)
+            app._driver.send_message(event)  # type: ignore[union-attr]
+        search = app.query_one("#search", Input)
+        await wait_for(pilot, lambda: search.value == "tower2", what="the typed text")
+        assert tree_state(app).expanded == before.expanded
+        await press(pilot, "slash")  # in the search, "/" is text (paths, role/task)
+        assert search.value == "tower2/" and search.has_focus
 
 
 async def test_search_stays_live_while_events_arrive(tmp_path: Path) -> None:
