@@ -35,8 +35,12 @@ FRAME_GAP = 0.05
 HEARTBEAT = 0.5
 #: a filtered view is recomputed at most this often while events arrive
 REFILTER_EVERY = 0.5
-#: the detail pane of a node that keeps changing is repainted at most this often
-DETAIL_EVERY = 2.0
+#: the detail pane follows the cursor and its node's changes this often, and only
+#: every DETAIL_BUSY_EVERY while events pour in (a frame of more than BUSY_FRAME
+#: changes in the last second): a big task's host table is costly to lay out
+DETAIL_EVERY = 0.25
+DETAIL_BUSY_EVERY = 2.0
+BUSY_FRAME = 100
 #: while the files present at start are read, the screen shows progress this often
 LOADING_FRAME = 0.5
 NARROW_BELOW = 100
@@ -96,6 +100,7 @@ class JobEventsApp(App[int]):
         self._detail_stale = False
         self._detail_painted = 0.0
         self._detail_next: Node | None = None
+        self._busy_until = 0.0
         self._last_frame = 0.0
         self._frame_timer: Timer | None = None
         self._search_timer: Timer | None = None
@@ -273,12 +278,15 @@ class JobEventsApp(App[int]):
                 tree.hold_follow = loading
                 if not loading:
                     tree.catch_up()
+            if len(changes.added) + len(changes.changed) > BUSY_FRAME:
+                self._busy_until = now + 1.0
+            busy = now < self._busy_until
             if changes:
                 tree.apply(changes)
                 if detail.node is not None and detail.node in changes.changed:
                     self._detail_stale = True
-            # A task's host table is costly to lay out: repaint it at most once a second.
-            if self._detail_stale and now - self._detail_painted >= DETAIL_EVERY:
+            every = DETAIL_BUSY_EVERY if busy else DETAIL_EVERY
+            if self._detail_stale and now - self._detail_painted >= every:
                 self._detail_stale = False
                 self._detail_painted = now
                 node, self._detail_next = self._detail_next or detail.node, None
@@ -330,6 +338,7 @@ class JobEventsApp(App[int]):
             # Follow mode moves the cursor as fast as tasks start: repaint on the frame clock.
             self._detail_next = event.node.data
             self._detail_stale = True
+            self._request_frame()
             return
         self._detail_next = None  # the user's node wins over a repaint follow had queued
         self._detail_stale = False
