@@ -219,7 +219,7 @@ class EventReader:
         explicit = names is not None
         done, errors = self._done, self.errors
         todo: dict[str, tuple[int, str]] = {}
-        for name in self._listdir() if names is None else names:
+        for name in self.list_names() if names is None else names:
             # A named file that failed before was written again: give it another chance.
             if name in done and not (explicit and name in errors):
                 continue

@@ -43,7 +43,6 @@ class RunFeed:
         force_polling: bool = False,
         retry_for: float = 5.0,
         watch: bool = True,
-        on_changes: Callable[[], None] | None = None,
     ) -> None:
         self.run = run
         self.tree = EventTree()
@@ -63,8 +62,9 @@ class RunFeed:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._frozen_at = 0
-        #: called on the feed thread when changes wait to be taken (once until `take`)
-        self._on_changes = on_changes
+        #: called on the feed thread when changes wait to be taken (once until `take`);
+        #: set by `tell_to`, once the app can take them
+        self._on_changes: Callable[[], None] | None = None
         self._told = False
 
     # ------------------------------------------------------------ UI side
@@ -123,8 +123,9 @@ class RunFeed:
                 self.reader.retry_for = 0.0
                 self._read([])
             self.loaded.set()
-            if self._on_changes is not None:
-                self._on_changes()  # the first frame after the load catches follow up
+            with self.lock:  # changes or not, the frame after the load catches follow up
+                self._told = False
+                self._tell()
             if self.watch:
                 self._follow()
         except Exception as exc:  # never let a reader bug kill the app silently
