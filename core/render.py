@@ -2,77 +2,38 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any, BinaryIO
 
 from .ansi import safe_line
-from .folder import EventReader, RunFolder
-from .nodes import Changes, Node
+from .loading import LoadedRun
+from .nodes import Node
 from .status import STATUSES
 from .tree import EventTree, node_dict
 
-#: files read before they are applied and let go: bounds memory on huge runs
-LOAD_CHUNK = 2000
 
-
-def load_run(run: RunFolder) -> tuple[EventTree, EventReader]:
-    """Read every event file of a run into a tree, a chunk of files at a time."""
-    tree = EventTree()
-    reader = EventReader(run)
-    names = reader.list_names()
-    changes = Changes()  # nobody repaints: one scratch record, emptied as we go
-    with bulk_load():
-        for start in range(0, len(names), LOAD_CHUNK):
-            for event in reader.read(names[start : start + LOAD_CHUNK]).events:
-                tree.add(event, changes)
-            changes.clear()
-    return tree, reader
-
-
-@contextmanager
-def bulk_load() -> Iterator[None]:
-    """Build a big tree without the cyclic garbage collector rescanning it again and again.
-
-    Nodes link to parents and children, so every collection walks the whole growing
-    tree: a third of the load time. Collection is paused while building, and what was
-    built is then frozen out of future collections (the tree lives as long as the run).
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if was_enabled:
-            gc.enable()
-
-
-def dump_document(
-    run: RunFolder, tree: EventTree, reader: EventReader, *, with_tree: bool = True
-) -> dict[str, Any]:
+def dump_document(loaded: LoadedRun, *, with_tree: bool = True) -> dict[str, Any]:
     """The JSON document of tree-json.md."""
     document: dict[str, Any] = {
-        "ident": run.ident,
-        "status": run.status(),
-        "events": reader.read_count,
-        "errors": [{"file": name, "error": why} for name, why in sorted(reader.errors.items())],
-        "recap": tree.recap,
+        "ident": loaded.ident,
+        "status": loaded.status,
+        "events": loaded.events,
+        "errors": [{"file": name, "error": why} for name, why in sorted(loaded.errors.items())],
+        "recap": loaded.tree.recap,
     }
     if with_tree:
-        document["tree"] = tree.to_dict()
+        document["tree"] = loaded.tree.to_dict()
     return document
 
 
-def write_json(out: BinaryIO, run: RunFolder, tree: EventTree, reader: EventReader) -> None:
+def write_json(out: BinaryIO, loaded: LoadedRun) -> None:
     """`dump_document` encoded a task at a time: a 100k-event tree never exists twice."""
     import msgspec
 
-    document = dump_document(run, tree, reader, with_tree=False)
+    document = dump_document(loaded, with_tree=False)
     head = msgspec.json.encode(document)
     out.write(head[:-1] + b',"tree":')
-    _write_node(out, tree.root, msgspec.json.encode)
+    _write_node(out, loaded.tree.root, msgspec.json.encode)
     out.write(b"}\n")
 
 

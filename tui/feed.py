@@ -15,8 +15,8 @@ import time
 from collections.abc import Callable, Iterable
 
 from jobevents.core.folder import EventReader, RunFolder
+from jobevents.core.loading import bulk_load
 from jobevents.core.nodes import Changes
-from jobevents.core.render import bulk_load
 from jobevents.core.tree import EventTree
 
 log = logging.getLogger(__name__)

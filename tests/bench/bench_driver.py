@@ -187,8 +187,8 @@ def run_add(path: Path, out: Path, limit: int | None, chunk: int) -> int:
     As load_run does: one reused `Changes`, emptied every `chunk` events (not timed).
     """
     from jobevents.core.folder import EventReader, open_run
+    from jobevents.core.loading import bulk_load
     from jobevents.core.nodes import Changes
-    from jobevents.core.render import bulk_load
     from jobevents.core.tree import EventTree
 
     run = open_run(path)

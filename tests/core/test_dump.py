@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from jobevents.core.folder import open_run
-from jobevents.core.render import dump_document, load_run, write_json
+from jobevents.core.loading import load_path
+from jobevents.core.render import dump_document, write_json
 from jobevents.tui.cli import main
 
 from ..fixtures.paths import committed_names, committed_run
@@ -50,11 +50,10 @@ def test_json_follows_the_contract(name: str, capsys: pytest.CaptureFixture[str]
 
 @pytest.mark.parametrize("name", committed_names())
 def test_streamed_json_is_the_whole_document(name: str) -> None:
-    run = open_run(committed_run(name))
-    tree, reader = load_run(run)
+    loaded = load_path(committed_run(name))
     buffer = io.BytesIO()
-    write_json(buffer, run, tree, reader)
-    assert json.loads(buffer.getvalue()) == json.loads(json.dumps(dump_document(run, tree, reader)))
+    write_json(buffer, loaded)
+    assert json.loads(buffer.getvalue()) == json.loads(json.dumps(dump_document(loaded)))
 
 
 def test_text_tree(capsys: pytest.CaptureFixture[str]) -> None:

@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from jobevents.core import EventTree
 from jobevents.core.events import decode_event
 from jobevents.core.folder import EventReader, open_run
-from jobevents.core.render import load_run, render_text
+from jobevents.core.loading import load_run
+from jobevents.core.render import render_text
 
 from ..fixtures.hostile import ESCAPES, LONG_PLAY, MARKUP_HOST, WIDE_TASK, build_hostile_run
 from ..fixtures.paths import committed_names, committed_run

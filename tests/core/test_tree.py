@@ -8,7 +8,7 @@ import pytest
 
 from jobevents.core import EventTree, Node
 from jobevents.core.folder import open_run
-from jobevents.core.render import load_run
+from jobevents.core.loading import load_run
 
 from ..conftest import LiveRuns
 from ..fixtures.paths import committed_run

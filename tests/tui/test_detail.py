@@ -12,8 +12,8 @@ import pytest
 from rich.console import Console, RenderableType
 
 from jobevents.core.folder import RunFolder, open_run
+from jobevents.core.loading import load_run
 from jobevents.core.nodes import Node
-from jobevents.core.render import load_run
 from jobevents.core.tree import EventTree
 from jobevents.tui.detail import (
     MAX_ROWS,

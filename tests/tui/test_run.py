@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from jobevents.tui.app import JobEventsApp
-from jobevents.tui.cli import UsageError, main, parse_args, run_spec
+from jobevents.tui.cli import main, parse_args
+from jobevents.tui.commands.run import UsageError, run_spec
 from jobevents.tui.demo_run import prepare_demo
 from jobevents.tui.launch import LaunchSpec, PlaybookProcess
 from jobevents.tui.widgets.quit_dialog import QuitDialog
