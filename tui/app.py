@@ -14,7 +14,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static, Tree
+from textual.widget import Widget
+from textual.widgets import ContentSwitcher, Footer, Input, Static
 
 from jobevents.core.folder import NoRunError, RunFolder, find_runs, open_run
 from jobevents.core.nodes import Node
@@ -22,12 +23,23 @@ from jobevents.core.query import STATUS_FILTERS, Query
 
 from .feed import RunFeed
 from .launch import PlaybookProcess
+from .views.base import Frame, RunView
+from .views.tasks import TasksView
 from .widgets.detail_pane import DetailPane
 from .widgets.help_screen import HelpScreen
 from .widgets.quit_dialog import QuitChoice, QuitDialog
 from .widgets.run_header import RunHeader
 from .widgets.run_picker import RunPicker
-from .widgets.run_tree import RunTree
+
+#: the views, in the order of their number keys
+VIEW_TYPES: tuple[type[RunView], ...] = (TasksView,)
+#: number key -> view id; ids without a view yet are kept for it
+VIEW_KEYS: tuple[tuple[str, str, str], ...] = (
+    ("1", "tasks", "Tasks"),
+    ("2", "hosts", "Hosts"),
+    ("3", "log", "Log"),
+    ("4", "timeline", "Timeline"),
+)
 
 #: frames come when the feed has changes, at most this often
 FRAME_GAP = 0.05
@@ -51,7 +63,11 @@ class FeedChanged(Message):
 
 
 class JobEventsApp(App[int]):
-    """Tails a runner artifacts folder and shows the run as a live, collapsible tree."""
+    """A shell of views over one live run: header, views, detail pane and footer.
+
+    The app owns the feed and the frame clock; each frame it hands the same changes to
+    every view, and it keeps the selection when the user switches views.
+    """
 
     TITLE = "jobevents-tui"
     CSS_PATH = "app.tcss"
@@ -67,6 +83,10 @@ class JobEventsApp(App[int]):
         Binding("r", "pick_run", "Runs", id="runs"),
         Binding("tab", "toggle_focus", "Detail", id="focus_detail"),
         Binding("x", "toggle_json", "JSON", show=False, id="json"),
+        *(
+            Binding(key, f"show_view('{view_id}')", name, id=f"view_{view_id}")
+            for key, view_id, name in VIEW_KEYS
+        ),
     ]
 
     def __init__(
@@ -89,7 +109,12 @@ class JobEventsApp(App[int]):
         #: how long a file that does not parse is retried before it is reported
         self.retry_for = retry_for
         self.feed: RunFeed | None = None
-        self.run_tree: RunTree | None = None
+        #: the views of the run shown, by id (empty until a run opens)
+        self.views: dict[str, RunView] = {}
+        #: the view shown
+        self.view_id = VIEW_TYPES[0].VIEW_ID
+        #: the search and status filter, shared by the views
+        self.query_filter = Query()
         #: follow new runs appearing under artifacts/ until the user picks one
         self.follow_newest = ident is None
         self._known_idents: set[str | None] = set()
@@ -104,6 +129,7 @@ class JobEventsApp(App[int]):
         self._last_frame = 0.0
         self._frame_timer: Timer | None = None
         self._search_timer: Timer | None = None
+        self._open_count = 0
         #: the run this app started (`run`, `demo`), if any
         self.process = process
         #: how the user left a run still going: "detach" or "cancel"
@@ -118,6 +144,49 @@ class JobEventsApp(App[int]):
         else:
             self._early_feed.start()
 
+    # --------------------------------------------------------------- views
+
+    @property
+    def view(self) -> RunView | None:
+        """The view shown."""
+        return self.views.get(self.view_id)
+
+    @property
+    def run_tree(self) -> TasksView | None:
+        """The tasks view (the tree), if a run is shown."""
+        view = self.views.get(TasksView.VIEW_ID)
+        return view if isinstance(view, TasksView) else None
+
+    def action_show_view(self, view_id: str) -> None:
+        """Switch to another view, on the same node where it can show it."""
+        new = self.views.get(view_id)
+        old = self.view
+        if new is None:
+            return
+        if new is not old:
+            node = old.selected_node() if old is not None else None
+            following = old.is_following if old is not None else True
+            self.view_id = view_id
+            self.switcher.current = _widget(new).id
+            self._apply_query()
+            if following:
+                new.start_following()
+            elif node is not None and self.feed is not None:
+                with self.feed.lock:
+                    new.select_node(node)
+            self.detail.show(new.selected_node())
+        _widget(new).focus()
+        self._request_frame()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # "/" typed into the search is text (a path, a role/task name), not the key again:
+        # None leaves the key to the input and shows the binding as unavailable
+        if action == "search" and self.search.has_focus:
+            return None
+        if action == "show_view" and parameters:
+            return True if parameters[0] in self.views else False  # noqa: SIM210
+        return True
+
     # -------------------------------------------------------------- layout
 
     def compose(self) -> ComposeResult:
@@ -129,12 +198,14 @@ class JobEventsApp(App[int]):
             placeholder="search names and messages; enter keeps, escape clears", id="search"
         )
         self.main = Horizontal(id="main")
+        self.switcher = ContentSwitcher(id="views")
         self.waiting: Static | None = Static(
             Text(f"Waiting for a run under {self.path} …"), id="waiting"
         )
         yield self.header
         with self.main:
             yield self.waiting
+            yield self.switcher
             yield self.detail
         yield self.search
         yield Footer()
@@ -178,7 +249,7 @@ class JobEventsApp(App[int]):
         if not new:
             return
         newest = new[0]
-        if self.follow_newest and self.run_tree is not None and self.run_tree.follow:
+        if self.follow_newest and self.view is not None and self.view.is_following:
             self.notify(f"Following the new run {newest.ident}.", title="New run")
             self.open(newest)
         else:
@@ -205,8 +276,9 @@ class JobEventsApp(App[int]):
         """Show `run` (replacing the one shown)."""
         if self.feed is not None:
             self.feed.stop()
-        if self.run_tree is not None:
-            self.run_tree.remove()
+        for old in self.views.values():
+            _widget(old).remove()
+        self.views = {}
         if self.waiting is not None:
             self.waiting.remove()
             self.waiting = None
@@ -218,11 +290,21 @@ class JobEventsApp(App[int]):
                 feed.stop()
             feed = self._new_feed(run)
         self.feed = feed
+        self._open_count += 1
         with feed.lock:  # an early feed is already building the tree
-            self.run_tree = RunTree(feed.tree)  # no id: the old tree may not be gone yet
+            for view_type in VIEW_TYPES:
+                view = view_type(feed.tree)  # type: ignore[call-arg]
+                # ids are unique per run: the old views may not be gone yet
+                _widget(view).id = f"view-{view.VIEW_ID}-{self._open_count}"
+                self.views[view.VIEW_ID] = view
         self.detail.bind_run(feed.lock, feed.reader.path_of)
-        self.main.mount(self.run_tree, before=0)
-        self.run_tree.focus()
+        self.switcher.mount_all([_widget(v) for v in self.views.values()])
+        if self.view_id not in self.views:
+            self.view_id = VIEW_TYPES[0].VIEW_ID
+        self.switcher.current = _widget(self.views[self.view_id]).id
+        self.query_filter = Query()
+        self._apply_query()
+        _widget(self.views[self.view_id]).focus()
         feed.tell_to(self._feed_changed)
         feed.start()
 
@@ -264,9 +346,9 @@ class JobEventsApp(App[int]):
         self._paint_frame()
 
     def _paint_frame(self) -> None:
-        """Take what the feed read since the last frame and repaint only that."""
-        feed, tree = self.feed, self.run_tree
-        if feed is None or tree is None:
+        """Take what the feed read since the last frame and hand it to every view."""
+        feed, view = self.feed, self.view
+        if feed is None or view is None:
             return
         now = time.monotonic()
         self._last_frame = now
@@ -274,27 +356,24 @@ class JobEventsApp(App[int]):
         with feed.lock:
             changes = feed.take()
             loading = not feed.loaded.is_set()
-            if tree.hold_follow != loading:
-                tree.hold_follow = loading
-                if not loading:
-                    tree.catch_up()
             if len(changes.added) + len(changes.changed) > BUSY_FRAME:
                 self._busy_until = now + 1.0
             busy = now < self._busy_until
-            if changes:
-                tree.apply(changes)
-                if detail.node is not None and detail.node in changes.changed:
-                    self._detail_stale = True
+            frame = Frame(changes, loading=loading, busy=busy)
+            for each in self.views.values():
+                each.apply_frame(frame)
+            if changes and detail.node is not None and detail.node in changes.changed:
+                self._detail_stale = True
             every = DETAIL_BUSY_EVERY if busy else DETAIL_EVERY
             if self._detail_stale and now - self._detail_painted >= every:
                 self._detail_stale = False
                 self._detail_painted = now
                 node, self._detail_next = self._detail_next or detail.node, None
                 detail.show(node, force=node is detail.node)
-            if tree.query_filter and now - self._last_refilter >= REFILTER_EVERY:
+            if self.query_filter and now - self._last_refilter >= REFILTER_EVERY:
                 self._last_refilter = now
-                tree.refresh_filter()
-            self._paint_header(feed, tree)
+                view.refresh_filter()
+            self._paint_header(feed, view)
             errors = list(feed.errors.items())
         fresh = [(name, why) for name, why in errors if name not in self._reported_errors]
         if fresh:
@@ -304,56 +383,55 @@ class JobEventsApp(App[int]):
             if len(fresh) > 3:
                 self.notify(f"and {len(fresh) - 3} more", title="Unreadable event files")
 
-    def _paint_header(self, feed: RunFeed, tree: RunTree) -> None:
-        query = tree.query_filter
+    def _paint_header(self, feed: RunFeed, view: RunView) -> None:
+        query = self.query_filter
         parts = []
-        if query.text:
+        if query.text and view.FILTERS_TEXT:
             parts.append(f"/{query.text}")
-        if query.status:
+        if query.status and view.FILTERS_STATUS:
             parts.append(f"status: {query.status}")
-        if tree.matches is not None:
-            parts.append(f"{tree.matches.total:,} matches")
-            if tree.matches.truncated:
-                parts.append(f"first {len(tree.matches.hits):,} shown")
+        summary = view.filter_summary()
+        if summary:
+            parts.append(summary)
+        follow = view.is_following
         self.header.show_run(
             ident=feed.run.ident,
             status=feed.status,
             tree=feed.tree,
             errors=len(feed.errors),
-            follow=tree.follow,
-            unseen=feed.tree.events - self._unseen_mark if not tree.follow else 0,
+            follow=follow,
+            unseen=feed.tree.events - self._unseen_mark if not follow else 0,
             filter_text="  ".join(parts),
             clock=self.clock,
         )
 
-    @on(RunTree.FollowChanged)
-    def _follow_changed(self, event: RunTree.FollowChanged) -> None:
+    @on(RunView.FollowChanged)
+    def _follow_changed(self, event: RunView.FollowChanged) -> None:
+        if event.view is not self.view:
+            return
         if self.feed is not None and not event.follow:
             self._unseen_mark = self.feed.tree.events
         self._request_frame()  # the header says whether we follow
 
-    @on(Tree.NodeHighlighted)
-    def _cursor_moved(self, event: Tree.NodeHighlighted[Node]) -> None:
-        if self.run_tree is not None and self.run_tree.follow:
+    @on(RunView.Highlighted)
+    def _cursor_moved(self, event: RunView.Highlighted) -> None:
+        if event.view is not self.view:
+            return
+        if event.following:
             # Follow mode moves the cursor as fast as tasks start: repaint on the frame clock.
-            self._detail_next = event.node.data
+            self._detail_next = event.node
             self._detail_stale = True
             self._request_frame()
             return
         self._detail_next = None  # the user's node wins over a repaint follow had queued
         self._detail_stale = False
-        self.detail.show(event.node.data)
+        self.detail.show(event.node)
 
     # ------------------------------------------------------------- actions
 
     def action_help(self) -> None:
         """Show every key."""
         self.push_screen(HelpScreen())
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # "/" typed into the search is text (a path, a role/task name), not the key again:
-        # None leaves the key to the input and shows the binding as unavailable
-        return None if action == "search" and self.search.has_focus else True
 
     def action_search(self) -> None:
         """Filter the tree to nodes whose name or message matches, live."""
@@ -372,8 +450,12 @@ class JobEventsApp(App[int]):
     @on(Input.Submitted, "#search")
     def _search_submitted(self, event: Input.Submitted) -> None:
         self._apply_query()
-        if self.run_tree is not None:
-            self.run_tree.focus()
+        self._focus_view()
+
+    def _focus_view(self) -> None:
+        view = self.view
+        if view is not None:
+            _widget(view).focus()
 
     def action_clear_filter(self) -> None:
         """Clear the search (then the status filter)."""
@@ -386,8 +468,7 @@ class JobEventsApp(App[int]):
         else:
             return
         self._apply_query()
-        if self.run_tree is not None:
-            self.run_tree.focus()
+        self._focus_view()
 
     def action_cycle_status(self) -> None:
         """Show only hosts of one status: all, failed, changed, running, skipped."""
@@ -395,15 +476,20 @@ class JobEventsApp(App[int]):
         self._apply_query()
 
     def _apply_query(self) -> None:
-        if self.feed is None or self.run_tree is None:
+        """Give the active view the search and status filter (views not shown get it later)."""
+        view = self.view
+        if self.feed is None or view is None:
             return
         text = self.search.value.strip()
         query = Query(text=text, status=STATUS_FILTERS[self._status_index])
-        if query == self.run_tree.query_filter:
-            return
+        self.query_filter = query
+        shown = Query(
+            text=query.text if view.FILTERS_TEXT else "",
+            status=query.status if view.FILTERS_STATUS else None,
+        )
         with self.feed.lock:
-            self.run_tree.set_query(query)
-            self._paint_header(self.feed, self.run_tree)
+            view.set_query(shown)
+            self._paint_header(self.feed, view)
 
     def action_pick_run(self) -> None:
         """Choose another run under artifacts/."""
@@ -421,10 +507,10 @@ class JobEventsApp(App[int]):
         self.push_screen(RunPicker(runs, current), picked)
 
     def action_toggle_focus(self) -> None:
-        """Move the focus between the tree and the detail pane."""
+        """Move the focus between the view and the detail pane."""
         detail = self.detail
-        if detail.has_focus and self.run_tree is not None:
-            self.run_tree.focus()
+        if detail.has_focus and self.view is not None:
+            self._focus_view()
         else:
             detail.focus()
 
@@ -461,3 +547,9 @@ class JobEventsApp(App[int]):
             self.exit(rc, return_code=rc)
         else:
             self.exit(0)
+
+
+def _widget(view: RunView) -> Widget:
+    """A view is a widget too (views inherit both); this says so to the type checker."""
+    assert isinstance(view, Widget)
+    return view
