@@ -208,7 +208,7 @@ class JobEventsApp(App[int]):
             yield self.switcher
             yield self.detail
         yield self.search
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.set_interval(HEARTBEAT, self._request_frame)
@@ -293,7 +293,7 @@ class JobEventsApp(App[int]):
         self._open_count += 1
         with feed.lock:  # an early feed is already building the tree
             for view_type in VIEW_TYPES:
-                view = view_type(feed.tree)  # type: ignore[call-arg]
+                view = view_type(feed.state)  # type: ignore[call-arg]
                 # ids are unique per run: the old views may not be gone yet
                 _widget(view).id = f"view-{view.VIEW_ID}-{self._open_count}"
                 self.views[view.VIEW_ID] = view
@@ -403,6 +403,7 @@ class JobEventsApp(App[int]):
             unseen=feed.tree.events - self._unseen_mark if not follow else 0,
             filter_text="  ".join(parts),
             clock=self.clock,
+            view=view.VIEW_NAME,
         )
 
     @on(RunView.FollowChanged)

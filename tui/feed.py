@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from jobevents.core.folder import EventReader, RunFolder
 from jobevents.core.loading import bulk_load
 from jobevents.core.nodes import Changes
-from jobevents.core.tree import EventTree
+from jobevents.core.state import RunState
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,8 @@ class RunFeed:
         watch: bool = True,
     ) -> None:
         self.run = run
-        self.tree = EventTree()
+        self.state = RunState()
+        self.tree = self.state.tree
         self.reader = EventReader(run, retry_for=retry_for)
         self.lock = threading.RLock()
         self.force_polling = force_polling
@@ -150,7 +151,7 @@ class RunFeed:
                 continue
             with self.lock:
                 for event in result.events:
-                    self.tree.add(event, self._changes)
+                    self.state.add(event, self._changes)
                 self._errors.update(result.errors)
                 for name in result.recovered:
                     self._errors.pop(name, None)

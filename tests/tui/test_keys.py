@@ -89,7 +89,7 @@ async def test_follow_opens_the_newest_task_and_puts_the_cursor_there() -> None:
         assert state.expanded == [state.texts[0], *plays, state.cursor_text]
         assert app.run_tree is not None and app.run_tree.follow
         header = header_text(app)
-        assert header.startswith("seed_linear │ seed.yml │ successful")
+        assert header.startswith("Tasks seed_linear │ seed.yml │ successful")
         assert "46 events" in header
         assert "│ following │" in header
 
@@ -650,7 +650,7 @@ async def test_r_opens_the_run_picker_and_escape_keeps_the_run(tmp_path: Path) -
     async with running(app) as pilot:
         await settle(pilot)
         before = tree_state(app)
-        assert header_text(app).startswith("seed_free │")
+        assert header_text(app).startswith("Tasks seed_free │")
         await press(pilot, "r")
         assert isinstance(app.screen, RunPicker)
         picker = app.screen.query_one(OptionList)
@@ -673,7 +673,7 @@ async def test_picking_another_run_shows_it(tmp_path: Path) -> None:
         assert not isinstance(app.screen, RunPicker)
         await settle(pilot)
         assert app.feed is not None and app.feed.run.ident == "seed_linear"
-        assert header_text(app).startswith("seed_linear │ seed.yml │ successful")
+        assert header_text(app).startswith("Tasks seed_linear │ seed.yml │ successful")
         assert "46 events" in header_text(app)
         switched = tree_state(app)
     assert switched == (await reference_states("seed_linear"))[0]
@@ -724,7 +724,7 @@ async def test_the_app_waits_for_a_path_that_does_not_exist_yet(tmp_path: Path) 
         copy_run("seed_linear", pdd)
         await wait_for(pilot, lambda: app.feed is not None, timeout=3, what="the run to open")
         await settle(pilot)
-        assert header_text(app).startswith("seed_linear │ seed.yml │ successful")
+        assert header_text(app).startswith("Tasks seed_linear │ seed.yml │ successful")
         assert "46 events" in header_text(app)
         assert not app.query("#waiting")
         assert tree_state(app).cursor_text.startswith("~ HANDLER restart_tower")  # following

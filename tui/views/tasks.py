@@ -11,6 +11,7 @@ from textual.widgets import Tree
 
 from jobevents.core.nodes import Node
 from jobevents.core.query import Query
+from jobevents.core.state import RunState
 
 from ..widgets.run_tree import RunTree
 from .base import Frame, RunView
@@ -21,6 +22,9 @@ class TasksView(RunTree, RunView):
 
     VIEW_ID = "tasks"
     VIEW_NAME = "Tasks"
+
+    def __init__(self, state: RunState, *, id: str | None = None) -> None:
+        super().__init__(state.tree, id=id)
 
     def apply_frame(self, frame: Frame) -> None:
         if self.hold_follow != frame.loading:

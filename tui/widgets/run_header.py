@@ -47,9 +47,13 @@ class RunHeader(Static):
         unseen: int,
         filter_text: str,
         clock: Callable[[], float],
+        view: str = "",
     ) -> None:
         """Repaint from the run's state. Call with the feed's lock held."""
         text = Text()
+        if view:
+            text.append(view, style="bold reverse")
+            text.append(" ")
         if ident:
             text.append(safe_line(ident, 40), style="bold")
             text.append(" │ ", style="dim")
