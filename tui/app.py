@@ -199,6 +199,7 @@ class JobEventsApp(App[int]):
         )
         self.main = Horizontal(id="main")
         self.switcher = ContentSwitcher(id="views")
+        self.switcher.display = False  # until a run opens: the waiting line has the room
         self.waiting: Static | None = Static(
             Text(f"Waiting for a run under {self.path} …"), id="waiting"
         )
@@ -299,6 +300,7 @@ class JobEventsApp(App[int]):
                 self.views[view.VIEW_ID] = view
         self.detail.bind_run(feed.lock, feed.reader.path_of)
         self.switcher.mount_all([_widget(v) for v in self.views.values()])
+        self.switcher.display = True
         if self.view_id not in self.views:
             self.view_id = VIEW_TYPES[0].VIEW_ID
         self.switcher.current = _widget(self.views[self.view_id]).id
