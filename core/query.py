@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .ansible_warnings import is_warning_node
 from .nodes import Node
 from .status import FAILED, PROBLEMS, UNREACHABLE
 
+#: The status filter of warnings and deprecations (message nodes, not host runs).
+WARNINGS = "warnings"
 #: The `s` key's cycle of status filters; None shows everything.
-STATUS_FILTERS: tuple[str | None, ...] = (None, "failed", "changed", "running", "skipped")
+STATUS_FILTERS: tuple[str | None, ...] = (
+    None,
+    "failed",
+    "changed",
+    "running",
+    "skipped",
+    WARNINGS,
+)
 
 _RESULT_KINDS = frozenset({"host"})
 _FILTER_STATUSES = {"failed": frozenset({FAILED, UNREACHABLE})}
@@ -28,12 +38,18 @@ class Query:
         """Whether `node` itself is a hit (its ancestors are shown as its path)."""
         needle = self.text.casefold()
         if self.status is not None:
-            wanted = _FILTER_STATUSES.get(self.status, frozenset({self.status}))
-            if node.kind not in _RESULT_KINDS or node.status not in wanted:
+            if not self._status_matches(node):
                 return False
             # With a status filter, text may name the host, its message or its task/play.
             return not needle or any(_contains(n, needle) for n in (node, *node.ancestors()))
         return bool(needle) and node.parent is not None and _contains(node, needle)
+
+    def _status_matches(self, node: Node) -> bool:
+        """Host runs of the filter's statuses; for `warnings`, the warning messages."""
+        if self.status == WARNINGS:
+            return is_warning_node(node)
+        wanted = _FILTER_STATUSES.get(self.status or "", frozenset({self.status}))
+        return node.kind in _RESULT_KINDS and node.status in wanted
 
 
 def _contains(node: Node, needle: str) -> bool:

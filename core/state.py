@@ -7,6 +7,7 @@ part sees it; the parts never read files themselves.
 
 from __future__ import annotations
 
+from .ansible_warnings import is_warning_node
 from .events import Event
 from .nodes import Changes
 from .tree import EventTree
@@ -20,9 +21,16 @@ class RunState:
 
     def __init__(self) -> None:
         self.tree = EventTree()
+        #: warnings and deprecations Ansible printed (message nodes `is_warning_node` picks)
+        self.warnings = 0
 
     def add(self, event: Event, changes: Changes) -> None:
         """Apply one event to every part (an event seen before changes nothing)."""
         if event.key in self.tree:
             return
+        added = len(changes.added)
         self.tree.add(event, changes)
+        # The nodes this event added, not a recount: a message event adds one message node.
+        for node in changes.added[added:]:
+            if is_warning_node(node):
+                self.warnings += 1
