@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import reprlib
 import shlex
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Final
 
@@ -87,13 +87,18 @@ def status_text(status: str) -> Text:
 
 
 def host_detail(
-    node: Node, event: Mapping[str, Any] | None, *, show_json: bool = False
+    node: Node,
+    event: Mapping[str, Any] | None,
+    *,
+    raw: Sequence[RenderableType] | None = None,
+    source: Sequence[RenderableType] = (),
 ) -> list[RenderableType]:
     """The detail of a host run, loop item, retry or async step.
 
     `event` is the node's payload (the runner event of `node.ref`), or None while it is
-    loading or when it cannot be read.  With `show_json` the header is followed by the
-    whole event as JSON instead of the why box and the sections.
+    loading or when it cannot be read.  With `raw` (the event as JSON or YAML, see
+    `detail_raw`) the header is followed by it instead of the why box and the sections;
+    else `source` (the playbook around the task) follows the why box.
     """
     if not isinstance(event, Mapping):
         event = None
@@ -105,12 +110,12 @@ def host_detail(
         if node.status in _PROBLEMS and node.detail:
             out.append(_why_box(node, None))
         return out
-    if show_json:
-        out.append(_rule("event JSON"))
-        out.extend(event_json(event))
+    if raw is not None:
+        out.extend(raw)
         return out
     if node.status in _PROBLEMS:
         out.append(_why_box(node, res))
+    out.extend(source)
     if res is not None:
         out.extend(_res_sections(node, res))
     elif data is not None and "res" in data and data.get("res") is not None:
@@ -123,23 +128,38 @@ def host_detail(
     return out
 
 
-def structural_detail(node: Node, *, now: float | None = None) -> list[RenderableType]:
+def structural_detail(
+    node: Node,
+    *,
+    now: float | None = None,
+    raw: Sequence[RenderableType] | None = None,
+    source: Sequence[RenderableType] = (),
+) -> list[RenderableType]:
     """The detail of the playbook, a play or a task: header, counts and a table of children.
 
     `now` (seconds since the epoch) lets a node still running show how long it has run.
+    `raw` (its start event as JSON or YAML) replaces the counts and the table; `source`
+    (the playbook around a task) comes before the table.
     """
     out: list[RenderableType] = [_structural_header(node, now)]
+    if raw is not None:
+        out.extend(raw)
+        return out
     counts = _counts_line(node.counts)
     if counts is not None:
         out.append(counts)
+    out.extend(source)
     out.extend(_children_table(node, now))
     return out
 
 
 def message_detail(
-    node: Node, event: Mapping[str, Any] | None, *, show_json: bool = False
+    node: Node,
+    event: Mapping[str, Any] | None,
+    *,
+    raw: Sequence[RenderableType] | None = None,
 ) -> list[RenderableType]:
-    """The detail of a message (warning, verbose, include, notify, …)."""
+    """The detail of a message (warning, verbose, include, notify, …); `raw` as in `host_detail`."""
     if not isinstance(event, Mapping):
         event = None
     data = _mapping(event.get("event_data")) if event is not None else None
@@ -165,9 +185,8 @@ def message_detail(
     if event is None:
         out.append(_note("The event is not loaded (still reading it, or its file is unreadable)."))
         return out
-    if show_json:
-        out.append(_rule("event JSON"))
-        out.extend(event_json(event))
+    if raw is not None:
+        out.extend(raw)
         return out
     stdout = event.get("stdout")
     if isinstance(stdout, str) and stdout.strip():

@@ -23,6 +23,7 @@ from jobevents.tui.detail import (
     message_detail,
     structural_detail,
 )
+from jobevents.tui.detail_raw import raw_view
 
 from ..fixtures.paths import RUNS
 
@@ -231,7 +232,7 @@ def test_json_view_is_the_whole_event() -> None:
     node, event = _real_host()
     event = copy.deepcopy(event)
     event["stdout"] = f"{MARKUP} {HOSTILE}"
-    text = render(host_detail(node, event, show_json=True))
+    text = render(host_detail(node, event, raw=raw_view(event, "json")))
     assert '"event_data": {' in text
     assert f'"uuid": "{event["uuid"]}"' in text
     assert MARKUP in text
@@ -291,7 +292,8 @@ def test_escapes_never_reach_the_terminal() -> None:
     for color_system in (None, "truecolor"):
         for items in (
             host_detail(node, event),
-            host_detail(node, event, show_json=True),
+            host_detail(node, event, raw=raw_view(event, "json")),
+            host_detail(node, event, raw=raw_view(event, "yaml")),
             structural_detail(task),
             message_detail(node, event),
         ):
@@ -313,9 +315,12 @@ def test_huge_stdout_is_truncated_with_a_note() -> None:
     assert "more characters truncated" in text  # the 5 MB line of stderr
     assert len(text) < 2_000_000
     assert elapsed < 30  # generous: catches a stall, not a slow machine
-    json_text = render(host_detail(node, event, show_json=True))
+    json_text = render(host_detail(node, event, raw=raw_view(event, "json")))
     assert "cut at" in json_text
     assert len(json_text) < 1_000_000
+    yaml_text = render(host_detail(node, event, raw=raw_view(event, "yaml")))
+    assert "the YAML is cut at" in yaml_text
+    assert len(yaml_text) < 1_000_000
 
 
 @pytest.mark.parametrize(
@@ -339,8 +344,8 @@ def test_huge_stdout_is_truncated_with_a_note() -> None:
 def test_wrong_types_do_not_raise(res: Any, status: str) -> None:
     node, event = _edited(res)
     node.status = status
-    for show_json in (False, True):
-        assert_harmless(render(host_detail(node, event, show_json=show_json)))
+    for raw in (None, raw_view(event, "json"), raw_view(event, "yaml")):
+        assert_harmless(render(host_detail(node, event, raw=raw)))
 
 
 def test_deeply_nested_and_odd_events_do_not_raise() -> None:
@@ -350,7 +355,8 @@ def test_deeply_nested_and_odd_events_do_not_raise() -> None:
     node, event = _edited({"msg": deep, "results": [{"item": deep}]})
     node.status = "failed"
     render(host_detail(node, event))
-    render(host_detail(node, event, show_json=True))
+    render(host_detail(node, event, raw=raw_view(event, "json")))
+    render(host_detail(node, event, raw=raw_view(event, "yaml")))
     for odd in (
         {},
         {"event_data": None},
@@ -359,7 +365,8 @@ def test_deeply_nested_and_odd_events_do_not_raise() -> None:
         {"event": 5, "created": None, "stdout": None},
     ):
         render(host_detail(node, odd))
-        render(host_detail(node, odd, show_json=True))
+        render(host_detail(node, odd, raw=raw_view(odd, "json")))
+        render(host_detail(node, odd, raw=raw_view(odd, "yaml")))
         render(message_detail(node, odd))
     render(host_detail(node, ["not", "a", "mapping"]))  # type: ignore[arg-type]
 
