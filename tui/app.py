@@ -2,30 +2,43 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
 from textual import events, on
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SuspendNotSupported
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Footer, Input, Static
 
+from jobevents.core.ansi import safe_line
 from jobevents.core.folder import NoRunError, RunFolder, find_runs, open_run
 from jobevents.core.nodes import Node
 from jobevents.core.query import STATUS_FILTERS, Query
+from jobevents.core.task_file import (
+    SourceRoots,
+    locate,
+    parse_task_path,
+    private_data_dir_of,
+    task_path_of,
+    where_looked,
+)
 
+from .editor import EditorError, editor_command
 from .feed import RunFeed
 from .launch import PlaybookProcess
 from .views.base import Frame, RunView
 from .views.tasks import TasksView
-from .widgets.detail_pane import DetailPane
+from .widgets.detail_pane import DETAIL_MODES, DetailPane
 from .widgets.help_screen import HelpScreen
 from .widgets.quit_dialog import QuitChoice, QuitDialog
 from .widgets.run_header import RunHeader
@@ -82,7 +95,12 @@ class JobEventsApp(App[int]):
         Binding("s", "cycle_status", "Status", id="status_filter"),
         Binding("r", "pick_run", "Runs", id="runs"),
         Binding("tab", "toggle_focus", "Detail", id="focus_detail"),
-        Binding("x", "toggle_json", "JSON", show=False, id="json"),
+        # One binding a mode, the one shown naming the mode now shown: `x` cycles them.
+        *(
+            Binding("x", f"cycle_detail('{mode}')", title, id="detail_mode")
+            for mode, title in zip(DETAIL_MODES, ("Summary", "JSON", "YAML"), strict=True)
+        ),
+        Binding("E", "edit_source", "Edit", show=False, id="edit_source"),
         *(
             Binding(key, f"show_view('{view_id}')", name, id=f"view_{view_id}")
             for key, view_id, name in VIEW_KEYS
@@ -99,9 +117,12 @@ class JobEventsApp(App[int]):
         clock: Callable[[], float] = time.time,
         process: PlaybookProcess | None = None,
         retry_for: float = 5.0,
+        projects: Sequence[Path] = (),
     ) -> None:
         super().__init__()
         self.path = Path(path)
+        #: `--project` dirs: where the playbooks of the run are on this machine
+        self.projects = tuple(Path(p) for p in projects)
         self.ident = ident
         self.force_polling = force_polling
         self.watch_folder = watch
@@ -185,6 +206,11 @@ class JobEventsApp(App[int]):
             return None
         if action == "show_view" and parameters:
             return True if parameters[0] in self.views else False  # noqa: SIM210
+        if action == "cycle_detail" and parameters:
+            # Only the binding of the mode shown is live (and in the footer).
+            detail = getattr(self, "detail", None)  # asked before compose, too
+            mode = detail.mode if detail is not None else "summary"
+            return True if parameters[0] == mode else False  # noqa: SIM210
         return True
 
     # -------------------------------------------------------------- layout
@@ -298,7 +324,8 @@ class JobEventsApp(App[int]):
                 # ids are unique per run: the old views may not be gone yet
                 _widget(view).id = f"view-{view.VIEW_ID}-{self._open_count}"
                 self.views[view.VIEW_ID] = view
-        self.detail.bind_run(feed.lock, feed.reader.path_of)
+        roots = SourceRoots(self.projects, private_data_dir_of(run.ident_dir))
+        self.detail.bind_run(feed.lock, feed.reader.path_of, roots)
         self.switcher.mount_all([_widget(v) for v in self.views.values()])
         self.switcher.display = True
         if self.view_id not in self.views:
@@ -401,6 +428,7 @@ class JobEventsApp(App[int]):
             status=feed.status,
             tree=feed.tree,
             errors=len(feed.errors),
+            warnings=feed.state.warnings,
             follow=follow,
             unseen=feed.tree.events - self._unseen_mark if not follow else 0,
             filter_text="  ".join(parts),
@@ -474,7 +502,7 @@ class JobEventsApp(App[int]):
         self._focus_view()
 
     def action_cycle_status(self) -> None:
-        """Show only hosts of one status: all, failed, changed, running, skipped."""
+        """Show only hosts of one status (all, failed, changed, running, skipped), or warnings."""
         self._status_index = (self._status_index + 1) % len(STATUS_FILTERS)
         self._apply_query()
 
@@ -517,9 +545,51 @@ class JobEventsApp(App[int]):
         else:
             detail.focus()
 
-    def action_toggle_json(self) -> None:
-        """Show the raw event JSON of the node under the cursor (or go back)."""
-        self.detail.toggle_json()
+    def action_cycle_detail(self, _shown: str) -> None:
+        """Cycle the detail pane: summary, event JSON, event YAML."""
+        self.detail.cycle_mode()
+        self.refresh_bindings()
+
+    def action_edit_source(self) -> None:
+        """Open the selected task's file in $VISUAL or $EDITOR at the task's line."""
+        view, feed = self.view, self.feed
+        if view is None or feed is None:
+            return
+        with feed.lock:
+            task = parse_task_path(task_path_of(view.selected_node()))
+        if task is None:
+            self._edit_says("Pick a task or a host run: this node names no file.")
+            return
+        roots = self.detail.roots
+        found = locate(task, roots)
+        if found is None:
+            self._edit_says(where_looked(task, roots), "warning")
+            return
+        try:
+            command = editor_command(os.environ, found.path, task.line)
+        except EditorError as exc:
+            self._edit_says(str(exc), "warning")
+            return
+        failed: OSError | None = None
+        code = 0
+        try:
+            with self.suspend():
+                # Caught inside: an exception through suspend() would leave the app suspended.
+                try:
+                    code = subprocess.call(command)
+                except OSError as exc:
+                    failed = exc
+        except SuspendNotSupported:
+            self._edit_says("This terminal cannot be lent to an editor.")
+            return
+        if failed is not None:
+            self._edit_says(f"Cannot start {command[0]}: {failed.strerror or failed}", "error")
+        elif code:
+            self._edit_says(f"{command[0]} exited with {code}.", "warning")
+
+    def _edit_says(self, message: str, severity: SeverityLevel = "information") -> None:
+        """A toast about `E`: it names paths from events, so it is one safe line, no markup."""
+        self.notify(safe_line(message, 1_000), title="Edit", severity=severity, markup=False)
 
     async def action_quit(self) -> None:
         """Stop watching and leave (asks first when our run is still going)."""

@@ -35,10 +35,14 @@ SIZE = (120, 40)
 SEED_FREE_START = datetime.fromisoformat("2026-11-26T23:03:58.321472+00:00").timestamp()
 
 SnapCompare = Callable[..., bool]
+#: The runs were made under /tmp elsewhere: `--project` finds their playbooks here. Relative,
+#: so the screens show the same path in every checkout (conftest.py runs from the repository).
+PROJECT = Path("tests/fixtures/playbooks")
 
 
 def app_on(path: Path, now: float = 0.0) -> JobEventsApp:
-    app = JobEventsApp(path, watch=False, clock=lambda: now)
+    """The app on a run read once, with the playbooks under `--project` (see conftest.py)."""
+    app = JobEventsApp(path, watch=False, clock=lambda: now, projects=[PROJECT])
     app.animation_level = "none"
     return app
 
@@ -58,8 +62,10 @@ def after(
             await wait_for(pilot, lambda: header in header_text(app), what=header)
         # In follow mode the app repaints the detail pane on its frame clock, not at once.
         await wait_for(pilot, lambda: detail_shows_cursor(app), what="the detail to catch up")
+        body = app.query_one(DetailPane).query_one(Static)
+        # Payloads and source files load on workers.
+        await wait_for(pilot, lambda: "loading" not in rendered_text(body.content), what="load")
         if detail is not None:
-            body = app.query_one(DetailPane).query_one(Static)
             await wait_for(
                 pilot,
                 lambda: detail in (text := rendered_text(body.content)) and "loading" not in text,
@@ -122,3 +128,20 @@ def test_help_screen(snap_compare: SnapCompare) -> None:
 def test_narrow_terminal(snap_compare: SnapCompare) -> None:
     app = app_on(committed_run("features"))
     assert snap_compare(app, terminal_size=(80, 24), run_before=after())
+
+
+def test_source_beside_a_task_and_its_hosts(snap_compare: SnapCompare) -> None:
+    app = app_on(committed_run("features"))
+    run_before = after("n", "n", "n", "h", detail="❱  95     - name: fail_one_host")
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_event_yaml_view(snap_compare: SnapCompare) -> None:
+    app = app_on(committed_run("features"))
+    run_before = after("n", "n", "n", "x", "x", detail="event: runner_on_failed")
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_status_filter_warnings(snap_compare: SnapCompare) -> None:
+    app = app_on(committed_run("features"))
+    assert snap_compare(app, terminal_size=SIZE, run_before=after(*"sssss", header="warnings"))

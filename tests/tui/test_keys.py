@@ -288,9 +288,11 @@ async def test_the_detail_pane_shows_why_x_shows_the_json_and_tab_focuses_it() -
         )
         assert detail.node is cursor_data(app)
         assert '"msg": "tower2 fails for real"' in shown()
+        await press(pilot, "x")  # then YAML, then the summary again
+        await wait_for(pilot, lambda: "event: runner_on_failed" in shown(), what="the YAML")
         await press(pilot, "x")
-        await wait_for(pilot, lambda: '"event"' not in shown(), what="the JSON to go")
-        assert "tower2 fails for real" in shown()
+        await wait_for(pilot, lambda: "event: runner_on_failed" not in shown(), what="summary")
+        assert "tower2 fails for real" in shown() and '"event"' not in shown()
 
         assert isinstance(app.focused, RunTree)
         await press(pilot, "tab")
@@ -616,6 +618,10 @@ async def test_s_cycles_the_status_filter_and_the_header_names_it() -> None:
         assert seen["running"] == []
         assert "0 matches" not in header_text(app)
         assert len(seen["skipped"]) == 3
+        await press(pilot, "s")
+        await frames_pass(pilot, 1)
+        assert "status: warnings  3 matches" in header_text(app)
+        assert not any(n.kind == "host" for n in shown_nodes(app))
 
         await press(pilot, "s")
         await frames_pass(pilot, 1)

@@ -157,6 +157,7 @@ async def test_the_demo_runs_to_the_end(tmp_path: Path) -> None:
         assert {"item", "retry"} <= kinds
         assert any(n.kind == "task" and n.handler for n in tree.nodes())
         assert tree.recap is not None and len(tree.recap) == 13
+        assert app.feed.state.warnings == 1  # the play naming `canary`, a group nobody is in
         await pilot.press("q")
     assert app.return_code == process.rc() != 0
 

@@ -19,6 +19,15 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     )
     parser.add_argument("--ident", help="which run under artifacts/ (default: the newest)")
     parser.add_argument(
+        "--project",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="where the run's playbooks are on this machine, when their task_path is stale "
+        "(a run copied from elsewhere); repeatable",
+    )
+    parser.add_argument(
         "--poll",
         action="store_true",
         help="poll the folder instead of inotify (NFS, some containers)",
@@ -28,5 +37,6 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 def run(args: argparse.Namespace) -> int:
     from ..app import JobEventsApp
 
-    app = JobEventsApp(args.path, ident=args.ident, force_polling=args.poll)
+    projects = [p.expanduser() for p in args.project]
+    app = JobEventsApp(args.path, ident=args.ident, force_polling=args.poll, projects=projects)
     return app.run() or 0

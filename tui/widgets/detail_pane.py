@@ -1,11 +1,12 @@
-"""DetailPane: what the node under the cursor holds, its payload read from disk on demand."""
+"""DetailPane: what the node under the cursor holds; payloads and source files read on workers."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Final, Literal
 
 from rich.console import Group, RenderableType
 from rich.text import Text
@@ -15,15 +16,25 @@ from textual.widgets import Static
 
 from jobevents.core.folder import read_event_file
 from jobevents.core.nodes import Node
+from jobevents.core.task_file import SourceRoots, TaskSource, load_task_source, task_path_of
 
 from .. import detail
+from ..detail_raw import raw_view
+from ..detail_source import source_block, source_loading
 
 #: payloads larger than this are shown from their first bytes only
 PAYLOAD_LIMIT = 8 * 1024 * 1024
+#: task_paths whose source (or where it was looked for) is kept, the least recent dropped
+SOURCE_CACHE = 64
+
+DetailMode = Literal["summary", "json", "yaml"]
+#: what `x` cycles through, in order
+DETAIL_MODES: Final[tuple[DetailMode, ...]] = ("summary", "json", "yaml")
 
 
 class DetailPane(VerticalScroll, can_focus=True):
-    """Follows the tree's cursor. Payloads load in a worker, so a 50 MB result never stalls."""
+    """Follows the view's cursor. Payloads and source files load in workers, so a 50 MB
+    result or a slow disk never stalls the keys."""
 
     DEFAULT_CSS = """
     DetailPane { padding: 0 1; }
@@ -33,18 +44,32 @@ class DetailPane(VerticalScroll, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.node: Node | None = None
-        self.show_json = False
+        #: what the pane shows of a node: the summary, or its event as JSON or YAML
+        self.mode: DetailMode = "summary"
+        #: where task files are looked for beside their path as written
+        self.roots = SourceRoots()
         self._body = Static(Text("Move the cursor to a node to see its details.", style="dim"))
         self._tree_lock: threading.RLock | None = None
         self._path_of: Callable[[tuple[int, str]], Path] | None = None
+        self._sources: OrderedDict[str, TaskSource | None] = OrderedDict()
+        self._sources_lock = threading.Lock()
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield self._body
 
-    def bind_run(self, lock: threading.RLock, path_of: Callable[[tuple[int, str]], Path]) -> None:
-        """Where payloads come from, and the lock that guards the tree's nodes."""
+    def bind_run(
+        self,
+        lock: threading.RLock,
+        path_of: Callable[[tuple[int, str]], Path],
+        roots: SourceRoots | None = None,
+    ) -> None:
+        """Where payloads come from, the lock that guards the tree's nodes, and where the
+        run's task files may be."""
         self._tree_lock = lock
         self._path_of = path_of
+        self.roots = roots if roots is not None else SourceRoots()
+        with self._sources_lock:
+            self._sources.clear()
 
     def show(self, node: Node | None, *, force: bool = False) -> None:
         """Show `node` (again, when `force`: its status or counts changed)."""
@@ -55,23 +80,62 @@ class DetailPane(VerticalScroll, can_focus=True):
         if node is None:
             self._body.update(Text(""))
             return
-        if node.is_structural:
+        if node.is_structural and (self.mode == "summary" or node.ref is None):
             with self._locked():
-                self._body.update(Group(*detail.structural_detail(node)))
+                source = self._source_parts(node, task_path_of(node))
+                self._body.update(Group(*detail.structural_detail(node, source=source)))
             if moved:
                 self.scroll_home(animate=False)
             return
         if moved:
-            self._body.update(self._renderable(node, None, loading=True))
+            self._body.update(self._renderable(node, None, self.mode, loading=True))
             self.scroll_home(animate=False)
-        self._load(node, self.show_json)
+        self._load(node, self.mode)
 
-    def toggle_json(self) -> None:
-        self.show_json = not self.show_json
+    def cycle_mode(self) -> DetailMode:
+        """Summary → event JSON → event YAML → summary; returns the mode now shown."""
+        self.mode = DETAIL_MODES[(DETAIL_MODES.index(self.mode) + 1) % len(DETAIL_MODES)]
         self.show(self.node, force=True)
+        return self.mode
+
+    # ------------------------------------------------------------- source
+
+    def _source_parts(self, node: Node, task_path: str | None) -> list[RenderableType]:
+        """The source section of a task: from the cache, or "reading" while a worker reads."""
+        if task_path is None:
+            return []
+        with self._sources_lock:
+            if task_path in self._sources:
+                return source_block(self._sources[task_path])
+        self._load_source(node, task_path)
+        return source_loading(task_path)
+
+    @work(thread=True, exclusive=True, group="source")
+    def _load_source(self, node: Node, task_path: str) -> None:
+        self._task_source(task_path)
+        self.app.call_from_thread(self._source_loaded, node)
+
+    def _source_loaded(self, node: Node) -> None:
+        if node is self.node and node.is_structural and self.mode == "summary":
+            self.show(node, force=True)
+
+    def _task_source(self, task_path: str) -> TaskSource | None:
+        """Find and read a task's file once per run (on a worker: it touches the disk)."""
+        with self._sources_lock:
+            if task_path in self._sources:
+                self._sources.move_to_end(task_path)
+                return self._sources[task_path]
+        source = load_task_source(task_path, self.roots)
+        with self._sources_lock:
+            self._sources[task_path] = source
+            while len(self._sources) > SOURCE_CACHE:
+                self._sources.popitem(last=False)
+        return source
+
+    # ------------------------------------------------------------ payload
 
     @work(thread=True, exclusive=True, group="payload")
-    def _load(self, node: Node, show_json: bool) -> None:
+    def _load(self, node: Node, mode: DetailMode) -> None:
         event: dict[str, Any] | None = None
         problem: str | None = None
         if node.ref is not None and self._path_of is not None:
@@ -79,27 +143,39 @@ class DetailPane(VerticalScroll, can_focus=True):
                 event = read_event_file(self._path_of(node.ref), PAYLOAD_LIMIT)
             except (OSError, ValueError) as exc:
                 problem = f"cannot read the event file: {exc}"
-        renderable = self._renderable(node, event, problem=problem, show_json=show_json)
-        self.app.call_from_thread(self._shown, node, renderable)
+        source: list[RenderableType] = []
+        if mode == "summary" and not node.is_structural:
+            with self._locked():
+                task_path = task_path_of(node)
+            if task_path is not None:
+                source = source_block(self._task_source(task_path))
+        renderable = self._renderable(node, event, mode, problem=problem, source=source)
+        self.app.call_from_thread(self._shown, node, mode, renderable)
 
-    def _shown(self, node: Node, renderable: RenderableType) -> None:
-        if node is self.node:
+    def _shown(self, node: Node, mode: DetailMode, renderable: RenderableType) -> None:
+        if node is self.node and mode == self.mode:
             self._body.update(renderable)
 
     def _renderable(
         self,
         node: Node,
         event: dict[str, Any] | None,
+        mode: DetailMode,
         *,
         loading: bool = False,
         problem: str | None = None,
-        show_json: bool = False,
+        source: Sequence[RenderableType] = (),
     ) -> RenderableType:
+        raw: list[RenderableType] | None = None
+        if mode != "summary":
+            raw = raw_view(event, mode) if event is not None else []
         with self._locked():
-            if node.kind == "message":
-                parts = detail.message_detail(node, event)
+            if node.is_structural:
+                parts = detail.structural_detail(node, raw=raw)
+            elif node.kind == "message":
+                parts = detail.message_detail(node, event, raw=raw)
             else:
-                parts = detail.host_detail(node, event, show_json=show_json)
+                parts = detail.host_detail(node, event, raw=raw, source=source)
         if loading:
             parts = [*parts, Text("loading…", style="dim italic")]
         if problem:

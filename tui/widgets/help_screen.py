@@ -21,10 +21,11 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("n / N", "next / previous failed or unreachable host"),
     ("f", "follow the newest activity"),
     ("/", "search (filters the tree live); escape clears"),
-    ("s", "status filter: all, failed, changed, running, skipped"),
+    ("s", "status filter: all, failed, changed, running, skipped, warnings"),
     ("r", "pick another run under artifacts/"),
     ("tab", "focus the detail pane (and back)"),
-    ("x", "show the raw event JSON in the detail pane"),
+    ("x", "detail pane: summary → event JSON → event YAML (the footer names the one shown)"),
+    ("E", "open the task's file in $VISUAL or $EDITOR at its line"),
     ("?", "this help"),
     ("q", "quit"),
 )

@@ -18,7 +18,8 @@ from ..theme import RUN_STATE_STYLE, STATUS_GLYPH, STATUS_STYLE
 
 
 class RunHeader(Static):
-    """Ident, playbook, runner status, elapsed time, events read, hosts by status, errors."""
+    """Ident, playbook, runner status, elapsed time, events read, hosts by status, errors and
+    the warnings Ansible printed."""
 
     DEFAULT_CSS = """
     RunHeader { height: 1; background: $panel; color: $text; padding: 0 1; }
@@ -48,6 +49,7 @@ class RunHeader(Static):
         filter_text: str,
         clock: Callable[[], float],
         view: str = "",
+        warnings: int = 0,
     ) -> None:
         """Repaint from the run's state. Call with the feed's lock held."""
         text = Text()
@@ -77,6 +79,9 @@ class RunHeader(Static):
         if errors:
             text.append(" │ ", style="dim")
             text.append(f"{errors} unreadable", style="bold red")
+        if warnings:
+            text.append(" │ ", style="dim")
+            text.append(f"⚠ {warnings:,} warning{'s' if warnings != 1 else ''}", style="yellow")
         if filter_text:
             text.append(" │ ", style="dim")
             text.append(filter_text, style="bold yellow")
