@@ -225,10 +225,18 @@ async def test_e_says_why_it_cannot(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         await press(pilot, "E")
         assert toasts(app)[-1] == "Pick a task or a host run: this node names no file."
 
+        # where the terminal cannot be handed over (a browser, say)
+        monkeypatch.setattr(HeadlessDriver, "can_suspend", property(lambda _self: False))
+        script, record = fake_editor(tmp_path)
+        monkeypatch.setenv("EDITOR", shlex.quote(str(script)))
+        await press(pilot, "n")
+        await press(pilot, "E")
+        assert toasts(app)[-1] == "This terminal cannot be lent to an editor."
+        assert not record.exists()
+
     # a task whose file exists nowhere (its path carries markup and escapes)
+    monkeypatch.setattr(HeadlessDriver, "can_suspend", property(lambda _self: True))
     hostile = build_hostile_run(tmp_path / "run", big_event_mb=0)
-    script, record = fake_editor(tmp_path)
-    monkeypatch.setenv("EDITOR", shlex.quote(str(script)))
     app = JobEventsApp(hostile.ident_dir, watch=False)
     async with running(app) as pilot:
         await settle(pilot)
@@ -240,19 +248,6 @@ async def test_e_says_why_it_cannot(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         said = toasts(app)[-1]
         assert said.startswith("evil.yml not found: looked at /nonexistent/")
         assert MARKUP_HOST in said and not any(mark in said for mark in ESCAPE_MARKS)
-
-
-async def test_e_where_the_terminal_cannot_be_lent(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    script, record = fake_editor(tmp_path)
-    monkeypatch.setenv("EDITOR", shlex.quote(str(script)))
-    app = features_app(projects=[PLAYBOOKS_DIR])
-    async with running(app) as pilot:
-        await on_failed_host(pilot, app)
-        await press(pilot, "E")
-        assert toasts(app)[-1] == "This terminal cannot be lent to an editor."
-        assert not record.exists()
 
 
 # ---------------------------------------------------------------------------- warnings
