@@ -13,9 +13,11 @@ import multiprocessing
 import os
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
+
+import msgspec
 
 from .folder import NoRunError, open_run
 from .loading import LoadedRun, load_path
@@ -31,8 +33,7 @@ class RunSource:
     ident: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class RunInfo:
+class RunInfo(msgspec.Struct, frozen=True):
     """What a report says of a run besides its contents."""
 
     ident: str | None
@@ -42,13 +43,12 @@ class RunInfo:
     #: the run's folder (or source), to name it in messages
     label: str
     #: unreadable event files: name -> one-line reason
-    errors: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = msgspec.field(default_factory=dict)
     #: the folder those files are in, when the run came from one
     events_dir: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class OutlinedRun:
+class OutlinedRun(msgspec.Struct, frozen=True):
     info: RunInfo
     outline: RunOutline
 
@@ -136,16 +136,15 @@ def outline_pair(
         raise
     try:
         ok, payload = reader.recv()
+        a_run = msgspec.msgpack.decode(payload, type=OutlinedRun) if ok else None
     except (EOFError, OSError):  # the child died: do it here instead
-        ok, payload = True, outline_run(a)
+        ok, a_run = True, outline_run(a)
     finally:
         reader.close()
         child.join()
-    if not ok and isinstance(payload, BaseException):
-        raise payload
-    if not isinstance(payload, OutlinedRun):
-        raise RuntimeError(f"loading {a.path} in a child process gave {type(payload).__name__}")
-    return payload, b_run
+    if a_run is None:
+        raise payload if isinstance(payload, BaseException) else RuntimeError(payload)
+    return a_run, b_run
 
 
 def _can_fork() -> bool:
@@ -153,9 +152,9 @@ def _can_fork() -> bool:
 
 
 def _outline_into(source: RunSource, writer: Connection) -> None:
-    """In the child: outline the run and send it, or the exception that stopped it."""
+    """In the child: outline the run and send it as msgpack, or the exception that stopped it."""
     try:
-        result: tuple[bool, object] = (True, outline_run(source))
+        result: tuple[bool, object] = (True, msgspec.msgpack.encode(outline_run(source)))
     except Exception as exc:
         result = (False, exc)
     writer.send(result)

@@ -42,6 +42,29 @@ def epoch(text: str | None) -> float | None:
         return None
 
 
+def run_bounds(run: Node) -> tuple[float | None, float | None]:
+    """A host run's start, and its end once it has ended (epoch seconds)."""
+    start = epoch(run.start)
+    end = epoch(run.end) if run.status != "running" else None
+    return start, end
+
+
+def task_wall(task: Node) -> float | None:
+    """A task's wall time alone (what `RunTimes` says of it, without the rest): last end
+    minus first start over its host runs, None until one has ended."""
+    first: float | None = None
+    last: float | None = None
+    for run in task.children:
+        if run.kind != "host":
+            continue
+        start, end = run_bounds(run)
+        if start is not None and (first is None or start < first):
+            first = start
+        if end is not None and (last is None or end > last):
+            last = end
+    return _between(first, last)
+
+
 @dataclass(frozen=True, slots=True)
 class TaskTime:
     """The times of one task's host runs (or of host runs parked under another node)."""
@@ -146,10 +169,9 @@ class RunTimes:
             group.run_ids.append(run.id)
             group.hosts.append(host)
             self._owner[run.id] = node
-            start = epoch(run.start)
+            start, end = run_bounds(run)
             if start is not None and (group.start is None or start < group.start):
                 group.start = start
-            end = epoch(run.end) if run.status != "running" else None
             if end is None:
                 group.open.append((host, start))
                 continue

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from jobevents.core import Changes, Event, EventTree
 from jobevents.core.folder import EventReader, open_run
 from jobevents.core.loading import load_path
-from jobevents.core.timing import RunTimes, epoch
+from jobevents.core.timing import RunTimes, epoch, task_wall
 
 from ..conftest import LiveRuns
 from ..fixtures.paths import committed_run
@@ -171,3 +171,13 @@ def test_kept_up_to_date_equals_built_at_once(name: str, data: st.DataObject) ->
         times.update(changes)
         changes.clear()
         assert _snapshot(times) == _snapshot(RunTimes(tree))
+
+
+@pytest.mark.parametrize("name", ["seed_serial", "features", "killed", "drift_a"])
+def test_one_wall_time_for_profile_and_diff(name: str) -> None:
+    """`task_wall`, which diff uses, says what `RunTimes`, which profile uses, says."""
+    tree = load_path(committed_run(name)).tree
+    times = RunTimes(tree)
+    for task in (n for n in tree.nodes() if n.kind == "task"):
+        row = times.task_time(task)
+        assert task_wall(task) == (row.wall if row is not None else None)
