@@ -30,6 +30,8 @@ from .nodes import Changes, Node
 from .tree import EventTree
 
 _US = 1_000_000
+#: a host run's duration past this (a year) is not a time but a broken event
+_LONGEST = 366 * 24 * 3600.0
 
 
 def epoch(text: str | None) -> float | None:
@@ -178,7 +180,7 @@ class RunTimes:
             if group.end is None or end > group.end:
                 group.end = end
             seconds = run.duration if run.duration is not None else _between(start, end)
-            if seconds is not None and seconds >= 0:
+            if seconds is not None and 0 <= seconds <= _LONGEST:  # also false for NaN
                 group.per_host[host] = group.per_host.get(host, 0) + round(seconds * _US)
                 if start is not None:
                     finished.append((start, end))

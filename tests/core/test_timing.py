@@ -3,6 +3,7 @@ and the same whether built at once or kept up to date event by event in any orde
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from pathlib import Path
 
@@ -181,3 +182,20 @@ def test_one_wall_time_for_profile_and_diff(name: str) -> None:
     for task in (n for n in tree.nodes() if n.kind == "task"):
         row = times.task_time(task)
         assert task_wall(task) == (row.wall if row is not None else None)
+
+
+@pytest.mark.parametrize("duration", [float("inf"), float("nan"), -1.0, 1e300])
+def test_a_broken_duration_is_no_time(duration: float) -> None:
+    """Malformed input, made by hand from a real event: the host run counts, its time not."""
+    source = committed_run("seed_linear") / "job_events"
+    events = [json.loads(p.read_text()) for p in sorted(source.glob("*.json"))]
+    final = next(e for e in events if e["event"] == "runner_on_ok")
+    final["event_data"]["duration"] = duration
+    tree = EventTree()
+    for event in events:
+        tree.add(event)
+    times = RunTimes(tree)
+    host = final["event_data"]["host"]
+    row = next(h for h in times.hosts() if h.host == host)
+    assert row.total >= 0 and row.total < 3600
+    assert all(r.slowest_host_s is None or r.slowest_host_s < 3600 for r in times.tasks())
