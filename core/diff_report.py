@@ -49,6 +49,8 @@ def diff_text(
 ) -> str:
     """The report: who is compared, then each kind of difference, then the verdict."""
     out = [_run_line("A", a), _run_line("B", b), ""]
+    if a.playbook != b.playbook:
+        out[2:] = ["Note: A and B played different playbooks.", ""]
     one_sided = set(diff.hosts_only_in_a) | set(diff.hosts_only_in_b)
     _section(
         out, "New failures in B", len(diff.new_failures), _host_lines(diff.new_failures), limit

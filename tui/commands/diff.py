@@ -28,18 +28,22 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="A and B (each a private data dir, artifacts/, artifacts/<ident>/ or "
         "job_events/), or one PATH holding both",
     )
-    parser.add_argument("--a-ident", help="which run is A (under A's PATH, or beside B)")
-    parser.add_argument("--b-ident", help="which run is B (default: the newest)")
+    parser.add_argument(
+        "--a-ident", metavar="IDENT", help="which run is A (under A's PATH, or beside B)"
+    )
+    parser.add_argument("--b-ident", metavar="IDENT", help="which run is B (default: the newest)")
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument(
         "--ratio",
         type=float,
+        metavar="R",
         default=1.5,
         help="slower/faster: wall time at least this many times A's (default 1.5) ...",
     )
     parser.add_argument(
         "--seconds",
         type=float,
+        metavar="S",
         default=1.0,
         help="... and at least this many seconds apart (default 1)",
     )
