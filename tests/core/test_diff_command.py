@@ -179,3 +179,14 @@ def test_a_run_whose_folder_went_away_is_an_error(tmp_path: Path) -> None:
     shutil.rmtree(tmp_path / "drift_a" / "job_events")
     with pytest.raises(NoRunError, match="cannot read"):
         require_readable(loaded)
+
+
+def test_runs_of_two_playbooks_are_compared_with_a_note(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = _diff(capsys, committed_run("adhoc"), committed_run("seed_linear"))
+    lines = out.splitlines()
+    assert code == 0 and lines[2] == "Note: A and B played different playbooks."
+    assert "Tasks added (6)" in lines and "Tasks removed (1)" in lines
+    code, out, _ = _diff(capsys, committed_run("seed_free"), committed_run("seed_linear"))
+    assert "Note:" not in out
