@@ -230,7 +230,7 @@ def test_a_reused_ident_shows_both_runs_and_loses_nothing() -> None:
     json.dumps(tree.to_dict())
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(junk=st.lists(mutated_event(), max_size=12), seed=st.randoms(use_true_random=False))
 def test_times_and_comparisons_of_mutated_runs_never_raise(junk, seed) -> None:  # type: ignore[no-untyped-def]
     from jobevents.core.comparison import compare_trees
