@@ -1,7 +1,8 @@
 """Performance benchmarks of jobevents-tui, each beside its baseline measured in the same run.
 
     .venv/bin/python tests/bench/run_benchmarks.py [--events 100000] [--quick]
-        [--only cold_load tui_cold live memory tree_add] [--json OUT] [--data-dir /tmp/bench]
+        [--only cold_load tui_cold live memory tree_add profile diff] [--json OUT]
+        [--data-dir /tmp/bench]
 
 Not part of the pytest run. Generated runs go to ``--data-dir`` (default ``/tmp/bench``)
 and are reused when already there; the live feed writes to ``/dev/shm``. Benchmarks:
@@ -15,6 +16,9 @@ live       the app in-process (run_test) while a feeder process writes 2,000 eve
 memory     peak RSS (wait4 of the child) of dump and of the app fully loaded, at a small,
            the main and the big run; bytes per event between them.
 tree_add   µs per EventTree.add at 1k, 10k, main, big events (decoded first, adds timed).
+profile    `jobevents-tui profile RUN` vs a cold `dump RUN --format json` (interleaved).
+diff       `jobevents-tui diff RUN RUN-b` (the same playbook run again with other failures)
+           vs a cold `dump RUN --format json` (interleaved).
 """
 
 from __future__ import annotations
@@ -52,7 +56,7 @@ PY = sys.executable
 DRIVER = BENCH_DIR / "bench_driver.py"
 BASELINE = BENCH_DIR / "baseline_load.py"
 CLI = Path(sys.executable).with_name("jobevents-tui")
-NAMES = ("cold_load", "tui_cold", "live", "memory", "tree_add")
+NAMES = ("cold_load", "tui_cold", "live", "memory", "tree_add", "profile", "diff")
 FINISHED = {"successful", "failed", "canceled", "timeout", "error"}
 MB = 1024 * 1024
 
@@ -259,6 +263,23 @@ def ensure_run(data_dir: Path, events: int, strategy: str = "linear", seed: int 
         cmd += ["--tasks", str(tasks), "--strategy", strategy, "--seed", str(seed), "--force"]
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
         print(f"  generated in {time.perf_counter() - t:.0f} s", flush=True)
+    n = sum(1 for name in os.listdir(ident_dir / "job_events") if name.endswith(".json"))
+    return RunData(ident_dir, n)
+
+
+def ensure_rerun(data_dir: Path, main: RunData, seed: int = 1) -> RunData:
+    """The main run's playbook run again: the same size and seed, twice the failure rate,
+    so the same tasks and hosts with other outcomes and timings (the `diff` benchmark)."""
+    ident = f"{main.ident_dir.name}-b"
+    ident_dir = data_dir / "artifacts" / ident
+    status = ident_dir / "status"
+    if not (status.is_file() and status.read_text().strip() in FINISHED):
+        hosts, tasks = main.ident_dir.name.split("-")[1].rstrip("t").split("h")
+        print(f"generating {ident} in {data_dir} ...", flush=True)
+        cmd = [PY, str(BENCH_DIR / "generate.py"), str(data_dir), "--hosts", hosts]
+        cmd += ["--tasks", tasks, "--strategy", main.ident_dir.name.split("-")[0]]
+        cmd += ["--seed", str(seed), "--failure-rate", "0.004", "--ident", ident, "--force"]
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
     n = sum(1 for name in os.listdir(ident_dir / "job_events") if name.endswith(".json"))
     return RunData(ident_dir, n)
 
@@ -1063,6 +1084,80 @@ def bench_tree_add(report: Report, runs: list[RunData], repeats: int) -> None:
         )
 
 
+# --------------------------------------------------------------------------- 6. profile, diff
+
+
+def bench_against_dump(
+    report: Report, name: str, run: RunData, cmd: list[str], repeats: int, ok_rc: set[int]
+) -> None:
+    """`cmd` and a cold `dump RUN --format json`, interleaved: median wall, ratio to dump."""
+    ours: list[Proc] = []
+    dumps: list[Proc] = []
+    load0 = loadavg()
+    for _ in range(repeats):
+        d = run_proc(dump_cmd(run))
+        check(d, "dump")
+        dumps.append(d)
+        p = run_proc(cmd)
+        if p.rc not in ok_rc:
+            raise RuntimeError(f"{name} failed (rc {p.rc}):\n{p.err}")
+        ours.append(p)
+    span = load_span(load0)
+    wall_o, wall_d = median([p.wall for p in ours]), median([p.wall for p in dumps])
+    cpu_o, cpu_d = median([p.cpu for p in ours]), median([p.cpu for p in dumps])
+    pairwise = median([o.wall / d.wall for o, d in zip(ours, dumps, strict=True)])
+    report.raw[name] = {
+        "cmd": cmd,
+        "ours": [asdict(p) | {"err": ""} for p in ours],
+        "dump": [asdict(p) | {"err": ""} for p in dumps],
+    }
+    n = kilo(run.events)
+    report.add(
+        Row(
+            name,
+            f"{name}, wall ({n}) vs cold dump",
+            wall_o,
+            wall_d,
+            ratio=wall_o / wall_d,
+            target="ratio <= 1.2",
+            ok=wall_o / wall_d <= 1.2,
+            load=span,
+            note=f"median of {repeats}; median pairwise ratio {pairwise:.2f}",
+        )
+    )
+    report.add(
+        Row(
+            name,
+            f"{name}, CPU user+sys ({n}) vs dump",
+            cpu_o,
+            cpu_d,
+            ratio=cpu_o / cpu_d,
+            target="(info)",
+            load=span,
+            note="diff loads A in a child process: its CPU counts" if name == "diff" else "",
+        )
+    )
+
+
+def bench_profile(report: Report, run: RunData, repeats: int) -> None:
+    print(f"[profile] {run.ident_dir.name}: {repeats} x (dump, profile)", flush=True)
+    warm(run)
+    cmd = [str(CLI), "profile", str(run.ident_dir)]
+    bench_against_dump(report, "profile", run, cmd, repeats, {0})
+
+
+def bench_diff(report: Report, run: RunData, rerun: RunData, repeats: int) -> None:
+    print(
+        f"[diff] {run.ident_dir.name} ({run.events:,}) -> {rerun.ident_dir.name} "
+        f"({rerun.events:,}): {repeats} x (dump, diff)",
+        flush=True,
+    )
+    warm(run)
+    warm(rerun)
+    cmd = [str(CLI), "diff", str(run.ident_dir), str(rerun.ident_dir)]
+    bench_against_dump(report, "diff", run, cmd, repeats, {0, 1})
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -1101,6 +1196,7 @@ def main(argv: list[str] | None = None) -> int:
     small = ensure_run(a.data_dir, 1_000) if need_small else None
     ten = ensure_run(a.data_dir, 10_000) if "tree_add" in only and events > 10_000 else None
     big = ensure_run(a.data_dir, big_events) if need_big else None
+    rerun = ensure_rerun(a.data_dir, main_run) if "diff" in only else None
     report.machine["runs"] = {
         "main": [str(main_run.ident_dir), main_run.events],
         "big": [str(big.ident_dir), big.events] if big else None,
@@ -1120,6 +1216,8 @@ def main(argv: list[str] | None = None) -> int:
                 report, [r for r in (small, ten, main_run, big) if r is not None], repeats
             ),
         ),
+        ("profile", lambda: bench_profile(report, main_run, repeats)),
+        ("diff", lambda: bench_diff(report, main_run, rerun, repeats)),  # type: ignore[arg-type]
     ]
     failed = False
     for name, step in steps:

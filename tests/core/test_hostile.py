@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import subprocess
@@ -227,3 +228,51 @@ def test_a_reused_ident_shows_both_runs_and_loses_nothing() -> None:
     plays = [n for n in tree.nodes() if n.kind == "play"]
     assert sorted(p.name for p in plays) == ["install", "install", "preflight", "preflight"]
     json.dumps(tree.to_dict())
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(junk=st.lists(mutated_event(), max_size=12), seed=st.randoms(use_true_random=False))
+def test_times_and_comparisons_of_mutated_runs_never_raise(junk, seed) -> None:  # type: ignore[no-untyped-def]
+    from jobevents.core.comparison import compare_trees
+    from jobevents.core.timing import RunTimes
+
+    mixed = list(_real_events()[:60]) + junk
+    seed.shuffle(mixed)
+    tree = EventTree()
+    for event in mixed:
+        with contextlib.suppress(ValueError):
+            tree.add(event)
+    times = RunTimes(tree)
+    for row in times.tasks(now=2e9):
+        assert row.wall is None or row.wall >= 0
+    for host in times.hosts(now=2e9):
+        assert host.total >= 0
+    clean = EventTree()
+    for event in _real_events()[:60]:
+        clean.add(event)
+    for a, b in ((tree, clean), (clean, tree), (tree, tree)):
+        compare_trees(a, b).marks()
+
+
+def _command(*args: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "jobevents.tui.cli", *args], capture_output=True, timeout=120
+    )
+
+
+def test_profile_and_diff_text_hold_no_control_codes(hostile) -> None:  # type: ignore[no-untyped-def]
+    profile = _command("profile", str(hostile.ident_dir), "--top", "0")
+    assert profile.returncode == 0, profile.stderr
+    diff = _command("diff", str(committed_run("seed_linear")), str(hostile.ident_dir), "--all")
+    assert diff.returncode in (0, 1), diff.stderr
+    for done in (profile, diff):
+        text = done.stdout.decode()
+        assert not CONTROL.search(text), CONTROL.search(text)
+        assert max(len(line) for line in text.splitlines()) < 2000
+    assert len(profile.stderr.decode().splitlines()) == len(hostile.bad)
+    for args in (
+        ["profile", str(hostile.ident_dir)],
+        ["diff", str(hostile.ident_dir), str(hostile.ident_dir)],
+    ):
+        document = json.loads(_command(*args, "--format", "json").stdout)
+        assert isinstance(document, dict)
