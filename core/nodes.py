@@ -11,6 +11,10 @@ Kind = Literal["playbook", "play", "task", "host", "item", "retry", "async", "me
 #: Levels whose status rolls up from their children and that count their host runs.
 STRUCTURAL: frozenset[str] = frozenset({"playbook", "play", "task"})
 
+#: How a node sorts among siblings of its counter and kind; task nodes of an include
+#: executed under `free` sort after that include (see `EventTree`), others keep this.
+PLAIN_ORDER: tuple[int, ...] = (1,)
+
 #: A host run's result event, kept so the run can be re-split if its start arrives late.
 #: (counter, uuid, status, start, end, duration, detail)
 Final = tuple[int, str, str, str | None, str | None, float | None, str | None]
@@ -48,6 +52,8 @@ class Node:
         "start_counter",
         "finals",
         "placeholder",
+        "owner",
+        "order",
     )
 
     def __init__(self, node_id: int, kind: Kind, name: str, counter: int) -> None:
@@ -81,6 +87,10 @@ class Node:
         self.finals: list[Final] | None = None
         #: built from another event's event_data; its own start event has not arrived
         self.placeholder = False
+        #: host runs and messages: the uuid (without `_N`) of the task they belong to
+        self.owner: str | None = None
+        #: breaks ties of counter and kind among siblings (`PLAIN_ORDER` but for folded tasks)
+        self.order = PLAIN_ORDER
 
     def __repr__(self) -> str:
         return f"<Node {self.kind} {self.name!r} {self.status} #{self.counter}>"
@@ -127,7 +137,12 @@ def _parse_time(text: str) -> datetime:
 
 @dataclass(slots=True)
 class Changes:
-    """What one or more `EventTree.add` calls did, so a view repaints only that."""
+    """What one or more `EventTree.add` calls did, so a view repaints only that.
+
+    A node in `moved` has a new parent or a new place among its siblings (a late event
+    can move host runs from one task node to another); a node in `removed` has left the
+    tree (a task node whose host runs joined another, an emptied host run).
+    """
 
     added: list[Node] = field(default_factory=list)
     changed: set[Node] = field(default_factory=set)

@@ -10,10 +10,12 @@ from .status import FAILED, PROBLEMS, UNREACHABLE
 
 #: The status filter of warnings and deprecations (message nodes, not host runs).
 WARNINGS = "warnings"
-#: The `s` key's cycle of status filters; None shows everything.
+#: The `s` key's cycle of status filters; None shows everything. `failed` shows real
+#: failures (and unreachable hosts); `rescued` ones have their own entry.
 STATUS_FILTERS: tuple[str | None, ...] = (
     None,
     "failed",
+    "rescued",
     "changed",
     "running",
     "skipped",
@@ -93,7 +95,7 @@ def find_matches(root: Node, query: Query, limit: int = 2000) -> Matches:
 def next_problem(root: Node, after: Node | None, *, backwards: bool = False) -> Node | None:
     """The next failed or unreachable host run after `after` in tree order, wrapping around.
 
-    Ignored failures are not problems: they have their own status.
+    Ignored and rescued failures are not problems: they have their own statuses.
     """
     order = root.walk()
     problems = [i for i, n in enumerate(order) if n.kind == "host" and n.status in PROBLEMS]

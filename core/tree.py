@@ -10,11 +10,12 @@ ends in the same tree, and each `add` costs the same at any size of run.
 
 from __future__ import annotations
 
-from bisect import insort
+from bisect import bisect_left, insort
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from .ansi import strip_ansi
+from .copies import FoldKey, TaskCopy, TaskGroup
 from .events import (
     Event,
     EventData,
@@ -24,12 +25,16 @@ from .events import (
     raw_text,
     safe_text,
 )
+from .includes import IncludeIndex
 from .nodes import Changes, Final, Kind, Node
+from .rescue import RescueIndex
 from .status import (
     CHANGED,
     FAILED,
     IGNORED,
     OK,
+    RESCUED,
+    ROLLUP_BUCKET,
     RUNNING,
     SKIPPED,
     STATUSES,
@@ -39,8 +44,8 @@ from .status import (
 
 _NO_DATA = EventData()
 
-#: what a child's status counts as in its parent's tally (`ignored` counts as `ok`)
-_BUCKET = {IGNORED: OK}
+#: what a child's status counts as in its parent's tally (`ignored`, `rescued`: `ok`)
+_BUCKET = ROLLUP_BUCKET
 
 #: roll-up severity: a parent takes the status of highest rank among its children
 _RANK = {SKIPPED: 0, OK: 1, CHANGED: 2, RUNNING: 3, UNREACHABLE: 4, FAILED: 5}
@@ -71,9 +76,10 @@ _ASYNC = {
 }
 
 
-def sibling_order(node: Node) -> tuple[int, int, str]:
-    """Children are ordered by counter; kind and name only break ties, never by arrival."""
-    return (node.counter, _KIND_ORDER.get(node.kind, _MESSAGE_ORDER), node.name)
+def sibling_order(node: Node) -> tuple[int, int, tuple[int, ...], str]:
+    """Children are ordered by counter; kind, `order` and name only break ties, never
+    by arrival."""
+    return (node.counter, _KIND_ORDER.get(node.kind, _MESSAGE_ORDER), node.order, node.name)
 
 
 class EventTree:
@@ -101,6 +107,20 @@ class EventTree:
         self._last_started: dict[str, Node] = {}
         self._seen: set[tuple[int, str]] = set()
         self._changes = Changes()
+        #: every task uuid (without `_N`), static or a copy of an included task
+        self._copies: dict[str, TaskCopy] = {}
+        #: task node -> the copies it shows
+        self._groups: dict[Node, TaskGroup] = {}
+        #: the task node of each execution of an included task
+        self._folds: dict[FoldKey, Node] = {}
+        #: static task uuid -> folded task nodes of the includes that follow it
+        self._anchored: dict[str, set[Node]] = {}
+        #: a node's task children by `order` (see `_place_task`)
+        self._tasks: dict[Node, list[Node]] = {}
+        #: copies whose execution may have changed, refolded at the end of `add`
+        self._dirty: set[TaskCopy] = set()
+        self._includes = IncludeIndex(self._copies, self._runs)
+        self._rescue = RescueIndex()
         #: events applied (duplicates are not counted)
         self.events = 0
         #: `playbook_on_stats` arrived: the run ended normally
@@ -138,6 +158,8 @@ class EventTree:
         self._changes = ch
         data = ev.event_data
         self._dispatch.get(ev.event, self._on_message)(ev, data if data is not None else _NO_DATA)
+        if self._dirty:
+            self._refold()
         return ch
 
     def __contains__(self, key: tuple[int, str]) -> bool:
@@ -204,13 +226,15 @@ class EventTree:
         uuid = base_uuid(data.task_uuid or ev.uuid)
         name = _task_name(data.task if data.task is not None else (data.name or ""), data.role)
         parent, awaited = self._play_of(ev, data, uuid)
-        task = self._structural("task", uuid, name, ev.counter, parent, awaited)
-        self._make_real(task, name, parent if awaited is None else None, ev.counter)
-        _fill_task(task, data)
+        copy = self._task(uuid, name, ev.counter, parent, awaited, data)
+        copy.started(ev.counter, name, ev.key, ev.created)
         if ev.event == "playbook_on_handler_task_start" or data.is_conditional is True:
-            task.handler = True
-        if task.ref is None or ev.counter < task.ref[0]:
-            task.ref = ev.key
+            copy.handler = True
+        self._note_task(copy, data)
+        task = copy.node
+        self._lead(copy)
+        if awaited is None and task.parent is not parent:
+            self._move(task, parent)
         self._changes.changed.add(task)
         self._bump_time(task, ev.created, None)
 
@@ -228,6 +252,9 @@ class EventTree:
         if kind == "runner_on_async_poll" and job is not None:
             self._on_poll(ev, data, host, job)
             return
+        play = base_uuid(data.play_uuid) if data.play_uuid else None
+        for rescued in self._rescue.seen((play, host), ev.counter):
+            self._set_run_status(rescued, RESCUED)
         parent, awaited = self._task_of(ev, data, task_uuid)
         if kind == "runner_on_start":
             run = self._start_run(task_uuid, host, parent, awaited, ev)
@@ -326,6 +353,9 @@ class EventTree:
                 )
         self.recap = dict(sorted(recap.items()))
         self._changes.recap = True
+        rescue = self._rescue
+        for run in rescue.set_recap({host: c["rescued"] for host, c in self.recap.items()}):
+            self._set_run_status(run, RESCUED if run in rescue.rescued else FAILED)
         self._bump_time(self.root, None, ev.created)
         if not self.finished:
             self.finished = True
@@ -340,9 +370,13 @@ class EventTree:
         node.status = FAILED if ev.event == "error" else OK
         node.host = data.host
         node.detail = _message_detail(ev, data)
+        node.owner = base_uuid(ev.parent_uuid) if ev.parent_uuid else None
         self._attach(node, parent)
         self._park(node, awaited)
         self._changes.added.append(node)
+        included = data.included_file
+        if ev.event == "playbook_on_include" and isinstance(included, str) and data.play_uuid:
+            self._dirty |= self._includes.add_included(base_uuid(data.play_uuid), included)
 
     # ------------------------------------------------------- resolving levels
 
@@ -376,18 +410,23 @@ class EventTree:
 
     def _task_of(self, ev: Event, data: EventData, task_uuid: str) -> tuple[Node, str | None]:
         """The task a host result belongs to, built from event_data if it has not started."""
-        task = self._by_uuid.get(task_uuid)
-        if task is not None:
-            if task.placeholder and ev.counter < task.counter:
-                self._set_counter(task, ev.counter)
-            return task, None
+        other = self._by_uuid.get(task_uuid)
+        if other is not None and other.kind != "task":
+            return other, None  # a play's uuid named as a task's: hostile, but shown
+        copy = self._copies.get(task_uuid)
+        if copy is not None:
+            if copy.placeholder and ev.counter < copy.counter:
+                copy.named(ev.counter)
+                self._lead(copy)
+            if copy.play is None and data.play_uuid is not None:
+                self._note_task(copy, data)
+            return copy.node, None
         if data.task_uuid is None:
             return self.root, task_uuid
         parent, awaited = self._play_of(ev, data, task_uuid)
         name = _task_name(data.task or "", data.role)
-        task = self._structural("task", task_uuid, name, ev.counter, parent, awaited)
-        _fill_task(task, data)
-        return task, None
+        copy = self._task(task_uuid, name, ev.counter, parent, awaited, data)
+        return copy.node, None
 
     def _message_parent(self, ev: Event, data: EventData) -> tuple[Node, str | None]:
         if not ev.parent_uuid:
@@ -428,11 +467,12 @@ class EventTree:
                 prev.ref = ev.key
             self._changes.changed.add(prev)
             return prev
-        run = self._new_run(host, parent, awaited, ev)
+        run = self._new_run(task_uuid, host, parent, awaited, ev)
         run.start_counter = at
         run.ref = ev.key
         self._note_started(host, run)
         insort(runs, run, key=_start_order)
+        self._dirty |= self._includes.add_run(run)
         if prev is not None:
             self._split(prev, run, at, runs)
         return run
@@ -451,18 +491,25 @@ class EventTree:
             runs = self._runs[(task_uuid, host)] = []
         run = _run_containing(runs, ev.counter)
         if run is None:
-            run = self._new_run(host, parent, awaited, ev)
+            run = self._new_run(task_uuid, host, parent, awaited, ev)
             run.ref = ev.key
             runs.insert(0, run)
+            self._dirty |= self._includes.add_run(run)
         elif run.start_counter is None and ev.counter < run.counter:
             run.uuid = ev.uuid
             self._set_counter(run, ev.counter)
         return run
 
-    def _new_run(self, host: str, parent: Node, awaited: str | None, ev: Event) -> Node:
+    def _new_run(
+        self, task_uuid: str, host: str, parent: Node, awaited: str | None, ev: Event
+    ) -> Node:
         run = self._new("host", host, ev.counter)
         run.host = host
         run.uuid = ev.uuid
+        run.owner = task_uuid
+        copy = self._copies.get(task_uuid)
+        if copy is not None:
+            copy.hosts.add(host)
         run.action = ev.data.task_action
         self._attach(run, parent)
         self._park(run, awaited)
@@ -485,6 +532,7 @@ class EventTree:
         if prev.start_counter is None and not prev.children and not prev.finals:
             self._remove(prev)
             runs.remove(prev)
+            self._dirty |= self._includes.remove_run(prev)
 
     def _apply_finals(self, run: Node) -> None:
         if run.finals:
@@ -505,8 +553,22 @@ class EventTree:
             run.end = None
             if run.start_counter is not None and run.uuid is not None:
                 run.ref = (run.start_counter, run.uuid)
+        if status == FAILED or run.status in (FAILED, RESCUED):
+            status = self._rescue_status(run, status)
         self._set_run_status(run, status)
         self._changes.changed.add(run)
+
+    def _rescue_status(self, run: Node, status: str) -> str:
+        """`status` from the run's result, or `rescued` for a failure a rescue handled;
+        other runs whose failure the change settles are updated too."""
+        copy = self._copies.get(run.owner or "")
+        where = (copy.play if copy is not None else None, run.host or run.name)
+        failed_at = run.finals[-1][0] if status == FAILED and run.finals else None
+        rescue = self._rescue
+        for other in rescue.set_failed(run, where, failed_at):
+            if other is not run:
+                self._set_run_status(other, RESCUED if other in rescue.rescued else FAILED)
+        return RESCUED if run in rescue.rescued else status
 
     def _leaf(self, kind: Kind, name: str, ev: Event, run: Node, status: str) -> Node:
         node = self._new(kind, name, ev.counter)
@@ -520,6 +582,233 @@ class EventTree:
             run.uuid = ev.uuid
             self._set_counter(run, ev.counter)
         return node
+
+    # ------------------------------------------------------------ task nodes
+
+    def _task(
+        self,
+        uuid: str,
+        name: str,
+        counter: int,
+        parent: Node,
+        awaited: str | None,
+        data: EventData,
+    ) -> TaskCopy:
+        """The task copy `uuid`, with a placeholder node of its own the first time."""
+        copy = self._copies.get(uuid)
+        if copy is not None:
+            node = copy.node
+            if node.placeholder and node.parent is self.root and parent is not self.root:
+                self._move(node, parent)
+            if copy.placeholder and counter < copy.counter:
+                copy.named(counter)
+                self._lead(copy)
+            return copy
+        other = self._by_uuid.get(uuid)
+        node = self._new("task", name, counter)
+        node.uuid = uuid
+        node.placeholder = True
+        node.counts = {}
+        node.tally = {}
+        node.order = (counter, 0, 0)
+        copy = TaskCopy(uuid, node)
+        self._copies[uuid] = copy
+        self._groups[node] = TaskGroup(copy)
+        self._attach(node, parent)
+        self._park(node, awaited)
+        self._changes.added.append(node)
+        self._refresh(node)
+        if other is None:  # a play's uuid named as a task's (hostile) stays the play's
+            self._by_uuid[uuid] = node
+            for adopted in self._adopt(uuid, node):
+                if adopted.kind == "host" and adopted.host is not None:
+                    copy.hosts.add(adopted.host)
+                    self._dirty |= self._includes.add_run(adopted)
+        self._note_task(copy, data)
+        self._show(node)
+        return copy
+
+    def _note_task(self, copy: TaskCopy, data: EventData) -> None:
+        """What its events say of a task: role, action, path, play (as a start says)."""
+        if data.role is not None:
+            copy.role = data.role
+        if data.task_action is not None:
+            copy.action = data.task_action
+        was_play = copy.play
+        learnt = False
+        if copy.path is None and data.task_path is not None:
+            copy.path = data.task_path
+            learnt = True
+        if was_play is None and data.play_uuid is not None:
+            copy.play = base_uuid(data.play_uuid)
+            learnt = True
+        if learnt:
+            self._dirty |= self._includes.note_copy(copy, was_play)
+        if self._groups[copy.node].leader is copy:
+            self._show(copy.node)
+
+    def _lead(self, copy: TaskCopy) -> None:
+        """`copy` started or was named earlier: its node shows it if it now leads."""
+        node = copy.node
+        if self._groups[node].improved(copy):
+            self._show(node)
+
+    def _show(self, node: Node) -> None:
+        """A task node shows its leading copy: uuid, name, start, and its place."""
+        lead = self._groups[node].leader
+        node.uuid = lead.uuid
+        node.placeholder = lead.placeholder
+        node.ref = lead.ref
+        node.role = lead.role
+        node.action = lead.action
+        node.path = lead.path
+        node.handler = lead.handler
+        renamed = bool(lead.name) and node.name != lead.name
+        if renamed:
+            node.name = lead.name
+        self._changes.changed.add(node)
+        self._place_task(node, renamed)
+
+    def _place_task(self, node: Node, moved: bool = False) -> None:
+        """Give a task node its counter and its place among its siblings.
+
+        Task nodes keep an `order`: a static task its own counter; a folded one the
+        counter of the static task its include followed, then its leader's. A static
+        task's counter is its own; a folded one's is its leader's, or the counter of
+        the task after it in `order` when that is lower (a host that skipped the include
+        ran ahead). So children stay ordered by counter, in the order `linear` runs them.
+        """
+        group = self._groups[node]
+        own = group.leader.counter
+        if group.key is None:
+            order: tuple[int, ...] = (own, 0, 0)
+        else:
+            anchor = self._copies.get(group.anchor) if group.anchor is not None else None
+            order = (anchor.node.counter if anchor is not None else -1, 1, own)
+        parent = node.parent
+        if parent is None:
+            node.order, node.counter = order, own
+            return
+        tasks = self._tasks[parent]
+        old_before = None
+        reordered = order != node.order
+        if reordered:
+            old_before = _neighbour(tasks, node, -1)
+            _drop_task(tasks, node)
+            node.order = order
+            insort(tasks, node, key=_order)
+        counter = own if group.key is None else _clamped(own, _neighbour(tasks, node, 1))
+        changed = counter != node.counter
+        if changed or reordered or moved:
+            self._resort(parent.children, node, counter, moved)
+        self._settle_at(_neighbour(tasks, node, -1))
+        if old_before is not None:
+            self._settle_at(old_before)
+        if group.key is None and (changed or reordered):
+            for folded in sorted(self._anchored.get(group.leader.uuid, ()), key=_node_id):
+                self._place_task(folded)
+
+    def _settle_at(self, task: Node | None) -> None:
+        """From `task` back, folded tasks take a lower counter where the task after them
+        has one (see `_place_task`), until nothing changes."""
+        if task is None or task.parent is None:
+            return
+        tasks = self._tasks[task.parent]
+        current: Node | None = task
+        while current is not None and current.parent is not None:
+            group = self._groups.get(current)
+            if group is None or group.key is None:
+                return
+            counter = _clamped(group.leader.counter, _neighbour(tasks, current, 1))
+            if counter == current.counter:
+                return
+            self._resort(current.parent.children, current, counter)
+            current = _neighbour(tasks, current, -1)
+
+    def _resort(self, siblings: list[Node], node: Node, counter: int, moved: bool = False) -> None:
+        """Set a task's counter and put it back in its siblings' order."""
+        old = siblings.index(node)
+        del siblings[old]
+        node.counter = counter
+        insort(siblings, node, key=sibling_order)
+        if moved or old >= len(siblings) or siblings[old] is not node:
+            self._changes.moved.append(node)
+        self._changes.changed.add(node)
+
+    def _refold(self) -> None:
+        """Copies whose execution may have changed join the task node of the one they
+        are in now; a node left without copies leaves the tree."""
+        while self._dirty:
+            dirty = sorted(self._dirty, key=_copy_order)
+            self._dirty.clear()
+            for copy in dirty:
+                self._refold_copy(copy)
+
+    def _refold_copy(self, copy: TaskCopy) -> None:
+        key = self._includes.key(copy)
+        if key == copy.key:
+            return
+        old = copy.node
+        group = self._groups[old]
+        target = self._folds.get(key) if key is not None else None
+        copy.key = key
+        if target is None and len(group.members) == 1:
+            self._register(old, group, key)  # alone: its node takes the new key
+            self._place_task(old)
+            return
+        if target is None:
+            target = self._new("task", copy.name, copy.counter)
+            target.counts = {}
+            target.tally = {}
+            target.order = (copy.counter, 0, 0)
+            parent = old.parent if old.parent is not None else self.root
+            self._groups[target] = TaskGroup(copy)
+            self._attach(target, parent)
+            self._changes.added.append(target)
+            self._refresh(target)
+            self._register(target, self._groups[target], key)
+        else:
+            self._groups[target].join(copy)
+        group.leave(copy)
+        copy.node = target
+        if self._by_uuid.get(copy.uuid) is old:
+            self._by_uuid[copy.uuid] = target
+        for child in [c for c in old.children if c.owner == copy.uuid]:
+            self._move(child, target)
+        if group.members:
+            self._respan(old)
+            self._show(old)
+        else:
+            for child in list(old.children):
+                self._move(child, target)
+            self._register(old, group, None)
+            del self._groups[old]
+            self._remove(old)
+        self._bump_time(target, copy.created, None)
+        self._show(target)
+
+    def _respan(self, task: Node) -> None:
+        """A task node lost host runs: its span is again that of what it still holds."""
+        starts = [c.created for c in self._groups[task].members if c.created is not None]
+        starts += [child.start for child in task.children if child.start is not None]
+        ends = [child.end for child in task.children if child.end is not None]
+        task.start = min(starts, default=None)
+        task.end = max(ends, default=None)
+        self._changes.changed.add(task)
+
+    def _register(self, node: Node, group: TaskGroup, key: FoldKey | None) -> None:
+        """`node` now shows execution `key` (None: it shows no fold)."""
+        if group.key is not None:
+            if self._folds.get(group.key) is node:
+                del self._folds[group.key]
+            if group.anchor is not None:
+                self._anchored.get(group.anchor, set()).discard(node)
+        group.key = key
+        group.anchor = key[1] if key is not None else None
+        if key is not None:
+            self._folds[key] = node
+            if group.anchor is not None:
+                self._anchored.setdefault(group.anchor, set()).add(node)
 
     # -------------------------------------------------------- tree mechanics
 
@@ -580,11 +869,14 @@ class EventTree:
         if awaited is not None:
             self._pending.setdefault(awaited, []).append(node)
 
-    def _adopt(self, uuid: str, parent: Node) -> None:
-        """Nodes parked while waiting for `uuid` move under it."""
+    def _adopt(self, uuid: str, parent: Node) -> list[Node]:
+        """Nodes parked while waiting for `uuid` move under it; returns them."""
+        adopted = []
         for node in self._pending.pop(uuid, ()):
             if node.parent is self.root and node is not parent:
                 self._move(node, parent)
+                adopted.append(node)
+        return adopted
 
     def _attach(self, node: Node, parent: Node) -> None:
         node.parent = parent
@@ -593,6 +885,10 @@ class EventTree:
             siblings.append(node)
         else:
             insort(siblings, node, key=sibling_order)
+        if node.kind == "task":
+            tasks = self._tasks.setdefault(parent, [])
+            insort(tasks, node, key=_order)
+            self._settle_at(_neighbour(tasks, node, -1))
         if node.kind == "message":
             return
         if parent.tally is not None:
@@ -610,6 +906,12 @@ class EventTree:
         if parent is None:
             return
         parent.children.remove(node)
+        if node.kind == "task":
+            tasks = self._tasks[parent]
+            before = _neighbour(tasks, node, -1)
+            _drop_task(tasks, node)
+            node.parent = None
+            self._settle_at(before)
         node.parent = None
         if node.kind == "message":
             return
@@ -649,6 +951,8 @@ class EventTree:
         self._changes.moved.append(node)
 
     def _set_counter(self, node: Node, counter: int) -> None:
+        if node.kind == "host":
+            self._dirty |= self._includes.move_run(node, counter)
         node.counter = counter
         self._reorder(node)
         self._changes.changed.add(node)
@@ -745,6 +1049,41 @@ class EventTree:
             node = node.parent
 
 
+def _clamped(own: int, after: Node | None) -> int:
+    """A folded task's counter: its own, or the next task's when that is lower."""
+    return own if after is None or after.counter > own else after.counter
+
+
+def _order(node: Node) -> tuple[int, ...]:
+    return node.order
+
+
+def _index_of(tasks: list[Node], node: Node) -> int:
+    """Where task `node` is in a list of tasks by `order`."""
+    i = bisect_left(tasks, node.order, key=_order)
+    while tasks[i] is not node:
+        i += 1
+    return i
+
+
+def _neighbour(tasks: list[Node], node: Node, step: int) -> Node | None:
+    """The task before (`step` -1) or after (1) `node` in `order`."""
+    i = _index_of(tasks, node) + step
+    return tasks[i] if 0 <= i < len(tasks) else None
+
+
+def _drop_task(tasks: list[Node], node: Node) -> None:
+    del tasks[_index_of(tasks, node)]
+
+
+def _copy_order(copy: TaskCopy) -> str:
+    return copy.uuid
+
+
+def _node_id(node: Node) -> int:
+    return node.id
+
+
 def _run_containing(runs: list[Node], counter: int) -> Node | None:
     """The host run an event at `counter` belongs to: the last one started before it."""
     for run in reversed(runs):
@@ -760,15 +1099,6 @@ def _start_order(run: Node) -> int:
 
 def _final_order(final: Final) -> int:
     return final[0]
-
-
-def _fill_task(task: Node, data: EventData) -> None:
-    if data.role is not None:
-        task.role = data.role
-    if data.task_action is not None:
-        task.action = data.task_action
-    if data.task_path is not None:
-        task.path = data.task_path
 
 
 def _task_name(name: str, role: str | None) -> str:

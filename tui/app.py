@@ -502,7 +502,8 @@ class JobEventsApp(App[int]):
         self._focus_view()
 
     def action_cycle_status(self) -> None:
-        """Show only hosts of one status (all, failed, changed, running, skipped), or warnings."""
+        """Show only hosts of one status (all, failed, rescued, changed, running, skipped),
+        or warnings."""
         self._status_index = (self._status_index + 1) % len(STATUS_FILTERS)
         self._apply_query()
 

@@ -64,7 +64,8 @@ _WHY_CHARS: Final = 4_000
 _LINE: Final = 300
 #: Host runs and below: the kinds `host_detail` is for.
 _RUN_KINDS: Final = frozenset({"host", "item", "retry", "async"})
-_PROBLEMS: Final = frozenset({"failed", "unreachable", "ignored"})
+#: Statuses whose detail opens with why the run failed (ignored and rescued failures too).
+_PROBLEMS: Final = frozenset({"failed", "unreachable", "ignored", "rescued"})
 _STATUS_RANK: Final = {status: rank for rank, status in enumerate(STATUSES)}
 
 _KEY_STYLE: Final = "dim"
@@ -293,7 +294,12 @@ def _why_box(node: Node, res: Mapping[str, Any] | None) -> RenderableType:
             parts.append(Text.assemble(("failed items ", _KEY_STYLE), failed_items))
     if not parts:
         parts.append(Text("The result gives no reason.", style=_NOTE_STYLE))
-    word = {"failed": "failed", "unreachable": "unreachable", "ignored": "failed (ignored)"}
+    word = {
+        "failed": "failed",
+        "unreachable": "unreachable",
+        "ignored": "failed (ignored)",
+        "rescued": "failed (rescued)",
+    }
     title = Text(
         f"{STATUS_GLYPH.get(node.status, '?')} {_line(word.get(node.status, node.status), 40)}",
         style=style,

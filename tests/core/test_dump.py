@@ -18,7 +18,7 @@ from jobevents.tui.cli import main
 from ..fixtures.paths import committed_names, committed_run
 
 KINDS = {"playbook", "play", "task", "host", "item", "retry", "async", "message"}
-STATUSES = {"running", "ok", "changed", "failed", "ignored", "skipped", "unreachable"}
+STATUSES = {"running", "ok", "changed", "failed", "ignored", "rescued", "skipped", "unreachable"}
 REPO = Path(__file__).resolve().parents[2]
 
 

@@ -105,7 +105,7 @@ def test_free_run_mid_way_with_hosts_running(snap_compare: SnapCompare, mid_way:
 
 def test_failure_detail_of_a_failed_host(snap_compare: SnapCompare) -> None:
     app = app_on(committed_run("features"))
-    run_before = after("n", "n", "n", detail="tower2 fails for real")
+    run_before = after("n", detail="tower2 fails for real")
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
 
@@ -132,16 +132,18 @@ def test_narrow_terminal(snap_compare: SnapCompare) -> None:
 
 def test_source_beside_a_task_and_its_hosts(snap_compare: SnapCompare) -> None:
     app = app_on(committed_run("features"))
-    run_before = after("n", "n", "n", "h", detail="❱  95     - name: fail_one_host")
+    run_before = after("n", "h", detail="❱  95     - name: fail_one_host")
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
 
 def test_event_yaml_view(snap_compare: SnapCompare) -> None:
     app = app_on(committed_run("features"))
-    run_before = after("n", "n", "n", "x", "x", detail="event: runner_on_failed")
+    run_before = after("n", "x", "x", detail="event: runner_on_failed")
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
 
 def test_status_filter_warnings(snap_compare: SnapCompare) -> None:
     app = app_on(committed_run("features"))
-    assert snap_compare(app, terminal_size=SIZE, run_before=after(*"sssss", header="warnings"))
+    assert snap_compare(
+        app, terminal_size=SIZE, run_before=after(*"ssssss", header="status: warnings")
+    )

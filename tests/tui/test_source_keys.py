@@ -263,7 +263,7 @@ async def test_s_reaches_warnings_and_the_header_counts_them_live(tmp_path: Path
         add_events(ident_dir, rest)
         await wait_for(pilot, lambda: "⚠ 3 warnings" in header_text(app), what="3 warnings")
 
-        await press(pilot, *"sssss")
+        await press(pilot, *"ssssss")  # failed, rescued, changed, running, skipped, warnings
         await frames_pass(pilot)
         assert "status: warnings  3 matches" in header_text(app)
         shown = [line.text for line in tree_state(app).lines]

@@ -21,7 +21,7 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("n / N", "next / previous failed or unreachable host"),
     ("f", "follow the newest activity"),
     ("/", "search (filters the tree live); escape clears"),
-    ("s", "status filter: all, failed, changed, running, skipped, warnings"),
+    ("s", "status filter: all, failed, rescued, changed, running, skipped, warnings"),
     ("r", "pick another run under artifacts/"),
     ("tab", "focus the detail pane (and back)"),
     ("x", "detail pane: summary → event JSON → event YAML (the footer names the one shown)"),
