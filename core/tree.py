@@ -1,21 +1,22 @@
 """`EventTree`: the run's tree, built one job event at a time in any arrival order.
 
 Structure comes from identities, not from arrival order: plays and tasks are keyed by
-their uuid (without the `_N` suffix of free/serial repeats), host runs by task, host
-and the counter of their `runner_on_start`. An event whose parent has not arrived is
-placed under a placeholder built from its own `event_data`, or parked under the root
-until a node with its `parent_uuid` appears. So every permutation of the same events
-ends in the same tree, and each `add` costs the same at any size of run.
+their uuid (without the `_N` suffix of free/serial repeats), included tasks by the
+execution of their include (`task_nodes.py`), host runs by task, host and the counter
+of their `runner_on_start`. An event whose parent has not arrived is placed under a
+placeholder built from its own `event_data`, or parked under the root until a node with
+its `parent_uuid` appears. Statuses come from results, but for `rescued`, which is read
+from what the host did next (`rescue.py`). So every permutation of the same events ends
+in the same tree, and each `add` costs the same at any size of run.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left, insort
+from bisect import insort
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from .ansi import strip_ansi
-from .copies import FoldKey, TaskCopy, TaskGroup
 from .events import (
     Event,
     EventData,
@@ -25,7 +26,6 @@ from .events import (
     raw_text,
     safe_text,
 )
-from .includes import IncludeIndex
 from .nodes import Changes, Final, Kind, Node
 from .rescue import RescueIndex
 from .status import (
@@ -34,24 +34,18 @@ from .status import (
     IGNORED,
     OK,
     RESCUED,
-    ROLLUP_BUCKET,
     RUNNING,
     SKIPPED,
     STATUSES,
     UNREACHABLE,
     worst,
 )
+from .task_nodes import TaskNodes
+from .tree_base import sibling_order
+
+__all__ = ["RECAP_FIELDS", "EventTree", "node_dict", "sibling_order"]
 
 _NO_DATA = EventData()
-
-#: what a child's status counts as in its parent's tally (`ignored`, `rescued`: `ok`)
-_BUCKET = ROLLUP_BUCKET
-
-#: roll-up severity: a parent takes the status of highest rank among its children
-_RANK = {SKIPPED: 0, OK: 1, CHANGED: 2, RUNNING: 3, UNREACHABLE: 4, FAILED: 5}
-
-_KIND_ORDER = {"playbook": 0, "play": 1, "task": 2, "host": 3, "item": 4, "retry": 5, "async": 6}
-_MESSAGE_ORDER = 7
 
 RECAP_FIELDS = ("ok", "changed", "failures", "dark", "skipped", "rescued", "ignored")
 
@@ -76,29 +70,14 @@ _ASYNC = {
 }
 
 
-def sibling_order(node: Node) -> tuple[int, int, tuple[int, ...], str]:
-    """Children are ordered by counter; kind, `order` and name only break ties, never
-    by arrival."""
-    return (node.counter, _KIND_ORDER.get(node.kind, _MESSAGE_ORDER), node.order, node.name)
-
-
-class EventTree:
+class EventTree(TaskNodes):
     """The tree of one run: playbook → play → task → host run → item / retry / async.
 
     Not thread-safe: one writer, and readers that do not overlap with `add`.
     """
 
     def __init__(self) -> None:
-        self._next_id = 0
-        self.root = self._new("playbook", "", 0)
-        self.root.counts = {}
-        self.root.tally = {}
-        #: structural nodes by uuid without `_N`: the playbook, plays and tasks
-        self._by_uuid: dict[str, Node] = {}
-        #: host runs of one task and host, ordered by their start counter
-        self._runs: dict[tuple[str, str], list[Node]] = {}
-        #: parked nodes by the parent uuid they wait for
-        self._pending: dict[str, list[Node]] = {}
+        super().__init__()
         #: async jobs: (host, job id) -> the host run whose async_ok/failed names it
         self._jobs: dict[tuple[str, str], Node] = {}
         #: async polls by (host, job id), until their owner is known
@@ -106,29 +85,11 @@ class EventTree:
         #: each host's most recently started run, where its polls go meanwhile
         self._last_started: dict[str, Node] = {}
         self._seen: set[tuple[int, str]] = set()
-        self._changes = Changes()
-        #: every task uuid (without `_N`), static or a copy of an included task
-        self._copies: dict[str, TaskCopy] = {}
-        #: task node -> the copies it shows
-        self._groups: dict[Node, TaskGroup] = {}
-        #: the task node of each execution of an included task
-        self._folds: dict[FoldKey, Node] = {}
-        #: static task uuid -> folded task nodes of the includes that follow it
-        self._anchored: dict[str, set[Node]] = {}
-        #: a node's task children by `order` (see `_place_task`)
-        self._tasks: dict[Node, list[Node]] = {}
-        #: copies whose execution may have changed, refolded at the end of `add`
-        self._dirty: set[TaskCopy] = set()
-        self._includes = IncludeIndex(self._copies, self._runs)
         self._rescue = RescueIndex()
         #: events applied (duplicates are not counted)
         self.events = 0
-        #: `playbook_on_stats` arrived: the run ended normally
-        self.finished = False
         #: host -> {ok, changed, failures, dark, skipped, rescued, ignored}
         self.recap: dict[str, dict[str, int]] | None = None
-        #: host -> its host runs by status, for "hosts: 3 running, 1 failed"
-        self.hosts: dict[str, dict[str, int]] = {}
         self._dispatch: dict[str, Callable[[Event, EventData], None]] = {
             "playbook_on_start": self._on_playbook_start,
             "playbook_on_play_start": self._on_play_start,
@@ -585,503 +546,7 @@ class EventTree:
 
     # ------------------------------------------------------------ task nodes
 
-    def _task(
-        self,
-        uuid: str,
-        name: str,
-        counter: int,
-        parent: Node,
-        awaited: str | None,
-        data: EventData,
-    ) -> TaskCopy:
-        """The task copy `uuid`, with a placeholder node of its own the first time."""
-        copy = self._copies.get(uuid)
-        if copy is not None:
-            node = copy.node
-            if node.placeholder and node.parent is self.root and parent is not self.root:
-                self._move(node, parent)
-            if copy.placeholder and counter < copy.counter:
-                copy.named(counter)
-                self._lead(copy)
-            return copy
-        other = self._by_uuid.get(uuid)
-        node = self._new("task", name, counter)
-        node.uuid = uuid
-        node.placeholder = True
-        node.counts = {}
-        node.tally = {}
-        node.order = (counter, 0, 0)
-        copy = TaskCopy(uuid, node)
-        self._copies[uuid] = copy
-        self._groups[node] = TaskGroup(copy)
-        self._attach(node, parent)
-        self._park(node, awaited)
-        self._changes.added.append(node)
-        self._refresh(node)
-        if other is None:  # a play's uuid named as a task's (hostile) stays the play's
-            self._by_uuid[uuid] = node
-            for adopted in self._adopt(uuid, node):
-                if adopted.kind == "host" and adopted.host is not None:
-                    copy.hosts.add(adopted.host)
-                    self._dirty |= self._includes.add_run(adopted)
-        self._note_task(copy, data)
-        self._show(node)
-        return copy
-
-    def _note_task(self, copy: TaskCopy, data: EventData) -> None:
-        """What its events say of a task: role, action, path, play (as a start says)."""
-        if data.role is not None:
-            copy.role = data.role
-        if data.task_action is not None:
-            copy.action = data.task_action
-        was_play = copy.play
-        learnt = False
-        if copy.path is None and data.task_path is not None:
-            copy.path = data.task_path
-            learnt = True
-        if was_play is None and data.play_uuid is not None:
-            copy.play = base_uuid(data.play_uuid)
-            learnt = True
-        if learnt:
-            self._dirty |= self._includes.note_copy(copy, was_play)
-        if self._groups[copy.node].leader is copy:
-            self._show(copy.node)
-
-    def _lead(self, copy: TaskCopy) -> None:
-        """`copy` started or was named earlier: its node shows it if it now leads."""
-        node = copy.node
-        if self._groups[node].improved(copy):
-            self._show(node)
-
-    def _show(self, node: Node) -> None:
-        """A task node shows its leading copy: uuid, name, start, and its place."""
-        lead = self._groups[node].leader
-        node.uuid = lead.uuid
-        node.placeholder = lead.placeholder
-        node.ref = lead.ref
-        node.role = lead.role
-        node.action = lead.action
-        node.path = lead.path
-        node.handler = lead.handler
-        renamed = bool(lead.name) and node.name != lead.name
-        if renamed:
-            node.name = lead.name
-        self._changes.changed.add(node)
-        self._place_task(node, renamed)
-
-    def _place_task(self, node: Node, moved: bool = False) -> None:
-        """Give a task node its counter and its place among its siblings.
-
-        Task nodes keep an `order`: a static task its own counter; a folded one the
-        counter of the static task its include followed, then its leader's. A static
-        task's counter is its own; a folded one's is its leader's, or the counter of
-        the task after it in `order` when that is lower (a host that skipped the include
-        ran ahead). So children stay ordered by counter, in the order `linear` runs them.
-        """
-        group = self._groups[node]
-        own = group.leader.counter
-        if group.key is None:
-            order: tuple[int, ...] = (own, 0, 0)
-        else:
-            anchor = self._copies.get(group.anchor) if group.anchor is not None else None
-            order = (anchor.node.counter if anchor is not None else -1, 1, own)
-        parent = node.parent
-        if parent is None:
-            node.order, node.counter = order, own
-            return
-        tasks = self._tasks[parent]
-        old_before = None
-        reordered = order != node.order
-        if reordered:
-            old_before = _neighbour(tasks, node, -1)
-            _drop_task(tasks, node)
-            node.order = order
-            insort(tasks, node, key=_order)
-        counter = own if group.key is None else _clamped(own, _neighbour(tasks, node, 1))
-        changed = counter != node.counter
-        if changed or reordered or moved:
-            self._resort(parent.children, node, counter, moved)
-        self._settle_at(_neighbour(tasks, node, -1))
-        if old_before is not None:
-            self._settle_at(old_before)
-        if group.key is None and (changed or reordered):
-            for folded in sorted(self._anchored.get(group.leader.uuid, ()), key=_node_id):
-                self._place_task(folded)
-
-    def _settle_at(self, task: Node | None) -> None:
-        """From `task` back, folded tasks take a lower counter where the task after them
-        has one (see `_place_task`), until nothing changes."""
-        if task is None or task.parent is None:
-            return
-        tasks = self._tasks[task.parent]
-        current: Node | None = task
-        while current is not None and current.parent is not None:
-            group = self._groups.get(current)
-            if group is None or group.key is None:
-                return
-            counter = _clamped(group.leader.counter, _neighbour(tasks, current, 1))
-            if counter == current.counter:
-                return
-            self._resort(current.parent.children, current, counter)
-            current = _neighbour(tasks, current, -1)
-
-    def _resort(self, siblings: list[Node], node: Node, counter: int, moved: bool = False) -> None:
-        """Set a task's counter and put it back in its siblings' order."""
-        old = siblings.index(node)
-        del siblings[old]
-        node.counter = counter
-        insort(siblings, node, key=sibling_order)
-        if moved or old >= len(siblings) or siblings[old] is not node:
-            self._changes.moved.append(node)
-        self._changes.changed.add(node)
-
-    def _refold(self) -> None:
-        """Copies whose execution may have changed join the task node of the one they
-        are in now; a node left without copies leaves the tree."""
-        while self._dirty:
-            dirty = sorted(self._dirty, key=_copy_order)
-            self._dirty.clear()
-            for copy in dirty:
-                self._refold_copy(copy)
-
-    def _refold_copy(self, copy: TaskCopy) -> None:
-        key = self._includes.key(copy)
-        if key == copy.key:
-            return
-        old = copy.node
-        group = self._groups[old]
-        target = self._folds.get(key) if key is not None else None
-        copy.key = key
-        if target is None and len(group.members) == 1:
-            self._register(old, group, key)  # alone: its node takes the new key
-            self._place_task(old)
-            return
-        if target is None:
-            target = self._new("task", copy.name, copy.counter)
-            target.counts = {}
-            target.tally = {}
-            target.order = (copy.counter, 0, 0)
-            parent = old.parent if old.parent is not None else self.root
-            self._groups[target] = TaskGroup(copy)
-            self._attach(target, parent)
-            self._changes.added.append(target)
-            self._refresh(target)
-            self._register(target, self._groups[target], key)
-        else:
-            self._groups[target].join(copy)
-        group.leave(copy)
-        copy.node = target
-        if self._by_uuid.get(copy.uuid) is old:
-            self._by_uuid[copy.uuid] = target
-        for child in [c for c in old.children if c.owner == copy.uuid]:
-            self._move(child, target)
-        if group.members:
-            self._respan(old)
-            self._show(old)
-        else:
-            for child in list(old.children):
-                self._move(child, target)
-            self._register(old, group, None)
-            del self._groups[old]
-            self._remove(old)
-        self._bump_time(target, copy.created, None)
-        self._show(target)
-
-    def _respan(self, task: Node) -> None:
-        """A task node lost host runs: its span is again that of what it still holds."""
-        starts = [c.created for c in self._groups[task].members if c.created is not None]
-        starts += [child.start for child in task.children if child.start is not None]
-        ends = [child.end for child in task.children if child.end is not None]
-        task.start = min(starts, default=None)
-        task.end = max(ends, default=None)
-        self._changes.changed.add(task)
-
-    def _register(self, node: Node, group: TaskGroup, key: FoldKey | None) -> None:
-        """`node` now shows execution `key` (None: it shows no fold)."""
-        if group.key is not None:
-            if self._folds.get(group.key) is node:
-                del self._folds[group.key]
-            if group.anchor is not None:
-                self._anchored.get(group.anchor, set()).discard(node)
-        group.key = key
-        group.anchor = key[1] if key is not None else None
-        if key is not None:
-            self._folds[key] = node
-            if group.anchor is not None:
-                self._anchored.setdefault(group.anchor, set()).add(node)
-
     # -------------------------------------------------------- tree mechanics
-
-    def _new(self, kind: Kind, name: str, counter: int) -> Node:
-        node = Node(self._next_id, kind, name, counter)
-        self._next_id += 1
-        return node
-
-    def _structural(
-        self,
-        kind: Kind,
-        uuid: str,
-        name: str,
-        counter: int,
-        parent: Node,
-        awaited: str | None = None,
-    ) -> Node:
-        """The play or task `uuid`, made as a placeholder the first time it is named."""
-        node = self._by_uuid.get(uuid)
-        if node is not None:
-            if node.placeholder and node.parent is self.root and parent is not self.root:
-                self._move(node, parent)
-            if node.placeholder and counter < node.counter:
-                self._set_counter(node, counter)
-            return node
-        node = self._new(kind, name, counter)
-        node.uuid = uuid
-        node.placeholder = True
-        node.counts = {}
-        node.tally = {}
-        self._attach(node, parent)
-        self._park(node, awaited)
-        self._changes.added.append(node)
-        self._by_uuid[uuid] = node
-        self._refresh(node)
-        self._adopt(uuid, node)
-        return node
-
-    def _make_real(self, node: Node, name: str, parent: Node | None, counter: int) -> None:
-        """Its own start event arrived: its name and (when known) parent are authoritative.
-
-        A placeholder's counter is the lowest of the events that named it; once started,
-        a node's counter is the lowest of its own start events, whatever came before.
-        """
-        if counter < node.counter or (node.placeholder and counter != node.counter):
-            self._set_counter(node, counter)
-        if node.placeholder or node.name != name:
-            node.placeholder = False
-            if name and node.name != name:
-                node.name = name
-                self._reorder(node)
-            self._changes.changed.add(node)
-        if parent is not None and node.parent is not parent:
-            self._move(node, parent)
-
-    def _park(self, node: Node, awaited: str | None) -> None:
-        """`node` stands under the root until a node with uuid `awaited` arrives."""
-        if awaited is not None:
-            self._pending.setdefault(awaited, []).append(node)
-
-    def _adopt(self, uuid: str, parent: Node) -> list[Node]:
-        """Nodes parked while waiting for `uuid` move under it; returns them."""
-        adopted = []
-        for node in self._pending.pop(uuid, ()):
-            if node.parent is self.root and node is not parent:
-                self._move(node, parent)
-                adopted.append(node)
-        return adopted
-
-    def _attach(self, node: Node, parent: Node) -> None:
-        node.parent = parent
-        siblings = parent.children
-        if not siblings or sibling_order(siblings[-1]) <= sibling_order(node):
-            siblings.append(node)
-        else:
-            insort(siblings, node, key=sibling_order)
-        if node.kind == "task":
-            tasks = self._tasks.setdefault(parent, [])
-            insort(tasks, node, key=_order)
-            self._settle_at(_neighbour(tasks, node, -1))
-        if node.kind == "message":
-            return
-        if parent.tally is not None:
-            self._tally(parent, None, node.status)
-        counts = node.counts if node.counts is not None else None
-        if node.kind == "host":
-            self._count(parent, None, node.status)
-        elif counts:
-            for status, n in counts.items():
-                self._count(parent, None, status, n)
-        self._bump_time(parent, node.start, node.end)
-
-    def _detach(self, node: Node) -> None:
-        parent = node.parent
-        if parent is None:
-            return
-        parent.children.remove(node)
-        if node.kind == "task":
-            tasks = self._tasks[parent]
-            before = _neighbour(tasks, node, -1)
-            _drop_task(tasks, node)
-            node.parent = None
-            self._settle_at(before)
-        node.parent = None
-        if node.kind == "message":
-            return
-        if parent.tally is not None:
-            self._tally(parent, node.status, None)
-        if node.kind == "host":
-            self._count(parent, node.status, None)
-        elif node.counts:
-            for status, n in node.counts.items():
-                self._count(parent, status, None, n)
-
-    def _move(self, node: Node, parent: Node) -> None:
-        if node.parent is parent or node is parent or parent in node.walk():
-            return
-        old = node.parent
-        self._detach(node)
-        self._attach(node, parent)
-        self._changes.moved.append(node)
-        if old is not None:
-            self._changes.changed.add(old)
-        self._changes.changed.add(parent)
-
-    def _remove(self, node: Node) -> None:
-        self._detach(node)
-        if node.kind == "host":
-            self._host_tally(node.host or node.name, node.status, None)
-        self._changes.removed.append(node)
-
-    def _reorder(self, node: Node) -> None:
-        """Its counter or name changed: put it back in its siblings' order."""
-        parent = node.parent
-        if parent is None:
-            return
-        siblings = parent.children
-        siblings.remove(node)
-        insort(siblings, node, key=sibling_order)
-        self._changes.moved.append(node)
-
-    def _set_counter(self, node: Node, counter: int) -> None:
-        if node.kind == "host":
-            self._dirty |= self._includes.move_run(node, counter)
-        node.counter = counter
-        self._reorder(node)
-        self._changes.changed.add(node)
-
-    def _tally(self, node: Node, old: str | None, new: str | None) -> None:
-        """A child's roll-up status went from `old` to `new` (None: it came or went)."""
-        tally = node.tally
-        assert tally is not None
-        if old is not None:
-            tally[_BUCKET.get(old, old)] -= 1
-        if new is not None:
-            came = _BUCKET.get(new, new)
-            tally[came] = tally.get(came, 0) + 1
-            # Fast path: a child as bad as the parent, or better, while the parent's own
-            # status is still held by another child, changes nothing.
-            current = node.status
-            if _RANK[came] <= _RANK.get(current, -1) and tally.get(current, 0) > 0:
-                return
-        self._refresh(node)
-
-    def _refresh(self, node: Node) -> None:
-        """Recompute a structural node's status from its tally and pass a change up."""
-        if node.tally is None:
-            return
-        status = worst(node.tally) or (SKIPPED if self.finished else RUNNING)
-        old = node.status
-        if status == old:
-            return
-        node.status = status
-        self._changes.changed.add(node)
-        parent = node.parent
-        if parent is not None and parent.tally is not None:
-            self._tally(parent, old, status)
-
-    def _count(self, start: Node, old: str | None, new: str | None, n: int = 1) -> None:
-        """Host-run counts by status on `start` and every structural node above it."""
-        node: Node | None = start
-        changed = self._changes.changed
-        while node is not None:
-            counts = node.counts
-            if counts is not None:
-                if old is not None:
-                    left = counts[old] - n
-                    if left:
-                        counts[old] = left
-                    else:
-                        del counts[old]
-                if new is not None:
-                    counts[new] = counts.get(new, 0) + n
-                changed.add(node)
-            node = node.parent
-
-    def _host_tally(self, host: str, old: str | None, new: str | None) -> None:
-        tally = self.hosts.get(host)
-        if tally is None:
-            tally = self.hosts[host] = {}
-        if old is not None:
-            tally[_BUCKET.get(old, old)] -= 1
-        if new is not None:
-            bucket = _BUCKET.get(new, new)
-            tally[bucket] = tally.get(bucket, 0) + 1
-
-    def _set_run_status(self, run: Node, status: str) -> None:
-        old = run.status
-        if old == status:
-            return
-        run.status = status
-        self._host_tally(run.host or run.name, old, status)
-        parent = run.parent
-        if parent is not None:
-            if parent.tally is not None:
-                self._tally(parent, old, status)
-            self._count(parent, old, status)
-
-    def _set_time(self, node: Node, start: str | None, end: str | None) -> None:
-        if start is not None:
-            node.start = start
-        node.end = end if end is not None else node.end
-        self._bump_time(node.parent, start, end)
-
-    def _bump_time(self, node: Node | None, start: str | None, end: str | None) -> None:
-        """Widen the span of structural ancestors to cover [start, end]."""
-        while node is not None and (start is not None or end is not None):
-            grew = False
-            if start is not None and (node.start is None or start < node.start):
-                node.start = start
-                grew = True
-            if end is not None and node.is_structural and (node.end is None or end > node.end):
-                node.end = end
-                grew = True
-            if not grew:
-                return
-            self._changes.changed.add(node)
-            node = node.parent
-
-
-def _clamped(own: int, after: Node | None) -> int:
-    """A folded task's counter: its own, or the next task's when that is lower."""
-    return own if after is None or after.counter > own else after.counter
-
-
-def _order(node: Node) -> tuple[int, ...]:
-    return node.order
-
-
-def _index_of(tasks: list[Node], node: Node) -> int:
-    """Where task `node` is in a list of tasks by `order`."""
-    i = bisect_left(tasks, node.order, key=_order)
-    while tasks[i] is not node:
-        i += 1
-    return i
-
-
-def _neighbour(tasks: list[Node], node: Node, step: int) -> Node | None:
-    """The task before (`step` -1) or after (1) `node` in `order`."""
-    i = _index_of(tasks, node) + step
-    return tasks[i] if 0 <= i < len(tasks) else None
-
-
-def _drop_task(tasks: list[Node], node: Node) -> None:
-    del tasks[_index_of(tasks, node)]
-
-
-def _copy_order(copy: TaskCopy) -> str:
-    return copy.uuid
-
-
-def _node_id(node: Node) -> int:
-    return node.id
 
 
 def _run_containing(runs: list[Node], counter: int) -> Node | None:
