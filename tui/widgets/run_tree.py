@@ -289,10 +289,18 @@ class RunTree(Tree[Node]):
         tree_node = self._shown_nodes.pop(node.id, None)
         if tree_node is None:
             return
-        for below in node.walk():
-            if below is not node:
-                self._shown_nodes.pop(below.id, None)
-            self._loaded.discard(below.id)
+        # Forget what this TreeNode holds, not what the core node holds now: in one batch
+        # a task node can lose its host runs to another and leave the tree, and the runs
+        # must then be placed again rather than taken for still shown.
+        stack = [tree_node]
+        while stack:
+            below = stack.pop()
+            data = below.data
+            if data is not None:
+                if self._shown_nodes.get(data.id) is below:
+                    del self._shown_nodes[data.id]
+                self._loaded.discard(data.id)
+            stack.extend(below.children)
         if tree_node is not self.root:
             tree_node.remove()
 
