@@ -14,6 +14,7 @@ from rich.console import Console, RenderableType
 from jobevents.core.folder import RunFolder, open_run
 from jobevents.core.loading import load_run
 from jobevents.core.nodes import Node
+from jobevents.core.status import STATUSES
 from jobevents.core.tree import EventTree
 from jobevents.tui.detail import (
     MAX_ROWS,
@@ -133,7 +134,7 @@ def _task(name: str, hosts: list[tuple[str, str, str | None]]) -> Node:
 
 
 def test_status_maps_cover_every_status() -> None:
-    for status in ("ok", "changed", "failed", "ignored", "skipped", "unreachable", "running"):
+    for status in STATUSES:
         assert status in STATUS_STYLE
         assert status in STATUS_GLYPH
     assert STATUS_GLYPH["failed"] == "✘"
@@ -171,7 +172,7 @@ def test_event_stdout_keeps_its_colours_and_nothing_else() -> None:
     assert_harmless(text, colours=True)
 
 
-@pytest.mark.parametrize("status", ["failed", "unreachable"])
+@pytest.mark.parametrize("status", ["failed", "unreachable", "rescued"])
 def test_failure_shows_why_first(status: str) -> None:
     node, event = _failure(status)
     res = event["event_data"]["res"]
