@@ -36,7 +36,6 @@ class TaskCopy:
         "included",
         "key",
         "rep",
-        "hosts",
         "created",
     )
 
@@ -61,8 +60,6 @@ class TaskCopy:
         self.key: FoldKey | None = None
         #: its host run of lowest counter: the run its fold key is read from
         self.rep: Node | None = None
-        #: hosts with runs of it
-        self.hosts: set[str] = set()
         #: when its first task start was written
         self.created: str | None = None
 
@@ -74,18 +71,22 @@ class TaskCopy:
         """
         return (1 if self.placeholder else 0, self.counter, self.uuid)
 
-    def started(self, counter: int, name: str, key: tuple[int, str], created: str | None) -> None:
+    def started(self, counter: int, name: str, key: tuple[int, str], created: str | None) -> bool:
         """One of its task-start events: the lowest start is its counter, whatever came
-        before; the start names it."""
+        before; the start names it. Returns whether what a node shows of it changed."""
         if created is not None and (self.created is None or created < self.created):
             self.created = created
+        changed = self.placeholder or (bool(name) and name != self.name)
         if counter < self.counter or (self.placeholder and counter != self.counter):
             self.counter = counter
+            changed = True
         self.placeholder = False
         if name:
             self.name = name
         if self.ref is None or key[0] < self.ref[0]:
             self.ref = key
+            changed = True
+        return changed
 
     def named(self, counter: int) -> None:
         """Another event named it: while it has not started, its counter is the lowest."""

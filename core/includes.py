@@ -24,11 +24,13 @@ itself, for the outermost level), which run of that static task it was, the copy
 `task_path`, and how many runs of that path the host made since. Copies of the same
 execution (every host's, whatever their uuids) fold into one task node. Limits: a host
 that runs only some iterations of a looped include, or only some of a nested include's
-executions, is counted by the iterations it ran.
+executions, is counted by the iterations it ran. A `playbook_on_include` is still shown
+under the task it names, which under `free` may be another host's task.
 
-Every position is kept in sorted lists per host, so an event arriving late changes the
-key of only the copies whose representative sits after it, up to the host's next static
-run; in arrival order nothing is recomputed.
+Once a play has an include, every run of it is kept in sorted lists per host, so an
+event arriving late changes the key of only the copies whose representative sits after
+it, up to the host's next static run; in arrival order nothing is recomputed. A play
+without includes keeps no lists at all.
 """
 
 from __future__ import annotations
@@ -50,8 +52,11 @@ class IncludeIndex:
     ) -> None:
         self._copies = copies
         self._runs = runs
-        #: play -> files and role names its includes brought in
+        #: play -> files and role names its includes brought in; a play is in it (and
+        #: its runs are kept in the lists below) once it has a first include
         self._included: dict[str, set[str]] = {}
+        #: play -> its task copies, for that first include
+        self._play_copies: dict[str, list[TaskCopy]] = {}
         #: (play, file or role) -> copies in it not known to be included (yet)
         self._candidates: dict[tuple[str, str], list[TaskCopy]] = {}
         #: (play, host) -> its runs of static tasks
@@ -60,19 +65,30 @@ class IncludeIndex:
         self._copied: dict[tuple[str, str], _Entries] = {}
         #: (play, host, task_path) -> its runs of included tasks at that path
         self._paths: dict[tuple[str, str, str], _Entries] = {}
+        #: some play has an include: until then a host run needs no look here
+        self.active = False
 
     # ------------------------------------------------------------ what is included
 
     def add_included(self, play: str, name: str) -> set[TaskCopy]:
         """A `playbook_on_include` of `play` brought in `name`; returns copies to refold."""
-        names = self._included.setdefault(play, set())
+        names = self._included.get(play)
+        first = names is None
+        if names is None:
+            names = self._included[play] = set()
+            self.active = True
         if name in names:
             return set()
         names.add(name)
         dirty: set[TaskCopy] = set()
         for copy in self._candidates.pop((play, name), ()):
             if not copy.included:
-                dirty |= self._reclassify(copy)
+                dirty |= self._reclassify(copy, index=not first)
+        if first:
+            # A play's first include: from now on its hosts' runs are kept in order. Plays
+            # without includes (most) never pay for that.
+            for copy in self._play_copies.get(play, ()):
+                dirty |= self._index_copy(copy)
         return dirty
 
     def note_copy(self, copy: TaskCopy, was_play: str | None) -> set[TaskCopy]:
@@ -80,24 +96,26 @@ class IncludeIndex:
         play = copy.play
         if play is None:
             return set()
+        active = play in self._included
         dirty: set[TaskCopy] = set()
         if was_play is None:
-            runs = list(self._copy_runs(copy))
-            for run in runs:
-                dirty |= self._index(run, copy, run.counter)
-            copy.rep = min(runs, key=_counter, default=None)
-            dirty.add(copy)
+            self._play_copies.setdefault(play, []).append(copy)
+            if active:
+                dirty |= self._index_copy(copy)
         if copy.included:
             return dirty
         names = self._included.get(play, ())
         for name in _names(copy):
             if name in names:
-                return dirty | self._reclassify(copy)
+                return dirty | self._reclassify(copy, index=active)
             self._candidates.setdefault((play, name), []).append(copy)
         return dirty
 
-    def _reclassify(self, copy: TaskCopy) -> set[TaskCopy]:
+    def _reclassify(self, copy: TaskCopy, *, index: bool) -> set[TaskCopy]:
         """`copy` turns out to be included: its runs move from static to included."""
+        if not index:
+            copy.included = True
+            return set()
         runs = list(self._copy_runs(copy)) if copy.play is not None else []
         dirty: set[TaskCopy] = set()
         for run in runs:
@@ -108,12 +126,25 @@ class IncludeIndex:
         dirty.add(copy)
         return dirty
 
+    def _index_copy(self, copy: TaskCopy) -> set[TaskCopy]:
+        """Keep the runs `copy` has so far in their hosts' lists."""
+        runs = list(self._copy_runs(copy))
+        dirty: set[TaskCopy] = set()
+        for run in runs:
+            dirty |= self._index(run, copy, run.counter)
+        copy.rep = min(runs, key=_counter, default=None)
+        dirty.add(copy)
+        return dirty
+
+    def _kept(self, copy: TaskCopy | None) -> bool:
+        return copy is not None and copy.play is not None and copy.play in self._included
+
     # ------------------------------------------------------------ host runs
 
     def add_run(self, run: Node) -> set[TaskCopy]:
         """A new host run; returns copies to refold."""
         copy = self._copies.get(run.owner or "")
-        if copy is None or copy.play is None:
+        if copy is None or not self._kept(copy):
             return set()
         dirty = self._index(run, copy, run.counter)
         if copy.rep is None or run.counter < copy.rep.counter:
@@ -124,7 +155,7 @@ class IncludeIndex:
     def move_run(self, run: Node, counter: int) -> set[TaskCopy]:
         """`run`'s counter goes down to `counter` (call before it changes)."""
         copy = self._copies.get(run.owner or "")
-        if copy is None or copy.play is None:
+        if copy is None or not self._kept(copy):
             return set()
         dirty = self._unindex(run, copy, run.counter)
         dirty |= self._index(run, copy, counter)
@@ -136,7 +167,7 @@ class IncludeIndex:
     def remove_run(self, run: Node) -> set[TaskCopy]:
         """`run` left the tree (call after it left its task's run list)."""
         copy = self._copies.get(run.owner or "")
-        if copy is None or copy.play is None:
+        if copy is None or not self._kept(copy):
             return set()
         dirty = self._unindex(run, copy, run.counter)
         if copy.rep is run:
@@ -145,8 +176,9 @@ class IncludeIndex:
         return dirty
 
     def _copy_runs(self, copy: TaskCopy) -> Iterable[Node]:
-        for host in copy.hosts:
-            yield from self._runs.get((copy.uuid, host), ())
+        """Its host runs: they are in its node, and only they name it as their owner."""
+        uuid = copy.uuid
+        return [n for n in copy.node.children if n.kind == "host" and n.owner == uuid]
 
     def _index(self, run: Node, copy: TaskCopy, at: int) -> set[TaskCopy]:
         """Put `run` in its host's lists at counter `at`; returns copies to refold."""

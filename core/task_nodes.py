@@ -69,20 +69,23 @@ class TaskNodes(TreeBase):
         self._refresh(node)
         if other is None:  # a play's uuid named as a task's (hostile) stays the play's
             self._by_uuid[uuid] = node
-            for adopted in self._adopt(uuid, node):
-                if adopted.kind == "host" and adopted.host is not None:
-                    copy.hosts.add(adopted.host)
-                    self._dirty |= self._includes.add_run(adopted)
+            self._adopt(uuid, node)
         self._note_task(copy, data)
         self._show(node)
         return copy
 
-    def _note_task(self, copy: TaskCopy, data: EventData) -> None:
-        """What its events say of a task: role, action, path, play (as a start says)."""
-        if data.role is not None:
+    def _note_task(self, copy: TaskCopy, data: EventData) -> bool:
+        """What its events say of a task: role, action, path, play (as a start says).
+
+        Returns whether what its node shows changed.
+        """
+        changed = False
+        if data.role is not None and data.role != copy.role:
             copy.role = data.role
-        if data.task_action is not None:
+            changed = True
+        if data.task_action is not None and data.task_action != copy.action:
             copy.action = data.task_action
+            changed = True
         was_play = copy.play
         learnt = False
         if copy.path is None and data.task_path is not None:
@@ -93,8 +96,7 @@ class TaskNodes(TreeBase):
             learnt = True
         if learnt:
             self._dirty |= self._includes.note_copy(copy, was_play)
-        if self._groups[copy.node].leader is copy:
-            self._show(copy.node)
+        return changed or learnt
 
     def _lead(self, copy: TaskCopy) -> None:
         """`copy` started or was named earlier: its node shows it if it now leads."""
@@ -131,6 +133,8 @@ class TaskNodes(TreeBase):
         own = group.leader.counter
         if group.key is None:
             order: tuple[int, ...] = (own, 0, 0)
+            if node.counter == own and node.order == order and not moved:
+                return  # a static task that stays where it is
         else:
             anchor = self._copies.get(group.anchor) if group.anchor is not None else None
             order = (anchor.node.counter if anchor is not None else -1, 1, own)
@@ -259,30 +263,22 @@ class TaskNodes(TreeBase):
             if group.anchor is not None:
                 self._anchored.setdefault(group.anchor, set()).add(node)
 
-    # ---------------------------------------- what the base does, and for tasks
+    # ------------------------------------------------- the base's hooks, for tasks
 
-    def _attach(self, node: Node, parent: Node) -> None:
-        super()._attach(node, parent)
-        if node.kind == "task":
-            tasks = self._tasks.setdefault(parent, [])
-            insort(tasks, node, key=_order)
-            self._settle_at(_neighbour(tasks, node, -1))
+    def _task_attached(self, node: Node, parent: Node) -> None:
+        tasks = self._tasks.setdefault(parent, [])
+        insort(tasks, node, key=_order)
+        self._settle_at(_neighbour(tasks, node, -1))
 
-    def _detach(self, node: Node) -> None:
-        parent = node.parent
-        if parent is None or node.kind != "task":
-            super()._detach(node)
-            return
+    def _task_detaching(self, node: Node, parent: Node) -> None:
         tasks = self._tasks[parent]
         before = _neighbour(tasks, node, -1)
         _drop_task(tasks, node)
-        super()._detach(node)
         self._settle_at(before)
 
-    def _set_counter(self, node: Node, counter: int) -> None:
-        if node.kind == "host":
-            self._dirty |= self._includes.move_run(node, counter)
-        super()._set_counter(node, counter)
+    def _run_counter(self, run: Node, counter: int) -> None:
+        if self._includes.active:
+            self._dirty |= self._includes.move_run(run, counter)
 
 
 def _clamped(own: int, after: Node | None) -> int:

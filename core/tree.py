@@ -188,12 +188,13 @@ class EventTree(TaskNodes):
         name = _task_name(data.task if data.task is not None else (data.name or ""), data.role)
         parent, awaited = self._play_of(ev, data, uuid)
         copy = self._task(uuid, name, ev.counter, parent, awaited, data)
-        copy.started(ev.counter, name, ev.key, ev.created)
-        if ev.event == "playbook_on_handler_task_start" or data.is_conditional is True:
-            copy.handler = True
-        self._note_task(copy, data)
+        changed = copy.started(ev.counter, name, ev.key, ev.created)
+        handler = ev.event == "playbook_on_handler_task_start" or data.is_conditional is True
+        if handler and not copy.handler:
+            copy.handler = changed = True
+        if self._note_task(copy, data) or changed:
+            self._lead(copy)
         task = copy.node
-        self._lead(copy)
         if awaited is None and task.parent is not parent:
             self._move(task, parent)
         self._changes.changed.add(task)
@@ -213,9 +214,10 @@ class EventTree(TaskNodes):
         if kind == "runner_on_async_poll" and job is not None:
             self._on_poll(ev, data, host, job)
             return
-        play = base_uuid(data.play_uuid) if data.play_uuid else None
-        for rescued in self._rescue.seen((play, host), ev.counter):
-            self._set_run_status(rescued, RESCUED)
+        rescue = self._rescue
+        if ev.counter > rescue.last.get(host, -1):
+            for rescued in rescue.seen(host, ev.counter):
+                self._set_run_status(rescued, RESCUED)
         parent, awaited = self._task_of(ev, data, task_uuid)
         if kind == "runner_on_start":
             run = self._start_run(task_uuid, host, parent, awaited, ev)
@@ -379,8 +381,8 @@ class EventTree(TaskNodes):
             if copy.placeholder and ev.counter < copy.counter:
                 copy.named(ev.counter)
                 self._lead(copy)
-            if copy.play is None and data.play_uuid is not None:
-                self._note_task(copy, data)
+            if copy.play is None and data.play_uuid is not None and self._note_task(copy, data):
+                self._lead(copy)
             return copy.node, None
         if data.task_uuid is None:
             return self.root, task_uuid
@@ -433,7 +435,8 @@ class EventTree(TaskNodes):
         run.ref = ev.key
         self._note_started(host, run)
         insort(runs, run, key=_start_order)
-        self._dirty |= self._includes.add_run(run)
+        if self._includes.active:
+            self._dirty |= self._includes.add_run(run)
         if prev is not None:
             self._split(prev, run, at, runs)
         return run
@@ -455,7 +458,8 @@ class EventTree(TaskNodes):
             run = self._new_run(task_uuid, host, parent, awaited, ev)
             run.ref = ev.key
             runs.insert(0, run)
-            self._dirty |= self._includes.add_run(run)
+            if self._includes.active:
+                self._dirty |= self._includes.add_run(run)
         elif run.start_counter is None and ev.counter < run.counter:
             run.uuid = ev.uuid
             self._set_counter(run, ev.counter)
@@ -468,9 +472,6 @@ class EventTree(TaskNodes):
         run.host = host
         run.uuid = ev.uuid
         run.owner = task_uuid
-        copy = self._copies.get(task_uuid)
-        if copy is not None:
-            copy.hosts.add(host)
         run.action = ev.data.task_action
         self._attach(run, parent)
         self._park(run, awaited)
@@ -522,11 +523,9 @@ class EventTree(TaskNodes):
     def _rescue_status(self, run: Node, status: str) -> str:
         """`status` from the run's result, or `rescued` for a failure a rescue handled;
         other runs whose failure the change settles are updated too."""
-        copy = self._copies.get(run.owner or "")
-        where = (copy.play if copy is not None else None, run.host or run.name)
         failed_at = run.finals[-1][0] if status == FAILED and run.finals else None
         rescue = self._rescue
-        for other in rescue.set_failed(run, where, failed_at):
+        for other in rescue.set_failed(run, run.host or run.name, failed_at):
             if other is not run:
                 self._set_run_status(other, RESCUED if other in rescue.rescued else FAILED)
         return RESCUED if run in rescue.rescued else status

@@ -112,14 +112,11 @@ class TreeBase:
         if awaited is not None:
             self._pending.setdefault(awaited, []).append(node)
 
-    def _adopt(self, uuid: str, parent: Node) -> list[Node]:
-        """Nodes parked while waiting for `uuid` move under it; returns them."""
-        adopted = []
+    def _adopt(self, uuid: str, parent: Node) -> None:
+        """Nodes parked while waiting for `uuid` move under it."""
         for node in self._pending.pop(uuid, ()):
             if node.parent is self.root and node is not parent:
                 self._move(node, parent)
-                adopted.append(node)
-        return adopted
 
     def _attach(self, node: Node, parent: Node) -> None:
         node.parent = parent
@@ -128,8 +125,11 @@ class TreeBase:
             siblings.append(node)
         else:
             insort(siblings, node, key=sibling_order)
-        if node.kind == "message":
+        kind = node.kind
+        if kind == "message":
             return
+        if kind == "task":
+            self._task_attached(node, parent)
         if parent.tally is not None:
             self._tally(parent, None, node.status)
         counts = node.counts if node.counts is not None else None
@@ -144,6 +144,8 @@ class TreeBase:
         parent = node.parent
         if parent is None:
             return
+        if node.kind == "task":
+            self._task_detaching(node, parent)
         parent.children.remove(node)
         node.parent = None
         if node.kind == "message":
@@ -184,9 +186,22 @@ class TreeBase:
         self._changes.moved.append(node)
 
     def _set_counter(self, node: Node, counter: int) -> None:
+        if node.kind == "host":
+            self._run_counter(node, counter)
         node.counter = counter
         self._reorder(node)
         self._changes.changed.add(node)
+
+    # Hooks for the levels above: a task node came or goes; a host run's counter drops.
+
+    def _task_attached(self, node: Node, parent: Node) -> None:
+        pass
+
+    def _task_detaching(self, node: Node, parent: Node) -> None:
+        pass
+
+    def _run_counter(self, run: Node, counter: int) -> None:
+        pass
 
     def _tally(self, node: Node, old: str | None, new: str | None) -> None:
         """A child's roll-up status went from `old` to `new` (None: it came or went)."""
