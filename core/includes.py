@@ -9,7 +9,8 @@ fixture run):
   shares one copy of the included tasks: one uuid each.
 - Under `free`, hosts that reach an include in the same pass share a copy (its task
   start repeats as `<uuid>_2`, parent the first start); every other host gets a copy
-  with fresh uuids. Under `serial`, each batch gets its own copy.
+  with fresh uuids. Under `serial` (seen by hand, serial [1, 2]), each batch gets its
+  own copy, its task starts parented to that batch's `<play uuid>_N`.
 - `playbook_on_include` names the included file (`included_file`: an absolute path, or
   the role's name for `include_role`) and its play rightly; its task fields (and its
   `parent_uuid`) are of the task the callback saw start last, which under `free` may be
