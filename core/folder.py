@@ -14,15 +14,17 @@ import os
 import stat
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from .events import Event, decode_event
+from .events import decode_event
+from .source import ReadResult
 
 RUN_STATES = ("starting", "running", "successful", "failed", "canceled", "timeout", "error")
-FINISHED_STATES = frozenset({"successful", "failed", "canceled", "timeout", "error"})
+#: `lost`: a run received as a worker stream that was cut before its end (not runner's)
+FINISHED_STATES = frozenset({"successful", "failed", "canceled", "timeout", "error", "lost"})
 
 
 class NoRunError(Exception):
@@ -89,6 +91,15 @@ def read_event_file(path: Path, limit: int | None = None) -> dict[str, Any]:
     size = path.stat().st_size
     with open(path, "rb") as fh:
         raw = fh.read() if limit is None else fh.read(limit + 1)
+    return event_payload(raw, limit, size)
+
+
+def event_payload(raw: bytes, limit: int | None = None, size: int | None = None) -> dict[str, Any]:
+    """An event's bytes as a dict; past `limit` bytes, a stand-in holding its first bytes.
+
+    Raises ValueError when they are not an event.
+    """
+    size = len(raw) if size is None else size
     if limit is not None and size > limit:
         return {
             "event": "(too large to show whole)",
@@ -168,23 +179,13 @@ def _run_age(run: RunFolder) -> float:
     return newest
 
 
-@dataclass
-class ReadResult:
-    """What one `EventReader.read` found."""
-
-    events: list[Event] = field(default_factory=list)
-    #: files that became errors in this read: name -> one-line reason
-    errors: dict[str, str] = field(default_factory=dict)
-    #: files reported before that have parsed since
-    recovered: list[str] = field(default_factory=list)
-
-
 class EventReader:
     """Reads a run's event files once each, in counter order, and says which failed.
 
     A file that does not parse yet (a writer without `.tmp`-rename, a copy in
     progress) is retried on later reads until `retry_for` seconds have passed, then
-    reported; if it parses after all, it is read and its error withdrawn.
+    reported; if it parses after all, it is read and its error withdrawn. It is the
+    folder's `RunSource`.
     """
 
     def __init__(
@@ -203,11 +204,40 @@ class EventReader:
         self._renamed: dict[tuple[int, str], str] = {}
         #: unreadable files: name -> one-line reason
         self.errors: dict[str, str] = {}
+        #: listed and not read yet, for `next_batch`
+        self._backlog: list[str] = []
+
+    @property
+    def ident(self) -> str | None:
+        return self.run.ident
+
+    @property
+    def label(self) -> str:
+        return str(self.run.ident_dir or self.run.job_events)
+
+    def status(self) -> str | None:
+        return self.run.status()
+
+    def rc(self) -> int | None:
+        return self.run.rc()
 
     @property
     def read_count(self) -> int:
         """Event files read (parsed or reported)."""
         return len(self._done)
+
+    def next_batch(self, limit: int, wait: float | None = 0.0) -> ReadResult:
+        """The next `limit` files of the listing (listed again when used up); never waits."""
+        if not self._backlog:
+            self._backlog = self.list_names()
+        batch, self._backlog = self._backlog[:limit], self._backlog[limit:]
+        result = self.read(batch)
+        result.more = bool(self._backlog)
+        return result
+
+    def read_payload(self, ref: tuple[int, str], limit: int | None = None) -> dict[str, Any]:
+        """The whole event behind a node, read from its file when someone asks to see it."""
+        return read_event_file(self.path_of(ref), limit)
 
     def pending(self) -> bool:
         """Whether some file is waiting to be retried."""
@@ -262,6 +292,7 @@ class EventReader:
 
     def forget(self) -> None:
         """Read every file again from scratch (the folder was replaced)."""
+        self._backlog.clear()
         self._done.clear()
         self._retry.clear()
         self.errors.clear()

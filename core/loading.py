@@ -1,20 +1,30 @@
 """Reading a whole run at once, for the commands that do not watch (`dump`, `profile`, `diff`).
 
-`load_path` is the one way from a command line's PATH (and `--ident`) to a built tree;
-a new kind of source (a saved stream, say) is added here and every command gets it.
+`load_path` is the one way from a command line's PATH (and `--ident`) to a built tree:
+an artifacts folder, a saved worker stream, or `-` for a worker stream on stdin. Every
+source goes through `load_source`, so each gives the same tree for the same events.
 """
 
 from __future__ import annotations
 
 import gc
+import os
+import stat
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .folder import EventReader, RunFolder, open_run
+from .folder import EventReader, NoRunError, RunFolder, open_run
 from .nodes import Changes
+from .source import RunSource
+from .stream import StreamState
+from .stream_source import StreamSource, looks_like_stream
 from .tree import EventTree
+
+#: PATH meaning the worker stream on standard input
+STDIN = "-"
 
 #: files read before they are applied and let go: bounds memory on huge runs
 LOAD_CHUNK = 2000
@@ -37,10 +47,39 @@ class LoadedRun:
     label: str = ""
     #: the folder it came from, when it came from one
     folder: RunFolder | None = None
+    #: what the worker stream said (rc, how it ended, its output), when it came from one
+    stream: StreamState | None = None
 
 
 def load_path(path: Path, ident: str | None = None) -> LoadedRun:
-    """The run at PATH (any form `open_run` takes), read whole. Raises NoRunError."""
+    """The run at PATH (any form `open_run` takes, a stream file, or `-`), read whole.
+
+    Raises NoRunError.
+    """
+    if is_stream_path(path):
+        if ident is not None:
+            raise NoRunError("--ident picks a run under artifacts/; a stream holds one run")
+        source = open_stream(path)
+        try:
+            tree = load_source(source)
+        finally:
+            source.close()
+        state = source.state
+        if state.status is None and not source.read_count:
+            first = f", the first: {state.output[0][:80]!r}" if state.output else ""
+            raise NoRunError(
+                f"no worker stream on {source.label} "
+                f"({state.output_count} lines of other text{first})"
+            )
+        return LoadedRun(
+            tree=tree,
+            ident=source.ident,
+            status=source.status(),
+            events=source.read_count,
+            errors=dict(source.errors),
+            label=source.label,
+            stream=source.state,
+        )
     run = open_run(path, ident)
     tree, reader = load_run(run)
     return LoadedRun(
@@ -56,16 +95,66 @@ def load_path(path: Path, ident: str | None = None) -> LoadedRun:
 
 def load_run(run: RunFolder) -> tuple[EventTree, EventReader]:
     """Read every event file of a run into a tree, a chunk of files at a time."""
-    tree = EventTree()
     reader = EventReader(run)
-    names = reader.list_names()
+    return load_source(reader), reader
+
+
+def load_source(source: RunSource) -> EventTree:
+    """Every event of a source (a stream: to its end) into a tree, a chunk at a time."""
+    tree = EventTree()
     changes = Changes()  # nobody repaints: one scratch record, emptied as we go
     with bulk_load():
-        for start in range(0, len(names), LOAD_CHUNK):
-            for event in reader.read(names[start : start + LOAD_CHUNK]).events:
+        while True:
+            result = source.next_batch(LOAD_CHUNK, wait=None)
+            for event in result.events:
                 tree.add(event, changes)
             changes.clear()
-    return tree, reader
+            if not result.more:
+                break
+    return tree
+
+
+def is_stream_path(path: Path) -> bool:
+    """Whether PATH names a worker stream: `-`, a pipe, or a file holding one.
+
+    Raises NoRunError for a file that is neither a stream nor a folder.
+    """
+    if str(path) == STDIN:
+        return True
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False  # a folder that does not exist yet is waited for by `watch`
+    if stat.S_ISDIR(mode):
+        return False
+    if stat.S_ISFIFO(mode) or stat.S_ISCHR(mode) or stat.S_ISSOCK(mode):
+        return True
+    if looks_like_stream(path):
+        return True
+    raise NoRunError(f"{path} is a file, and not an ansible-runner worker stream")
+
+
+def open_stream(
+    path: Path,
+    *,
+    follow: bool = False,
+    save_to: Path | None = None,
+    keep_payloads: bool = False,
+) -> StreamSource:
+    """A `StreamSource` on `-` (stdin) or a stream file; `close()` it. Raises NoRunError."""
+    options = {"follow": follow, "save_to": save_to, "keep_payloads": keep_payloads}
+    if str(path) == STDIN:
+        fd = sys.stdin.fileno() if sys.stdin is not None else -1
+        if fd < 0:
+            raise NoRunError("no standard input to read a worker stream from")
+        if os.isatty(fd):
+            raise NoRunError("stdin is a terminal: pipe a worker stream into it")
+        return StreamSource(fd, label="stdin", **options)  # type: ignore[arg-type]
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError as exc:
+        raise NoRunError(f"cannot read {path}: {exc.strerror or exc}") from None
+    return StreamSource(fd, label=str(path), owns_fd=True, **options)  # type: ignore[arg-type]
 
 
 @contextmanager

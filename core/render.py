@@ -9,6 +9,7 @@ from .ansi import safe_line
 from .loading import LoadedRun
 from .nodes import Node
 from .status import STATUSES
+from .stream import StreamState
 from .tree import EventTree, node_dict
 
 
@@ -21,9 +22,22 @@ def dump_document(loaded: LoadedRun, *, with_tree: bool = True) -> dict[str, Any
         "errors": [{"file": name, "error": why} for name, why in sorted(loaded.errors.items())],
         "recap": loaded.tree.recap,
     }
+    if loaded.stream is not None:
+        document["stream"] = stream_document(loaded.stream)
     if with_tree:
         document["tree"] = loaded.tree.to_dict()
     return document
+
+
+def stream_document(state: StreamState) -> dict[str, Any]:
+    """What a worker stream said beside its events (never the starting record's `env`)."""
+    return {
+        "ended": state.ended,
+        "rc": state.rc,
+        "job_explanation": state.explanation,
+        "worker_output": state.output_count,
+        "keepalives": state.keepalives,
+    }
 
 
 def write_json(out: BinaryIO, loaded: LoadedRun) -> None:

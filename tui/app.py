@@ -6,6 +6,7 @@ import os
 import subprocess
 import time
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from pathlib import Path
 from typing import ClassVar
 
@@ -43,6 +44,7 @@ from .widgets.help_screen import HelpScreen
 from .widgets.quit_dialog import QuitChoice, QuitDialog
 from .widgets.run_header import RunHeader
 from .widgets.run_picker import RunPicker
+from .widgets.worker_output import WorkerOutput
 
 #: the views, in the order of their number keys
 VIEW_TYPES: tuple[type[RunView], ...] = (TasksView,)
@@ -105,12 +107,14 @@ class JobEventsApp(App[int]):
             Binding(key, f"show_view('{view_id}')", name, id=f"view_{view_id}")
             for key, view_id, name in VIEW_KEYS
         ),
+        Binding("o", "worker_output", "Output", id="worker_output"),
     ]
 
     def __init__(
         self,
-        path: Path,
+        path: Path | None = None,
         *,
+        feed: RunFeed | None = None,
         ident: str | None = None,
         force_polling: bool = False,
         watch: bool = True,
@@ -120,7 +124,9 @@ class JobEventsApp(App[int]):
         projects: Sequence[Path] = (),
     ) -> None:
         super().__init__()
-        self.path = Path(path)
+        #: a feed made by the caller (a worker stream): the one run shown, no runs to find
+        self.given_feed = feed
+        self.path = Path(path if path is not None else feed.source.label if feed else ".")
         #: `--project` dirs: where the playbooks of the run are on this machine
         self.projects = tuple(Path(p) for p in projects)
         self.ident = ident
@@ -157,12 +163,11 @@ class JobEventsApp(App[int]):
         self.left_run: QuitChoice | None = None
         self._run_ended = False
         #: the run's feed, started before Textual starts: reading a big run takes seconds
-        self._early_feed: RunFeed | None = None
-        try:
-            self._early_feed = self._new_feed(open_run(self.path, ident))
-        except (NoRunError, OSError):
-            pass
-        else:
+        self._early_feed: RunFeed | None = feed
+        if feed is None:
+            with suppress(NoRunError, OSError):
+                self._early_feed = self._new_feed(open_run(self.path, ident))
+        if self._early_feed is not None:
             self._early_feed.start()
 
     # --------------------------------------------------------------- views
@@ -211,6 +216,8 @@ class JobEventsApp(App[int]):
             detail = getattr(self, "detail", None)  # asked before compose, too
             mode = detail.mode if detail is not None else "summary"
             return True if parameters[0] == mode else False  # noqa: SIM210
+        if action == "worker_output":  # only a worker stream has worker output
+            return self.given_feed is not None and self.given_feed.stream is not None
         return True
 
     # -------------------------------------------------------------- layout
@@ -259,6 +266,11 @@ class JobEventsApp(App[int]):
     def _check_runs(self) -> None:
         """Open the first run once it exists; offer (or follow) newer runs as they appear."""
         self._check_process()
+        if self.given_feed is not None:
+            if self.feed is None:
+                self.open(None)
+            self._check_stream()
+            return
         if self.feed is None:
             try:
                 run = open_run(self.path, self.ident)
@@ -295,12 +307,12 @@ class JobEventsApp(App[int]):
             if self.waiting is not None:
                 self.waiting.update(Text(f"ansible-runner said:\n\n{output}"))
             return
-        status = self.feed.run.status() or ("successful" if rc == 0 else "failed")
+        status = self.feed.status or ("successful" if rc == 0 else "failed")
         severity = "information" if rc == 0 else "error"
         self.notify(f"{status}, rc {rc}. q quits.", title="Run finished", severity=severity)
 
-    def open(self, run: RunFolder) -> None:
-        """Show `run` (replacing the one shown)."""
+    def open(self, run: RunFolder | None) -> None:
+        """Show `run` (replacing the one shown); None: the feed the app was given."""
         if self.feed is not None:
             self.feed.stop()
         for old in self.views.values():
@@ -312,10 +324,11 @@ class JobEventsApp(App[int]):
         self._reported_errors = set()
         self._unseen_mark = 0
         feed, self._early_feed = self._early_feed, None
-        if feed is None or feed.run != run:
+        if run is not None and (feed is None or feed.run != run):
             if feed is not None:
                 feed.stop()
             feed = self._new_feed(run)
+        assert feed is not None
         self.feed = feed
         self._open_count += 1
         with feed.lock:  # an early feed is already building the tree
@@ -324,8 +337,10 @@ class JobEventsApp(App[int]):
                 # ids are unique per run: the old views may not be gone yet
                 _widget(view).id = f"view-{view.VIEW_ID}-{self._open_count}"
                 self.views[view.VIEW_ID] = view
-        roots = SourceRoots(self.projects, private_data_dir_of(run.ident_dir))
-        self.detail.bind_run(feed.lock, feed.reader.path_of, roots)
+        # a stream saved nowhere has no private data dir to look in
+        pdd = private_data_dir_of(feed.run.ident_dir) if feed.run is not None else None
+        roots = SourceRoots(self.projects, pdd)
+        self.detail.bind_run(feed.lock, feed.read_payload, roots)
         self.switcher.mount_all([_widget(v) for v in self.views.values()])
         self.switcher.display = True
         if self.view_id not in self.views:
@@ -407,8 +422,9 @@ class JobEventsApp(App[int]):
         fresh = [(name, why) for name, why in errors if name not in self._reported_errors]
         if fresh:
             self._reported_errors.update(name for name, _why in fresh)
+            title = "Unreadable record" if feed.stream is not None else "Unreadable event file"
             for name, why in fresh[:3]:
-                self.notify(f"{name}: {why}", title="Unreadable event file", severity="warning")
+                self.notify(f"{name}: {why}", title=title, severity="warning")
             if len(fresh) > 3:
                 self.notify(f"and {len(fresh) - 3} more", title="Unreadable event files")
 
@@ -424,7 +440,7 @@ class JobEventsApp(App[int]):
             parts.append(summary)
         follow = view.is_following
         self.header.show_run(
-            ident=feed.run.ident,
+            ident=feed.ident,
             status=feed.status,
             tree=feed.tree,
             errors=len(feed.errors),
@@ -434,6 +450,7 @@ class JobEventsApp(App[int]):
             filter_text="  ".join(parts),
             clock=self.clock,
             view=view.VIEW_NAME,
+            stream=feed.stream,
         )
 
     @on(RunView.FollowChanged)
@@ -525,6 +542,9 @@ class JobEventsApp(App[int]):
 
     def action_pick_run(self) -> None:
         """Choose another run under artifacts/."""
+        if self.given_feed is not None:
+            self.notify("A stream holds one run.", title="Runs")
+            return
         runs = find_runs(self.path)
         if not runs:
             self.notify("No runs here.", title="Runs")
@@ -591,6 +611,22 @@ class JobEventsApp(App[int]):
     def _edit_says(self, message: str, severity: SeverityLevel = "information") -> None:
         """A toast about `E`: it names paths from events, so it is one safe line, no markup."""
         self.notify(safe_line(message, 1_000), title="Edit", severity=severity, markup=False)
+
+    def action_worker_output(self) -> None:
+        """Show the worker's own output lines (a stream's non-JSON lines), and its error."""
+        feed = self.feed
+        if feed is None or feed.stream is None:
+            self.notify("Only a worker stream has worker output.", title="Output")
+            return
+        with feed.lock:
+            self.push_screen(WorkerOutput(feed.stream))
+
+    def _check_stream(self) -> None:
+        """Say once when a worker stream has ended: how, and where it was saved."""
+        note = self.feed.take_end_note() if self.feed is not None else None
+        if note is not None:
+            title, message, severity = note
+            self.notify(message, title=title, severity=severity)
 
     async def action_quit(self) -> None:
         """Stop watching and leave (asks first when our run is still going)."""

@@ -1,8 +1,10 @@
-"""RunFeed: tails a run's folder on a thread and builds its tree; the UI takes changes in batches.
+"""RunFeed: reads a run on a thread and builds its tree; the UI takes changes in batches.
 
-Reading and decoding happen off the UI thread. Every change to the tree is made
-under `lock`, and the UI, which reads the tree only under the same lock, takes the
-accumulated `Changes` on a timer: one repaint per frame however fast events come.
+The run comes from a `RunSource`: its artifacts folder (tailed with watchfiles) or a
+worker stream (read as it arrives, and saved as it goes). Reading and decoding happen
+off the UI thread. Every change to the tree is made under `lock`, and the UI, which reads
+the tree only under the same lock, takes the accumulated `Changes` on a timer: one
+repaint per frame however fast events come.
 """
 
 from __future__ import annotations
@@ -13,13 +15,19 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable
+from typing import Any, Literal
 
 from jobevents.core.folder import EventReader, RunFolder
 from jobevents.core.loading import bulk_load
 from jobevents.core.nodes import Changes
+from jobevents.core.source import ReadResult, RunSource
 from jobevents.core.state import RunState
+from jobevents.core.stream import StreamState
+from jobevents.core.stream_source import StreamSource
 
 log = logging.getLogger(__name__)
+
+Severity = Literal["information", "warning", "error"]
 
 #: files read and applied per locked step of the first load
 CHUNK = 2000
@@ -31,6 +39,11 @@ RESCAN_SHARE = 0.05
 STATUS_EVERY = 0.5
 #: while events arrive live, what they built is frozen out of the collector this often
 FREEZE_EVERY = 2000
+#: a stream is waited on this long at a time (how soon `stop` is noticed)
+STREAM_WAIT = 0.25
+#: seconds of saving a received stream after each read: short while more waits, longer idle
+SAVE_BUSY = 0.02
+SAVE_IDLE = 0.2
 
 
 class RunFeed:
@@ -38,23 +51,30 @@ class RunFeed:
 
     def __init__(
         self,
-        run: RunFolder,
+        source: RunSource | RunFolder,
         *,
         force_polling: bool = False,
         retry_for: float = 5.0,
         watch: bool = True,
     ) -> None:
-        self.run = run
+        if isinstance(source, RunFolder):
+            source = EventReader(source, retry_for=retry_for)
+        self.source: RunSource = source
+        #: the source under its old name: read counts, `path_of` of a folder
+        self.reader: Any = source
+        #: the folder, for a run read from one (None for a stream)
+        self.run: RunFolder | None = source.run if isinstance(source, EventReader) else None
+        #: what the worker stream says (None for a folder)
+        self.stream: StreamState | None = source.state if isinstance(source, StreamSource) else None
         self.state = RunState()
         self.tree = self.state.tree
-        self.reader = EventReader(run, retry_for=retry_for)
         self.lock = threading.RLock()
         self.force_polling = force_polling
         self.watch = watch
-        self.status: str | None = run.status()
-        #: set when the files present at start have been read
+        self.status: str | None = source.status()
+        #: set when what was there at start has been read
         self.loaded = threading.Event()
-        #: how the folder is being watched: "inotify", "polling", "waiting", "stopped"
+        #: how the run is being read: "inotify", "polling", "waiting", "stream", "stopped"
         self.mode = "starting"
         #: why the feed stopped, if it failed
         self.failure: str | None = None
@@ -67,6 +87,33 @@ class RunFeed:
         #: set by `tell_to`, once the app can take them
         self._on_changes: Callable[[], None] | None = None
         self._told = False
+        self._end_noted = False
+
+    @property
+    def ident(self) -> str | None:
+        return self.source.ident
+
+    def read_payload(self, ref: tuple[int, str], limit: int | None = None) -> dict[str, Any]:
+        """The whole event behind a node (any thread): from its file, or a stream's memory."""
+        return self.source.read_payload(ref, limit)
+
+    def take_end_note(self) -> tuple[str, str, Severity] | None:
+        """Once, after a stream has been read to its end: (title, message, severity)."""
+        source = self.source
+        if not isinstance(source, StreamSource) or self._end_noted or self.mode != "stopped":
+            return None
+        self._end_noted = True
+        with self.lock:
+            state, status = source.state, self.status
+        where = f" Saved in {source.saved_to}." if source.saved_to is not None else ""
+        if source.save_failure:
+            where = f" Not saved: {source.save_failure}."
+        if state.lost:
+            message = f"It ended without its end record: what came is shown.{where}"
+            return ("Stream lost", message, "warning")
+        rc = f", rc {state.rc}" if state.rc is not None else ""
+        severity: Severity = "information" if status == "successful" else "error"
+        return ("Stream ended", f"{status}{rc}.{where}", severity)
 
     # ------------------------------------------------------------ UI side
 
@@ -118,16 +165,19 @@ class RunFeed:
     def _main(self) -> None:
         try:
             with bulk_load():
-                self._read(None)
-            if not self.watch and self.reader.pending():
+                self._first_load()
+            reader = self.source
+            if not self.watch and isinstance(reader, EventReader) and reader.pending():
                 # Nobody will come back for half-written files: say now what did not parse.
-                self.reader.retry_for = 0.0
+                reader.retry_for = 0.0
                 self._read([])
             self.loaded.set()
             with self.lock:  # changes or not, the frame after the load catches follow up
                 self._told = False
                 self._tell()
-            if self.watch:
+            if isinstance(self.source, StreamSource):
+                self._follow_stream(self.source)
+            elif self.watch:
                 self._follow()
         except Exception as exc:  # never let a reader bug kill the app silently
             log.exception("feed failed")
@@ -136,26 +186,57 @@ class RunFeed:
             self.loaded.set()
             self.mode = "stopped"
 
+    def _first_load(self) -> None:
+        """What is there now, in bounded locked steps (a stream: what arrived, not waiting)."""
+        while not self._stop.is_set():
+            result = self.source.next_batch(CHUNK, wait=0.0)
+            self._apply(result)
+            if not result.more:
+                return
+
     def _read(self, names: Iterable[str] | None) -> None:
         """Read files (all present when None) and apply them in bounded locked steps."""
+        reader = self.source
+        assert isinstance(reader, EventReader)
         if names is None:
-            names = self.reader.list_names()
+            names = reader.list_names()
         batch = list(names)
-        if not batch and not self.reader.pending():
+        if not batch and not reader.pending():
             return
         for i in range(0, max(len(batch), 1), CHUNK):
             if self._stop.is_set():
                 return
-            result = self.reader.read(batch[i : i + CHUNK])
-            if not (result.events or result.errors or result.recovered):
-                continue
-            with self.lock:
-                for event in result.events:
-                    self.state.add(event, self._changes)
-                self._errors.update(result.errors)
-                for name in result.recovered:
-                    self._errors.pop(name, None)
-                self._tell()
+            self._apply(reader.read(batch[i : i + CHUNK]))
+
+    def _apply(self, result: ReadResult) -> None:
+        """One read's events and errors into the tree, under the lock."""
+        if not (result.events or result.errors or result.recovered or result.changed):
+            return
+        with self.lock:
+            for event in result.events:
+                self.state.add(event, self._changes)
+            self._errors.update(result.errors)
+            for name in result.recovered:
+                self._errors.pop(name, None)
+            if result.changed:
+                self.status = self.source.status()
+                self._changes.recap = True  # the header shows the run's state
+            self._tell()
+
+    def _follow_stream(self, source: StreamSource) -> None:
+        """Read a worker stream as it arrives until its end, saving it as it goes."""
+        self.mode = "stream"
+        while not self._stop.is_set():
+            result = source.next_batch(CHUNK, wait=STREAM_WAIT)
+            self._apply(result)
+            self._freeze_new()
+            source.flush(SAVE_BUSY if result.more else SAVE_IDLE)
+            if source.exhausted and not result.more:
+                break
+        while source.unsaved and not self._stop.is_set():
+            source.flush(SAVE_IDLE)
+        source.flush(0.0)  # the status and artifacts, once the events are written
+        self._apply(ReadResult(changed=True))
 
     def _follow(self) -> None:
         """Watch the folder until stopped, surviving its removal and re-creation."""
@@ -164,6 +245,7 @@ class RunFeed:
         deleted = watchfiles.Change.deleted
         last_scan = last_status = time.monotonic()
         rescan_every = RESCAN_EVERY
+        assert self.run is not None
         while not self._stop.is_set():
             folder = self.run.job_events
             if not folder.is_dir():
@@ -238,7 +320,7 @@ class RunFeed:
             gc.freeze()
 
     def _refresh_status(self) -> None:
-        status = self.run.status()
+        status = self.source.status()
         if status != self.status:
             with self.lock:
                 self.status = status

@@ -1,10 +1,18 @@
-"""`jobevents-tui dump PATH`: the tree as text or as the JSON of tree-json.md, no UI."""
+"""`jobevents-tui dump PATH`: the tree as text or as the JSON of tree-json.md, no UI.
+
+PATH may be a worker stream (`-` for stdin, or a saved stream file): it is read to its
+end and nothing is saved.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from jobevents.core.stream import StreamState
 
 NAME = "dump"
 
@@ -14,7 +22,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     parser.add_argument(
         "path",
         type=Path,
-        help="private data dir, artifacts/, artifacts/<ident>/ or job_events/",
+        help="private data dir, artifacts/, artifacts/<ident>/, job_events/, "
+        "a saved worker stream, or - for a worker stream on stdin",
     )
     parser.add_argument("--format", choices=("tree", "json"), default="tree")
     parser.add_argument("--ident", help="which run under artifacts/ (default: the newest)")
@@ -36,9 +45,10 @@ def run(args: argparse.Namespace) -> int:
     except NoRunError as exc:
         print(f"jobevents-tui: {exc}", file=sys.stderr)
         return 2
-    events_dir = loaded.folder.job_events if loaded.folder is not None else Path(loaded.label)
+    where = loaded.folder.job_events if loaded.folder is not None else Path(loaded.label)
     for name, why in sorted(loaded.errors.items()):
-        print(f"jobevents-tui: {events_dir / name}: {why}", file=sys.stderr)
+        place = f"{where} {name}" if loaded.stream is not None else str(where / name)
+        print(f"jobevents-tui: {place}: {why}", file=sys.stderr)
     if args.format == "json":
         sys.stdout.flush()
         write_json(sys.stdout.buffer, loaded)
@@ -52,5 +62,20 @@ def run(args: argparse.Namespace) -> int:
     print()
     status = loaded.status or "unknown"
     print(f"{loaded.ident or loaded.label}: {status}, {loaded.events} events", end="")
+    if loaded.stream is not None:
+        print(stream_summary(loaded.stream), end="")
     print(f", {len(loaded.errors)} unreadable" if loaded.errors else "")
     return 0
+
+
+def stream_summary(state: StreamState) -> str:
+    """`, rc 2, stream ended`: what a stream adds to the last line of a text dump."""
+    parts = [""]
+    if state.rc is not None:
+        parts.append(f"rc {state.rc}")
+    parts.append("stream lost (no eof)" if state.lost else "stream ended")
+    if state.output_count:
+        parts.append(f"{state.output_count} lines of worker output")
+    if state.explanation:
+        parts.append(f"error: {' '.join(state.explanation.split())[:200]}")
+    return ", ".join(parts)

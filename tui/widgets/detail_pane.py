@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any, Final, Literal
 
 from rich.console import Group, RenderableType
@@ -14,7 +13,6 @@ from textual import work
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from jobevents.core.folder import read_event_file
 from jobevents.core.nodes import Node
 from jobevents.core.task_file import SourceRoots, TaskSource, load_task_source, task_path_of
 
@@ -30,6 +28,9 @@ SOURCE_CACHE = 64
 DetailMode = Literal["summary", "json", "yaml"]
 #: what `x` cycles through, in order
 DETAIL_MODES: Final[tuple[DetailMode, ...]] = ("summary", "json", "yaml")
+
+#: (counter, uuid), byte limit -> the event's payload; OSError or ValueError when it cannot
+PayloadReader = Callable[[tuple[int, str], int | None], dict[str, Any]]
 
 
 class DetailPane(VerticalScroll, can_focus=True):
@@ -50,7 +51,7 @@ class DetailPane(VerticalScroll, can_focus=True):
         self.roots = SourceRoots()
         self._body = Static(Text("Move the cursor to a node to see its details.", style="dim"))
         self._tree_lock: threading.RLock | None = None
-        self._path_of: Callable[[tuple[int, str]], Path] | None = None
+        self._read_payload: PayloadReader | None = None
         self._sources: OrderedDict[str, TaskSource | None] = OrderedDict()
         self._sources_lock = threading.Lock()
 
@@ -60,13 +61,13 @@ class DetailPane(VerticalScroll, can_focus=True):
     def bind_run(
         self,
         lock: threading.RLock,
-        path_of: Callable[[tuple[int, str]], Path],
+        read_payload: PayloadReader,
         roots: SourceRoots | None = None,
     ) -> None:
-        """Where payloads come from, the lock that guards the tree's nodes, and where the
-        run's task files may be."""
+        """Where payloads come from (a folder's files, a stream's), the lock that guards the
+        tree's nodes, and where the run's task files may be."""
         self._tree_lock = lock
-        self._path_of = path_of
+        self._read_payload = read_payload
         self.roots = roots if roots is not None else SourceRoots()
         with self._sources_lock:
             self._sources.clear()
@@ -138,11 +139,11 @@ class DetailPane(VerticalScroll, can_focus=True):
     def _load(self, node: Node, mode: DetailMode) -> None:
         event: dict[str, Any] | None = None
         problem: str | None = None
-        if node.ref is not None and self._path_of is not None:
+        if node.ref is not None and self._read_payload is not None:
             try:
-                event = read_event_file(self._path_of(node.ref), PAYLOAD_LIMIT)
+                event = self._read_payload(node.ref, PAYLOAD_LIMIT)
             except (OSError, ValueError) as exc:
-                problem = f"cannot read the event file: {exc}"
+                problem = f"cannot read the event: {exc}"
         source: list[RenderableType] = []
         if mode == "summary" and not node.is_structural:
             with self._locked():

@@ -12,6 +12,7 @@ from jobevents.core.ansi import safe_line
 from jobevents.core.folder import FINISHED_STATES
 from jobevents.core.render import duration_text
 from jobevents.core.status import STATUSES
+from jobevents.core.stream import StreamState
 from jobevents.core.tree import EventTree
 
 from ..theme import RUN_STATE_STYLE, STATUS_GLYPH, STATUS_STYLE
@@ -50,6 +51,7 @@ class RunHeader(Static):
         clock: Callable[[], float],
         view: str = "",
         warnings: int = 0,
+        stream: StreamState | None = None,
     ) -> None:
         """Repaint from the run's state. Call with the feed's lock held."""
         text = Text()
@@ -63,10 +65,15 @@ class RunHeader(Static):
         text.append(" │ ", style="dim")
         # Runner writes `status` only at the end: events without it mean a live run.
         state = status or ("finished" if tree.finished else "running" if tree.events else "unknown")
-        text.append(state, style=RUN_STATE_STYLE.get(state, "bold"))
+        if state == "lost":
+            text.append("stream lost", style="bold yellow")
+        else:
+            text.append(state, style=RUN_STATE_STYLE.get(state, "bold"))
         elapsed = _elapsed(tree, status, clock)
         if elapsed:
             text.append(f" {elapsed}", style="dim")
+        if stream is not None:
+            _append_stream(text, stream, clock)
         # What changes the reading of everything else comes first, before narrow screens cut.
         text.append(" │ ", style="dim")
         if follow:
@@ -95,6 +102,30 @@ class RunHeader(Static):
                 if n:
                     text.append(f" {STATUS_GLYPH[state_name]} {n}", style=STATUS_STYLE[state_name])
         self._show(text)
+
+
+#: a live stream silent this long shows when it was last heard
+QUIET_AFTER = 2.0
+#: and past this, in warning colour
+SILENT_AFTER = 30.0
+
+
+def _append_stream(text: Text, stream: StreamState, clock: Callable[[], float]) -> None:
+    """What a worker stream adds: rc, an error's explanation, silence, its output lines."""
+    if stream.rc is not None:
+        text.append(f" rc {stream.rc}", style="dim")
+    if stream.explanation:
+        text.append(" ")
+        text.append(safe_line(stream.explanation, 80), style="red")
+    if stream.ended is None and stream.last_heard is not None:
+        quiet = clock() - stream.last_heard
+        if quiet >= QUIET_AFTER:
+            style = "bold yellow" if quiet >= SILENT_AFTER else "dim"
+            ago = f"{int(quiet)}s" if quiet < 60 else duration_text(quiet)
+            text.append(f" heard {ago} ago", style=style)
+    if stream.output_count:
+        text.append(" │ ", style="dim")
+        text.append(f"{stream.output_count:,} output lines (o)", style="cyan")
 
 
 def _elapsed(tree: EventTree, status: str | None, clock: Callable[[], float]) -> str:
