@@ -48,6 +48,8 @@ class _Line(Event):
     decoder without ever becoming Python objects.
     """
 
+    #: "" when absent: a JSON object without it and without counter and uuid is not an event
+    event: str = ""
     status: Any = None
     zipfile: Any = None
     eof: Any = None
@@ -251,10 +253,14 @@ class StreamParser:
             )
         elif rec.event == "keepalive":
             out.append(Keepalive())
+        elif not rec.event and not (rec.uuid or rec.counter):
+            out.append(OutputLine(_output_text(line.decode("utf-8", "replace"))))
         elif rec.counter <= 0 or not rec.uuid:
             # `ansible-runner process` drops these too (it could not name their file)
             out.append(BadRecord(self._lines, "event without counter or uuid"))
         else:
+            if not rec.event:
+                rec.event = "unknown"  # as a folder's event without one reads
             out.append(EventRecord(rec, line, _ident(rec.runner_ident)))
 
     def _classify_slowly(self, line: bytes, out: list[Record]) -> None:
@@ -276,7 +282,7 @@ class StreamParser:
             self._classify_other(obj, line, out)
         elif obj.get("event") == "keepalive":
             out.append(Keepalive())
-        elif "event" in obj or ("uuid" in obj and "counter" in obj):
+        elif "event" in obj or "uuid" in obj or "counter" in obj:
             try:
                 event = coerce_event(obj)
             except (ValueError, RecursionError) as exc:

@@ -12,6 +12,7 @@ import os
 import select
 import stat
 import time
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -176,17 +177,18 @@ class StreamSource:
                 del self._unsaved[ref]
                 if deadline is not None and time.monotonic() >= deadline:
                     return
-            if self._pending_zip is not None and self._pending_zip.data is not None:
-                zip_record, self._pending_zip = self._pending_zip, None
-                skipped = self.saver.write_artifacts(zip_record.data or b"")
-                for why in skipped:
+            zip_record, self._pending_zip = self._pending_zip, None
+            if zip_record is not None and zip_record.data and not self.state.artifacts_problem:
+                for why in self.saver.write_artifacts(zip_record.data):
                     self.state.errors[f"artifacts {why.partition(':')[0]}"] = why
             status = self.status()
             if status is not None and status != self._status_written:
                 self.saver.write_status(status)
                 self._status_written = status
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, zipfile.BadZipFile) as exc:
             self.save_failure = f"{type(exc).__name__}: {exc}"
+            # payloads stay at hand in memory, as with --no-save
+            self._kept.update((ref, raw) for ref, (_name, raw) in self._unsaved.items())
             self._unsaved.clear()
 
     @property
@@ -270,7 +272,7 @@ class StreamSource:
         self._events += 1
         event = record.event
         ref = (event.counter, event.uuid)
-        if self.keep_payloads:
+        if self.keep_payloads or self.save_failure is not None:
             self._kept[ref] = record.raw
         if self.save_to is None or self.save_failure is not None:
             return
