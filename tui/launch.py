@@ -2,7 +2,8 @@
 
 `jobevents-tui run` and `demo` start this module as a child in a new session, so the
 viewer can quit and leave the run going (detach). SIGTERM or SIGINT cancels the run
-through runner's cancel callback, which leaves runner's `status` as `canceled`.
+through runner's cancel callback, which leaves runner's `status` as `canceled`. With a
+worker command (`run --worker`), the child runs the playbook through it (`worker_run.py`).
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ class LaunchSpec:
     cmdline: list[str] = field(default_factory=list)
     envvars: dict[str, str] = field(default_factory=dict)
     forks: int | None = None
+    #: a worker command (`ssh host ansible-runner worker`) to run the playbook through
+    worker: list[str] = field(default_factory=list)
 
     @property
     def ident_dir(self) -> Path:
@@ -169,7 +172,12 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     spec = LaunchSpec(**json.loads(Path(args[0]).read_text()))
     started = time.monotonic()
-    rc = _run(spec)
+    if spec.worker:
+        from .worker_run import run_through_worker
+
+        rc = run_through_worker(spec)
+    else:
+        rc = _run(spec)
     print(f"jobevents-tui: run {spec.ident} ended rc={rc} in {time.monotonic() - started:.1f}s")
     return rc
 

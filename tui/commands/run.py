@@ -44,6 +44,13 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     )
     parser.add_argument("--limit", "-l", help="limit to hosts matching this pattern")
     parser.add_argument("--ident", help="runner ident of this run (default: a timestamp)")
+    parser.add_argument(
+        "--worker",
+        metavar="CMD",
+        help="run the playbook through this ansible-runner worker command, for example "
+        "'ssh buildhost ansible-runner worker' (split like a shell would, not run by one); "
+        "its stream is saved under the private data dir",
+    )
 
 
 class UsageError(Exception):
@@ -79,16 +86,36 @@ def run_spec(args: argparse.Namespace) -> LaunchSpec:
         extravars = _extra_vars(args.extra_vars)
     except (ValueError, yaml_error()) as exc:
         raise UsageError("-e: " + " ".join(str(exc).split())[:200]) from None
+    private_data_dir = args.private_data_dir.expanduser().resolve()
+    worker = _worker_command(args.worker)
+    if worker and args.ident and (private_data_dir / "artifacts" / args.ident).exists():
+        raise UsageError(f"--ident {args.ident}: {private_data_dir}/artifacts/ has it already")
     return LaunchSpec(
-        private_data_dir=str(args.private_data_dir.expanduser().resolve()),
+        private_data_dir=str(private_data_dir),
         playbook=str(playbook.resolve()),
         ident=args.ident or new_ident(),
+        worker=worker,
         inventory=inventories,
         extravars=extravars,
         limit=args.limit,
         cmdline=list(args.ansible_args),
         envvars=runner_env(),
     )
+
+
+def _worker_command(text: str | None) -> list[str]:
+    """`--worker CMD` as an argument list: split as a shell would, never run by one."""
+    import shlex
+
+    if text is None:
+        return []
+    try:
+        words = shlex.split(text)
+    except ValueError as exc:
+        raise UsageError(f"--worker: {exc}") from None
+    if not words:
+        raise UsageError("--worker: an empty command")
+    return words
 
 
 def yaml_error() -> type[Exception]:
