@@ -11,7 +11,7 @@ from importlib.metadata import PackageNotFoundError, version
 from .commands import COMMANDS
 
 #: commands that pass what follows `--` on (to ansible-playbook, or to a served command)
-PASSTHROUGH = frozenset({"run"})
+PASSTHROUGH = frozenset({"run", "serve"})
 
 
 def _version() -> str:
