@@ -4,6 +4,7 @@ Kept apart from run_benchmarks.py so a child imports only what it measures (the 
 modes are timed from interpreter start). Not meant to be run by hand, but it can be::
 
     python tests/bench/bench_driver.py app   --t0 $(date +%s.%N) --out r.json IDENT_DIR
+    python tests/bench/bench_driver.py app   --out r.json STREAM.jsonl --stream --expect N
     python tests/bench/bench_driver.py minimal --t0 $(date +%s.%N) --out r.json
     python tests/bench/bench_driver.py add   --out r.json IDENT_DIR [--limit N]
     python tests/bench/bench_driver.py feed  --out r.json SRC_IDENT_DIR DEST_IDENT_DIR --rate 2000
@@ -68,8 +69,19 @@ def watch_takes(feed: Any) -> list[tuple[int, bool]]:
     return taken
 
 
-def run_app(path: Path, t0: float, out: Path, timeout: float) -> int:
+def run_app(
+    path: Path,
+    t0: float,
+    out: Path,
+    timeout: float,
+    stream: bool = False,
+    expect: int | None = None,
+) -> int:
     """Start JobEventsApp headless on a finished run; record first paint and full load.
+
+    With `stream`, PATH is a worker stream file piped in through `cat` (as `watch -`
+    reads stdin) and saved as it goes, as `watch -` does; a frame is ready once it has
+    applied `expect` events, and `saved` is when the saved folder was complete.
 
     `first_paint`: the first refresh after mount (call_after_refresh from on_mount).
     After every `_paint_frame` (wrapped) that took changes from the feed: the events
@@ -113,7 +125,21 @@ def run_app(path: Path, t0: float, out: Path, timeout: float) -> int:
                 self.feed.stop()
             self.exit(1)
 
-    app = TimedApp(path)
+    source = None
+    if stream:
+        import subprocess
+        import tempfile
+
+        from jobevents.core.stream_source import StreamSource
+        from jobevents.tui.feed import RunFeed
+
+        cat = subprocess.Popen(["cat", str(path)], stdout=subprocess.PIPE)
+        assert cat.stdout is not None
+        save_to = Path(tempfile.mkdtemp(prefix="bench-saved-"))
+        source = StreamSource(cat.stdout.fileno(), label="stdin", save_to=save_to)
+        app = TimedApp(feed=RunFeed(source))
+    else:
+        app = TimedApp(path)
     original = app._paint_frame
 
     def paint_frame() -> None:
@@ -124,7 +150,7 @@ def run_app(path: Path, t0: float, out: Path, timeout: float) -> int:
         now = time.time() - t0
         events, loaded = taken[-1]
         frames.append((now, events))
-        if loaded and "ready_frame" not in result:
+        if loaded and (expect is None or events >= expect) and "ready_frame" not in result:
             result["ready_frame"] = now
             result["events"] = events
             result["feed_failure"] = app.feed.failure if app.feed is not None else None
@@ -133,6 +159,14 @@ def run_app(path: Path, t0: float, out: Path, timeout: float) -> int:
     app._paint_frame = paint_frame  # type: ignore[method-assign]
     app.run(headless=True, size=SIZE)
     result["end"] = time.time() - t0
+    if source is not None:  # what `watch -` does after the view: save the rest, then exit
+        while not source.exhausted:
+            source.next_batch(2000, wait=None)
+        source.flush(None)
+        result["saved"] = time.time() - t0
+        import shutil
+
+        shutil.rmtree(save_to, ignore_errors=True)
     result["maxrss"] = _maxrss_bytes()
     _write(out, result)
     return 0 if "ready_frame" in result else 1
@@ -281,10 +315,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--rate", type=float, default=2000.0)
     p.add_argument("--shuffle-window", type=int, default=0)
     p.add_argument("--duration", type=float)
+    p.add_argument("--stream", action="store_true", help="app: PATH is a worker stream file")
+    p.add_argument("--expect", type=int, help="app: a frame is ready once this many events")
     a = p.parse_intermixed_args(argv)
     t0 = a.t0 if a.t0 is not None else time.time()
     if a.mode == "app":
-        return run_app(a.paths[0], t0, a.out, a.timeout)
+        return run_app(a.paths[0], t0, a.out, a.timeout, a.stream, a.expect)
     if a.mode == "minimal":
         return run_minimal(t0, a.out)
     if a.mode == "add":

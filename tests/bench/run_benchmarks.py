@@ -1,7 +1,7 @@
 """Performance benchmarks of jobevents-tui, each beside its baseline measured in the same run.
 
     .venv/bin/python tests/bench/run_benchmarks.py [--events 100000] [--quick]
-        [--only cold_load tui_cold live memory tree_add profile diff] [--json OUT]
+        [--only cold_load tui_cold live memory tree_add profile diff stream] [--json OUT]
         [--data-dir /tmp/bench]
 
 Not part of the pytest run. Generated runs go to ``--data-dir`` (default ``/tmp/bench``)
@@ -19,6 +19,10 @@ tree_add   µs per EventTree.add at 1k, 10k, main, big events (decoded first, ad
 profile    `jobevents-tui profile RUN` vs a cold `dump RUN --format json` (interleaved).
 diff       `jobevents-tui diff RUN RUN-b` (the same playbook run again with other failures)
            vs a cold `dump RUN --format json` (interleaved).
+stream     the main run as ansible-runner's worker stream (stream_of_run.py), piped in
+           through `cat`: the app (saving it, as `watch -` does) until a frame applied every
+           event vs the app on the run's folder; `cat STREAM | dump - --format json` vs
+           `dump FOLDER --format json`.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ import json
 import os
 import platform
 import resource
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -56,7 +61,7 @@ PY = sys.executable
 DRIVER = BENCH_DIR / "bench_driver.py"
 BASELINE = BENCH_DIR / "baseline_load.py"
 CLI = Path(sys.executable).with_name("jobevents-tui")
-NAMES = ("cold_load", "tui_cold", "live", "memory", "tree_add", "profile", "diff")
+NAMES = ("cold_load", "tui_cold", "live", "memory", "tree_add", "profile", "diff", "stream")
 FINISHED = {"successful", "failed", "canceled", "timeout", "error"}
 MB = 1024 * 1024
 
@@ -1161,6 +1166,91 @@ def bench_diff(report: Report, run: RunData, rerun: RunData, repeats: int) -> No
 # --------------------------------------------------------------------------- main
 
 
+def stream_file(run: RunData) -> Path:
+    """The run as a worker stream beside its artifacts/ (made once)."""
+    path = run.ident_dir.parent.parent / f"{run.ident_dir.name}.jsonl"
+    if not path.is_file():
+        print(f"writing {path.name} ...", flush=True)
+        cmd = [PY, str(BENCH_DIR / "stream_of_run.py"), str(run.ident_dir), str(path)]
+        subprocess.run(cmd, check=True)
+    return path
+
+
+def bench_stream(report: Report, run: RunData, repeats: int, timeout: float) -> None:
+    """A run piped in as a worker stream against the same run read from its folder."""
+    stream = stream_file(run)
+    print(f"[stream] {stream.name}: {repeats} x (app folder, app stream, dump, dump -)")
+    warm(run)
+    with open(stream, "rb") as fh:
+        while fh.read(1 << 24):
+            pass
+    folder_ready: list[float] = []
+    stream_ready: list[float] = []
+    saved: list[float] = []
+    dump_folder: list[Proc] = []
+    dump_stream: list[Proc] = []
+    piped = f"cat {shlex.quote(str(stream))} | {shlex.quote(str(CLI))} dump - --format json"
+    load0 = loadavg()
+    for i in range(repeats):
+        _, res = run_driver("app", str(run.ident_dir), "--timeout", str(timeout))
+        folder_ready.append(res.get("ready_frame", float("nan")))
+        _, sres = run_driver(
+            "app", str(stream), "--stream", "--expect", str(run.events), "--timeout", str(timeout)
+        )
+        stream_ready.append(sres.get("ready_frame", float("nan")))
+        saved.append(sres.get("saved", float("nan")))
+        d = run_proc(dump_cmd(run))
+        check(d, "dump")
+        dump_folder.append(d)
+        ds = run_proc(["bash", "-o", "pipefail", "-c", piped])
+        check(ds, "dump -")
+        dump_stream.append(ds)
+        print(
+            f"  #{i + 1}: ready folder {folder_ready[-1]:.2f} s, stream {stream_ready[-1]:.2f} s "
+            f"(saved {saved[-1]:.1f} s); dump {d.wall:.2f} s, dump - {ds.wall:.2f} s",
+            flush=True,
+        )
+    span = load_span(load0)
+    ready_f, ready_s = median(folder_ready), median(stream_ready)
+    wall_f = median([p.wall for p in dump_folder])
+    wall_s = median([p.wall for p in dump_stream])
+    n = kilo(run.events)
+    report.raw["stream"] = {
+        "stream": str(stream),
+        "folder_ready": folder_ready,
+        "stream_ready": stream_ready,
+        "stream_saved": saved,
+        "dump": [asdict(p) | {"err": ""} for p in dump_folder],
+        "dump_stream": [asdict(p) | {"err": ""} for p in dump_stream],
+    }
+    report.add(
+        Row(
+            "stream",
+            f"TUI ready, stream piped vs folder ({n})",
+            ready_s,
+            ready_f,
+            ratio=ready_s / ready_f,
+            target="ratio <= 1.0",
+            ok=ready_s / ready_f <= 1.0,
+            load=span,
+            note=f"median of {repeats}; saved whole at {median(saved):.1f} s",
+        )
+    )
+    report.add(
+        Row(
+            "stream",
+            f"dump - (cat | dump -) vs dump folder ({n})",
+            wall_s,
+            wall_f,
+            ratio=wall_s / wall_f,
+            target="ratio <= 1.2",
+            ok=wall_s / wall_f <= 1.2,
+            load=span,
+            note=f"median of {repeats}",
+        )
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--events", type=int, default=100_000, help="size of the main run")
@@ -1218,6 +1308,7 @@ def main(argv: list[str] | None = None) -> int:
         ),
         ("profile", lambda: bench_profile(report, main_run, repeats)),
         ("diff", lambda: bench_diff(report, main_run, rerun, repeats)),  # type: ignore[arg-type]
+        ("stream", lambda: bench_stream(report, main_run, repeats, a.app_timeout)),
     ]
     failed = False
     for name, step in steps:
