@@ -26,6 +26,7 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("tab", "focus the detail pane (and back)"),
     ("x", "detail pane: summary → event JSON → event YAML (the footer names the one shown)"),
     ("E", "open the task's file in $VISUAL or $EDITOR at its line"),
+    ("o", "a worker stream's own output lines and its error"),
     ("?", "this help"),
     ("q", "quit"),
 )
