@@ -40,8 +40,10 @@ def _unavailable(why: str) -> None:
     pytest.skip(why)
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+@pytest.fixture
+def chromium() -> Iterator[Any]:
+    """One browser a test: Playwright's sync API keeps an event loop running in the thread
+    while it is started, which would break every asyncio test after it in this worker."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -57,9 +59,9 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
+def tab(chromium: Any) -> Iterator[Any]:
     """A fresh tab that reaches nothing but this machine (the page links a web font)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context = chromium.new_context(viewport={"width": 1280, "height": 800})
     context.add_init_script(CATCH_TERMINALS)
 
     def local_only(route: Any) -> None:

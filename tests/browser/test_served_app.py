@@ -30,16 +30,16 @@ SCREEN = """() => {
 }"""
 
 
-def screen(page: Any) -> str:
-    return str(page.evaluate(SCREEN))
+def screen(tab: Any) -> str:
+    return str(tab.evaluate(SCREEN))
 
 
-def wait_screen(page: Any, served: Served, test: Callable[[str], bool], what: str) -> str:
+def wait_screen(tab: Any, served: Served, test: Callable[[str], bool], what: str) -> str:
     """Poll the terminal until `test(text)` holds; on a timeout, say what was there."""
     deadline = time.monotonic() + 30
     text = ""
     while time.monotonic() < deadline:
-        text = screen(page)
+        text = screen(tab)
         if test(text):
             return text
         time.sleep(0.1)
@@ -56,49 +56,49 @@ def cursor_line(text: str) -> str:
     return text.splitlines()[1].split("▏", 1)[1].strip()
 
 
-def open_app(page: Any, served: Served, playbook: str = "seed.yml") -> str:
-    response = page.goto(served.url)
+def open_app(tab: Any, served: Served, playbook: str = "seed.yml") -> str:
+    response = tab.goto(served.url)
     assert response is not None and response.status == 200
-    text = wait_screen(page, served, lambda t: playbook in t, "tree")
-    page.click(".xterm-screen")  # keys reach the app once the terminal has focus
-    wait_screen(page, served, lambda t: "Quit" in t, "footer (focus)")
+    text = wait_screen(tab, served, lambda t: playbook in t, "tree")
+    tab.click(".xterm-screen")  # keys reach the app once the terminal has focus
+    wait_screen(tab, served, lambda t: "Quit" in t, "footer (focus)")
     return text
 
 
-def test_the_tree_appears_and_keys_move_and_expand(page: Any) -> None:
+def test_the_tree_appears_and_keys_move_and_expand(tab: Any) -> None:
     with serving(str(committed_run("seed_linear"))) as served:
-        first = open_app(page, served)
+        first = open_app(tab, served)
         assert "PLAY preflight" in first and "seed_linear" in first.splitlines()[0]
-        before = cursor_line(screen(page))
-        page.keyboard.press("f")  # stop following, then walk the tree
-        page.keyboard.press("Home")
-        page.keyboard.press("j")
-        moved = wait_screen(page, served, lambda t: cursor_line(t) != before, "cursor move")
-        page.keyboard.press("e")  # expand all: the hosts under each task show
-        wait_screen(page, served, lambda t: "tower1" in tree_part(t), "expanded tree")
-        page.keyboard.press("c")  # collapse all: they fold away again
-        wait_screen(page, served, lambda t: "tower1" not in tree_part(t), "collapsed tree")
+        before = cursor_line(screen(tab))
+        tab.keyboard.press("f")  # stop following, then walk the tree
+        tab.keyboard.press("Home")
+        tab.keyboard.press("j")
+        moved = wait_screen(tab, served, lambda t: cursor_line(t) != before, "cursor move")
+        tab.keyboard.press("e")  # expand all: the hosts under each task show
+        wait_screen(tab, served, lambda t: "tower1" in tree_part(t), "expanded tree")
+        tab.keyboard.press("c")  # collapse all: they fold away again
+        wait_screen(tab, served, lambda t: "tower1" not in tree_part(t), "collapsed tree")
         assert "seed.yml" in moved
 
 
-def test_a_live_run_grows_in_the_page(page: Any, tmp_path: Path) -> None:
+def test_a_live_run_grows_in_the_page(tab: Any, tmp_path: Path) -> None:
     ident_dir, rest = copy_run("seed_free", tmp_path, fraction=0.3)
     with serving(str(tmp_path)) as served:
-        open_app(page, served)
-        count = wait_screen(page, served, lambda t: " events" in t, "event count")
+        open_app(tab, served)
+        count = wait_screen(tab, served, lambda t: " events" in t, "event count")
         assert "running" in count.splitlines()[0]
         add_events(ident_dir, rest)
         finish(ident_dir, "seed_free")
-        wait_screen(page, served, lambda t: "successful" in t.splitlines()[0], "the run's end")
+        wait_screen(tab, served, lambda t: "successful" in t.splitlines()[0], "the run's end")
         total = len(rest) + round(len(rest) / 0.7 * 0.3)
-        assert f"{total} events" in screen(page).splitlines()[0] or "events" in screen(page)
+        assert f"{total} events" in screen(tab).splitlines()[0] or "events" in screen(tab)
 
 
-def test_a_wrong_token_and_another_origin_get_403(page: Any) -> None:
+def test_a_wrong_token_and_another_origin_get_403(tab: Any) -> None:
     with serving(str(committed_run("seed_linear"))) as served:
-        wrong = page.goto(served.base + "not-the-token/")
+        wrong = tab.goto(served.base + "not-the-token/")
         assert wrong is not None and wrong.status == 403
-        bare = page.goto(served.base)
+        bare = tab.goto(served.base)
         assert bare is not None and bare.status == 403
         # a page of another site that knows the URL (token and all) opens its websocket
         ws_url = served.url.replace("http://", "ws://") + "ws?width=80&height=24"
@@ -109,21 +109,21 @@ def test_a_wrong_token_and_another_origin_get_403(page: Any) -> None:
             ws.onclose = e => done("closed " + e.code);
           }});
         </script>"""
-        page.route(
+        tab.route(
             "http://evil.example/",
             lambda route: route.fulfill(status=200, content_type="text/html", body=evil),
         )
-        page.goto("http://evil.example/")
-        assert page.evaluate("window.result") == "closed 1006"  # the handshake was refused
+        tab.goto("http://evil.example/")
+        assert tab.evaluate("window.result") == "closed 1006"  # the handshake was refused
         assert not served.apps()
         assert any('"GET /' in line and " 403 " in line for line in served.log)
 
 
-def test_closing_the_tab_ends_its_app(page: Any, browser: Any) -> None:
+def test_closing_the_tab_ends_its_app(tab: Any) -> None:
     with serving(str(committed_run("seed_linear"))) as served:
-        open_app(page, served)
+        open_app(tab, served)
         [app] = served.apps()
-        page.close()
+        tab.close()
         deadline = time.monotonic() + 10
         while _running(app) and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -138,14 +138,14 @@ def _running(pid: int) -> bool:
         return False
 
 
-def test_screenshot_of_the_browser_view(page: Any, tmp_path: Path) -> None:
+def test_screenshot_of_the_browser_view(tab: Any, tmp_path: Path) -> None:
     """The picture in the README: written when JOBEVENTS_SCREENSHOT names a file."""
     target = os.environ.get("JOBEVENTS_SCREENSHOT")
     with serving(str(committed_run("features"))) as served:
-        open_app(page, served, "features.yml")
-        page.keyboard.press("n")  # the first failed host, its detail beside the tree
-        wait_screen(page, served, lambda t: "failed" in cursor_line(t) or "✘" in t, "failure")
+        open_app(tab, served, "features.yml")
+        tab.keyboard.press("n")  # the first failed host, its detail beside the tree
+        wait_screen(tab, served, lambda t: "failed" in cursor_line(t) or "✘" in t, "failure")
         time.sleep(0.5)
         path = Path(target) if target else tmp_path / "browser.png"
-        page.screenshot(path=str(path))
+        tab.screenshot(path=str(path))
         assert path.stat().st_size > 10_000

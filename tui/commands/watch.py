@@ -107,8 +107,10 @@ def watch_stream(args: argparse.Namespace) -> int:
         app.run()
     finally:
         feed.stop()
-    if save_to is not None and not source.exhausted:
-        save_the_rest(source)
+    if save_to is not None:
+        if not source.exhausted:
+            save_the_rest(source)
+        source.flush(None)  # what the feed had no time left to write
     source.close()
     print(summary(source), file=sys.stderr)
     return 0
