@@ -41,6 +41,9 @@ STATUS_EVERY = 0.5
 FREEZE_EVERY = 2000
 #: a stream is waited on this long at a time (how soon `stop` is noticed)
 STREAM_WAIT = 0.25
+#: a stream's first load waits this long for its first bytes, then ends at a pause this long
+FIRST_WAIT = 0.5
+BURST_QUIET = 0.05
 #: seconds of saving a received stream after each read: short while more waits, longer idle
 SAVE_BUSY = 0.02
 SAVE_IDLE = 0.2
@@ -187,12 +190,21 @@ class RunFeed:
             self.mode = "stopped"
 
     def _first_load(self) -> None:
-        """What is there now, in bounded locked steps (a stream: what arrived, not waiting)."""
+        """What is there now, in bounded locked steps.
+
+        A stream's backlog is what comes without a pause: a pipe can be empty for a moment
+        before its writer starts or while it is descheduled, and a load cut short there
+        would build the rest of a big backlog at the live pace, frame by frame.
+        """
+        source = self.source
+        stream = source if isinstance(source, StreamSource) else None
+        wait = FIRST_WAIT if stream is not None else 0.0
         while not self._stop.is_set():
-            result = self.source.next_batch(CHUNK, wait=0.0)
+            result = source.next_batch(CHUNK, wait=wait)
             self._apply(result)
-            if not result.more:
+            if not result.more and (stream is None or stream.exhausted or not result.events):
                 return
+            wait = BURST_QUIET
 
     def _read(self, names: Iterable[str] | None) -> None:
         """Read files (all present when None) and apply them in bounded locked steps."""
