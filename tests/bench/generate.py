@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import heapq
+import itertools
 import json
 import os
 import queue
@@ -414,6 +415,7 @@ class _Generator:
         unreachable: int,
         serial: int,
         forks: int,
+        plays: int = 0,
     ) -> None:
         if strategy not in ("linear", "free"):
             raise ValueError(f"strategy must be linear or free, not {strategy!r}")
@@ -426,6 +428,7 @@ class _Generator:
         self.failure_rate = failure_rate
         self.loop_every = loop_every
         self.serial = serial
+        self.n_plays = plays
         self.forks = max(1, forks)
         rng = self.rng
         self.pid = rng.randint(1000, 60000)
@@ -476,17 +479,26 @@ class _Generator:
         rng = self.rng
         names = [
             ("Bootstrap hosts", "all"),
-            ("Configure base system", "fleet"),
+            # `canary` is no group of the inventory: ansible warns before this play starts
+            ("Configure base system", "fleet:canary"),
             ("Deploy application release", "all"),
             ("Verify services", "fleet"),
         ]
-        fracs = [0.15, 0.35, 0.30, 0.20]
-        n_plays = 1 if n_tasks < 8 else 2 if n_tasks < 20 else 3 if n_tasks < 40 else 4
-        fr = fracs[:n_plays]
-        counts = [max(1, int(n_tasks * f / sum(fr))) for f in fr]
-        counts[-1] += n_tasks - sum(counts)
-        if counts[-1] < 1:  # cannot happen with the thresholds above, but stay safe
-            counts = [n_tasks] + [0] * (n_plays - 1)
+        if self.n_plays:
+            n_plays = min(self.n_plays, n_tasks)
+            counts = [n_tasks // n_plays + (p < n_tasks % n_plays) for p in range(n_plays)]
+            names = [
+                (name if p < len(names) else f"{name} ({p + 1})", pattern)
+                for p, (name, pattern) in zip(range(n_plays), itertools.cycle(names), strict=False)
+            ]
+        else:
+            fracs = [0.15, 0.35, 0.30, 0.20]
+            n_plays = 1 if n_tasks < 8 else 2 if n_tasks < 20 else 3 if n_tasks < 40 else 4
+            fr = fracs[:n_plays]
+            counts = [max(1, int(n_tasks * f / sum(fr))) for f in fr]
+            counts[-1] += n_tasks - sum(counts)
+            if counts[-1] < 1:  # cannot happen with the thresholds above, but stay safe
+                counts = [n_tasks] + [0] * (n_plays - 1)
         plays: list[Play] = []
         gidx = 0
         for p, count in enumerate(counts):
@@ -783,7 +795,7 @@ class _Generator:
         self._emit = emit
         alive = list(self.hosts)  # in inventory order
         now = 0.0
-        for p_no, play in enumerate(self.plays):
+        for play in self.plays:
             batches = (
                 [alive[i : i + self.serial] for i in range(0, len(alive), self.serial)]
                 if self.serial
@@ -801,9 +813,13 @@ class _Generator:
                         "play_pattern": play.pattern,
                     }
                 )
-                recs: list[tuple[Any, ...]] = [(now, self.seq(), K_PLAY, play, play_ctx)]
-                if p_no == 0 and b_no == 0:
-                    recs.append((now + 0.02, self.seq(), K_WARNING, play_ctx))
+                recs: list[tuple[Any, ...]] = []
+                if b_no == 0 and ":canary" in play.pattern:
+                    # as ansible does: the warning comes before the play start, in the
+                    # context of the last task started
+                    recs.append((now, self.seq(), K_WARNING, play))
+                    now += 0.002
+                recs.append((now, self.seq(), K_PLAY, play, play_ctx))
                 emit(recs)
                 now += 0.03
                 if self.strategy == "linear":
@@ -1105,7 +1121,7 @@ class _Writer:
             elif kind == K_PLAY:
                 self.play_start(r[0], r[3], r[4])
             elif kind == K_WARNING:
-                self.warning(r[0], r[3])
+                self.warning(r[0])
 
     # ---- playbook level -------------------------------------------------------------
 
@@ -1135,18 +1151,38 @@ class _Writer:
             ed,
         )
 
-    def warning(self, t: float, ctx: Ctx) -> None:
-        uuid = uuid4(self.rng)
-        msg = (
+    def inventory_warning(self) -> None:
+        """Inventory warnings come before the playbook starts: a `verbose` event, no context."""
+        self.counter += 1
+        stdout = stringc(
             "[WARNING]: Invalid characters were found in group names but not replaced, "
-            "use -vvvv to see details"
+            "use -vvvv to see details",
+            WARN,
         )
+        start_line = self.line
+        self.line += 1
+        t = self.last_t = -0.2
+        uuid = uuid4(self.rng)
+        data = (
+            f'{{"event": "verbose", "uuid": "{uuid}", "counter": {self.counter}, '
+            f'"stdout": {_enc(stdout)}, "start_line": {start_line}, "end_line": {self.line}, '
+            f'"runner_ident": {self.ident_js}, "created": "{iso(t)}"}}'
+        ).encode()
+        self.pending.append((f"{self.jdir}/{self.counter}-{uuid}.json", data))
+        self.stdout_parts.append(stdout)
+        self.bytes += len(data)
+
+    def warning(self, t: float) -> None:
+        """A host pattern that matches nothing: warned in the last task's context."""
+        ctx = self.cur_task_ctx
+        uuid = uuid4(self.rng)
+        msg = "[WARNING]: Could not match supplied host pattern, ignoring: canary"
         self.write(
             "warning",
             uuid,
             stringc(msg, WARN),
             t,
-            ctx["play_uuid"],
+            ctx["task_uuid"] if ctx is not None else self.g.playbook_uuid,
             ctx,
             {"warning": True, "uuid": uuid},
         )
@@ -1946,15 +1982,60 @@ def generate_run(
     unreachable: int = 2,
     serial: int = 0,
     forks: int = 50,
+    plays: int = 0,
+    playbook: str = PLAYBOOK,
+    started: float = T0,
     force: bool = False,
 ) -> Path:
     """Write a complete ansible-runner artifact folder under ``out_dir``; return the ident dir.
 
     ``out_dir`` plays the private data dir: ``out_dir/artifacts/<ident>/job_events/...``.
     ``serial`` > 0 runs every play in batches of that many hosts (play starts repeat as
-    ``<play_uuid>_N``). Raises FileExistsError if the ident dir exists, unless ``force``.
+    ``<play_uuid>_N``). ``plays`` > 0 splits the tasks evenly over that many plays (by
+    default 1-4 plays, by the number of tasks). ``playbook`` names the playbook file and
+    ``started`` is the run's start (a POSIX time). Raises FileExistsError if the ident dir
+    exists, unless ``force``.
     """
-    out_dir = Path(out_dir)
+    global PLAYBOOK, PLAYBOOK_PATH, T0
+    saved = PLAYBOOK, PLAYBOOK_PATH, T0
+    # the event writers read these module constants: set them for this run only
+    PLAYBOOK, PLAYBOOK_PATH, T0 = playbook, f"{PROJECT}/{playbook}", started
+    try:
+        return _generate_run(
+            Path(out_dir),
+            hosts=hosts,
+            tasks=tasks,
+            strategy=strategy,
+            seed=seed,
+            ident=ident,
+            failure_rate=failure_rate,
+            loop_every=loop_every,
+            unreachable=unreachable,
+            serial=serial,
+            forks=forks,
+            plays=plays,
+            force=force,
+        )
+    finally:
+        PLAYBOOK, PLAYBOOK_PATH, T0 = saved
+
+
+def _generate_run(
+    out_dir: Path,
+    *,
+    hosts: int,
+    tasks: int,
+    strategy: str,
+    seed: int,
+    ident: str | None,
+    failure_rate: float,
+    loop_every: int,
+    unreachable: int,
+    serial: int,
+    forks: int,
+    plays: int,
+    force: bool,
+) -> Path:
     ident = ident or f"{strategy}-{hosts}h{tasks}t-s{seed}"
     ident_dir = out_dir / "artifacts" / ident
     if ident_dir.exists():
@@ -1973,6 +2054,7 @@ def generate_run(
         unreachable=unreachable,
         serial=serial,
         forks=forks,
+        plays=plays,
     )
     (out_dir / "artifacts").mkdir(parents=True, exist_ok=True)
     ident_dir.mkdir(mode=0o700)
@@ -1983,11 +2065,12 @@ def generate_run(
         ("inventory", _inventory(gen)),
     ):
         (out_dir / sub).mkdir(exist_ok=True)
-        (out_dir / sub / ("site.yml" if sub == "project" else "hosts")).write_text(text)
+        (out_dir / sub / (PLAYBOOK if sub == "project" else "hosts")).write_text(text)
 
     w = _Writer(gen, ident_dir)
     _write_small(ident_dir / "status", "running")
     try:
+        w.inventory_warning()
         w.playbook_start()
         gen.simulate(w.emit)
         w.stats_event(w.last_t + 0.05)
@@ -2059,6 +2142,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--unreachable", type=int, default=2, help="hosts that go unreachable")
     p.add_argument("--serial", type=int, default=0, help="batch size for every play (0: off)")
     p.add_argument("--forks", type=int, default=50)
+    p.add_argument("--plays", type=int, default=0, help="split the tasks over N plays")
     p.add_argument("--force", action="store_true", help="replace an existing ident dir")
     a = p.parse_args(argv)
     if a.events:
@@ -2083,6 +2167,7 @@ def main(argv: list[str] | None = None) -> int:
         unreachable=a.unreachable,
         serial=a.serial,
         forks=a.forks,
+        plays=a.plays,
         force=a.force,
     )
     dt = time.perf_counter() - t0
