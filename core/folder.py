@@ -126,23 +126,27 @@ def find_runs(path: Path) -> list[RunFolder]:
     if (path / "job_events").is_dir():
         return [RunFolder(path / "job_events", path)]
     artifacts = path / "artifacts" if (path / "artifacts").is_dir() else path
-    runs = []
+    # Two stats a run (a node may keep a thousand runs, and this runs at every start):
+    # the folder's and its job_events/'s, which also says job_events/ is a directory.
+    aged: list[tuple[float, RunFolder]] = []
     try:
         entries = list(os.scandir(artifacts))
     except OSError:
         return []
     for entry in entries:
         try:
-            if (
-                entry.is_dir()
-                and not entry.is_symlink()
-                and (Path(entry.path) / "job_events").is_dir()
-            ):
-                runs.append(RunFolder(Path(entry.path) / "job_events", Path(entry.path)))
+            if not entry.is_dir(follow_symlinks=False):
+                continue
+            events = os.stat(os.path.join(entry.path, "job_events"))
+            if not stat.S_ISDIR(events.st_mode):
+                continue
+            age = max(entry.stat(follow_symlinks=False).st_mtime, events.st_mtime)
         except OSError:
             continue
-    runs.sort(key=_run_age, reverse=True)
-    return runs
+        ident_dir = Path(entry.path)
+        aged.append((age, RunFolder(ident_dir / "job_events", ident_dir)))
+    aged.sort(key=itemgetter(0), reverse=True)
+    return [run for _age, run in aged]
 
 
 def open_run(path: Path, ident: str | None = None) -> RunFolder:
@@ -167,16 +171,6 @@ def _has_event_files(path: Path) -> bool:
         return False
 
 
-def _run_age(run: RunFolder) -> float:
-    newest = 0.0
-    for candidate in (run.ident_dir, run.job_events):
-        if candidate is None:
-            continue
-        try:
-            newest = max(newest, candidate.stat().st_mtime)
-        except OSError:
-            continue
-    return newest
 
 
 class EventReader:
