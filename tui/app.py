@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
+import threading
 import time
 from collections.abc import Callable, Sequence
 from contextlib import suppress
@@ -12,19 +14,22 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual import events, on
+from textual._styles_cache import StylesCache
 from textual.app import App, ComposeResult, SuspendNotSupported
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.timer import Timer
-from textual.widget import Widget
-from textual.widgets import ContentSwitcher, Footer, Input, Static
+from textual.widget import AwaitRemove, Widget
+from textual.widgets import ContentSwitcher, Input, Static
 
 from jobevents.core.ansi import safe_line
-from jobevents.core.folder import NoRunError, RunFolder, find_runs, open_run
+from jobevents.core.folder import NoRunError, RunFolder
 from jobevents.core.nodes import Node
 from jobevents.core.query import STATUS_FILTERS, Query
+from jobevents.core.run_listing import RunListing
+from jobevents.core.run_summary import RunSummaries
 from jobevents.core.task_file import (
     SourceRoots,
     locate,
@@ -41,6 +46,7 @@ from .views.base import Frame, RunView
 from .views.tasks import TasksView
 from .widgets.detail_pane import DETAIL_MODES, DetailPane
 from .widgets.help_screen import HelpScreen
+from .widgets.key_footer import KeyFooter
 from .widgets.quit_dialog import QuitChoice, QuitDialog
 from .widgets.run_header import RunHeader
 from .widgets.run_picker import RunPicker
@@ -162,11 +168,16 @@ class JobEventsApp(App[int]):
         #: how the user left a run still going: "detach" or "cancel"
         self.left_run: QuitChoice | None = None
         self._run_ended = False
+        #: the runs under PATH, listed again only when artifacts/ changes
+        self.runs = RunListing(self.path)
+        #: what the run picker shows of each run, kept between openings
+        self.run_summaries = RunSummaries()
+        self._summaries_warm: threading.Thread | None = None
         #: the run's feed, started before Textual starts: reading a big run takes seconds
         self._early_feed: RunFeed | None = feed
         if feed is None:
             with suppress(NoRunError, OSError):
-                self._early_feed = self._new_feed(open_run(self.path, ident))
+                self._early_feed = self._new_feed(self.runs.open(ident))
         if self._early_feed is not None:
             self._early_feed.start()
 
@@ -242,7 +253,7 @@ class JobEventsApp(App[int]):
             yield self.switcher
             yield self.detail
         yield self.search
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         self.set_interval(HEARTBEAT, self._request_frame)
@@ -271,18 +282,22 @@ class JobEventsApp(App[int]):
                 self.open(None)
             self._check_stream()
             return
+        listing = self.runs
         if self.feed is None:
+            early = self._early_feed
             try:
-                run = open_run(self.path, self.ident)
+                listing.poll()
+                run = early.run if early is not None else listing.open(self.ident)
             except NoRunError as exc:
                 self.header.show_waiting(f"Waiting: {exc}")
                 return
-            self._known_idents = {r.ident for r in find_runs(self.path)}
+            self._known_idents = {r.ident for r in listing.runs()}
             self.open(run)
             return
-        if self.ident is not None or not self.watch_folder:
+        self._warm_summaries()
+        if self.ident is not None or not self.watch_folder or not listing.poll():
             return
-        runs = find_runs(self.path)
+        runs = listing.runs()
         new = [r for r in runs if r.ident not in self._known_idents]
         self._known_idents.update(r.ident for r in runs)
         if not new:
@@ -293,6 +308,25 @@ class JobEventsApp(App[int]):
             self.open(newest)
         else:
             self.notify(f"New run {newest.ident}: press r to open it.", title="New run")
+
+    def _warm_summaries(self) -> None:
+        """Once the run shown is loaded, read the other runs' summaries for the picker.
+
+        On a thread, after the load (it would compete with it): `r` then lists every run
+        at once. Summaries already read cost a few `stat` calls.
+        """
+        feed = self.feed
+        if feed is None or not feed.loaded.is_set() or len(self.runs.runs()) < 2:
+            return
+        if self._summaries_warm is not None:
+            return
+        runs, summaries = list(self.runs.runs()), self.run_summaries
+        self._summaries_warm = threading.Thread(
+            target=lambda: [summaries.get(run) for run in runs],
+            name="jobevents-run-summaries",
+            daemon=True,
+        )
+        self._summaries_warm.start()
 
     def _check_process(self) -> None:
         """Say when the run we started ends; show why if it never wrote an event."""
@@ -313,10 +347,10 @@ class JobEventsApp(App[int]):
 
     def open(self, run: RunFolder | None) -> None:
         """Show `run` (replacing the one shown); None: the feed the app was given."""
+        replacing = self.feed is not None
         if self.feed is not None:
             self.feed.stop()
-        for old in self.views.values():
-            _widget(old).remove()
+        removals = [_widget(old).remove() for old in self.views.values()]
         self.views = {}
         if self.waiting is not None:
             self.waiting.remove()
@@ -350,6 +384,23 @@ class JobEventsApp(App[int]):
         self._apply_query()
         _widget(self.views[self.view_id]).focus()
         feed.tell_to(self._feed_changed)
+        if replacing:
+            self.run_worker(self._start_clean(feed, removals), group="open-run", exclusive=True)
+        else:
+            feed.start()
+
+    async def _start_clean(self, feed: RunFeed, removals: list[AwaitRemove]) -> None:
+        """Start `feed` once the run it replaces is gone, collected and not frozen with it.
+
+        A feed freezes what it built out of the collector after its first load, and a
+        freeze keeps whatever garbage waits too: the replaced run's tree and views, kept
+        for good at each switch. So the old views are removed first, then one collection
+        frees them (and the tree the old feed let go of) before the new feed starts.
+        """
+        for removal in removals:
+            await removal
+        _forget_removed_styles()
+        gc.collect()
         feed.start()
 
     def _new_feed(self, run: RunFolder) -> RunFeed:
@@ -545,7 +596,8 @@ class JobEventsApp(App[int]):
         if self.given_feed is not None:
             self.notify("A stream holds one run.", title="Runs")
             return
-        runs = find_runs(self.path)
+        self.runs.poll()
+        runs = self.runs.runs()
         if not runs:
             self.notify("No runs here.", title="Runs")
             return
@@ -556,7 +608,7 @@ class JobEventsApp(App[int]):
                 self.follow_newest = run == runs[0]
                 self.open(run)
 
-        self.push_screen(RunPicker(runs, current), picked)
+        self.push_screen(RunPicker(runs, current, self.run_summaries), picked)
 
     def action_toggle_focus(self) -> None:
         """Move the focus between the view and the detail pane."""
@@ -657,6 +709,15 @@ class JobEventsApp(App[int]):
             self.exit(rc, return_code=rc)
         else:
             self.exit(0)
+
+
+def _forget_removed_styles() -> None:
+    """Let removed widgets go: Textual's `StylesCache.get_inner_outer` is an `lru_cache` on
+    a method, so it keeps up to 1,024 widgets' style caches (and their rendered lines)
+    alive after they are removed: a megabyte a run switch (Textualize/textual#6665)."""
+    cached = getattr(StylesCache, "get_inner_outer", None)
+    if cached is not None and hasattr(cached, "cache_clear"):
+        cached.cache_clear()
 
 
 def _widget(view: RunView) -> Widget:

@@ -7,6 +7,8 @@ animations are off and the search field's cursor does not blink.
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
@@ -147,3 +149,30 @@ def test_status_filter_warnings(snap_compare: SnapCompare) -> None:
     assert snap_compare(
         app, terminal_size=SIZE, run_before=after(*"ssssss", header="status: warnings")
     )
+
+
+def test_run_picker(
+    snap_compare: SnapCompare, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Three runs, newest first: what each did, read from its first and last events."""
+    monkeypatch.setenv("TZ", "UTC")  # the picker shows start times in local time
+    time.tzset()
+    for name, stamp in (("killed", 1e9), ("features", 1.1e9), ("seed_linear", 1.2e9)):
+        ident_dir, _ = copy_run(name, tmp_path)
+        for path in (ident_dir / "job_events", ident_dir):
+            os.utime(path, (stamp, stamp))
+    app = app_on(tmp_path)
+
+    async def run_before(pilot: Pilot) -> None:
+        await after()(pilot)
+        await press(pilot, "r")
+        await wait_for(pilot, lambda: getattr(app.screen, "complete", False), what="summaries")
+        for search in app.screen.query(Input):
+            search.cursor_blink = False
+        await frames_pass(pilot)
+
+    try:
+        assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    finally:
+        monkeypatch.undo()
+        time.tzset()

@@ -1,69 +1,227 @@
-"""RunPicker: choose one of the runs under artifacts/."""
+"""RunPicker: every run under artifacts/, newest first; type to filter, enter picks one.
+
+A row shows what `core.run_summary` reads of a run (its small files and its first and
+last events, never the whole run). Summaries are read on a thread and come in as they
+are read; the app keeps them between openings, so a folder of a thousand finished runs
+lists at once.
+"""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Sequence
 from datetime import datetime
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import OptionList
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
 from jobevents.core.ansi import safe_line
 from jobevents.core.folder import RunFolder
+from jobevents.core.render import duration_text
+from jobevents.core.run_summary import RunSummaries, RunSummary
+from jobevents.core.status import OK, STATUSES
 
-from ..theme import RUN_STATE_STYLE
+from ..theme import RUN_STATE_STYLE, STATUS_GLYPH, STATUS_STYLE
+
+#: column widths of a row, in cells (the hosts column takes the rest)
+COLUMNS: tuple[tuple[str, int], ...] = (
+    ("", 2),
+    ("run", 38),
+    ("playbook", 14),
+    ("status", 11),
+    ("started", 17),
+    ("took", 8),
+    ("hosts", 0),
+)
+#: summaries read on the thread reach the list at most this often
+BATCH_EVERY = 0.1
 
 
 class RunPicker(ModalScreen[RunFolder | None]):
-    """A list of runs, newest first; enter picks one."""
+    """A list of runs, newest first: typing filters it (ident, playbook, status)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "cancel", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Close"),
+        Binding("down", "cursor('down')", "Down", show=False),
+        Binding("up", "cursor('up')", "Up", show=False),
+        Binding("pagedown", "cursor('page_down')", "Page down", show=False),
+        Binding("pageup", "cursor('page_up')", "Page up", show=False),
+    ]
 
     DEFAULT_CSS = """
     RunPicker { align: center middle; }
-    RunPicker > OptionList { width: 80; height: auto; max-height: 80%; border: round $accent; }
+    RunPicker > Vertical {
+        width: 112; max-width: 100%; height: auto; max-height: 90%;
+        border: round $accent; background: $surface;
+    }
+    RunPicker Input, RunPicker Input:focus {
+        border: none; height: 1; padding: 0 1; margin-bottom: 1; background: $boost;
+    }
+    RunPicker #columns { padding: 0 1; color: $text-muted; text-style: bold; }
+    RunPicker OptionList { border: none; height: auto; max-height: 100%; padding: 0; }
     """
 
-    def __init__(self, runs: list[RunFolder], current: RunFolder | None) -> None:
+    def __init__(
+        self,
+        runs: Sequence[RunFolder],
+        current: RunFolder | None,
+        summaries: RunSummaries | None = None,
+    ) -> None:
         super().__init__()
-        self.runs = runs
+        self.runs = list(runs)
         self.current = current
+        self.summaries = summaries if summaries is not None else RunSummaries()
+        #: what is known of each run so far (from the cache, then as read)
+        self.known: dict[RunFolder, RunSummary] = {}
+        for run in self.runs:
+            summary = self.summaries.cached(run)
+            if summary is not None:
+                self.known[run] = summary
+        #: the runs the list shows (those the filter keeps), in its order
+        self.shown: list[RunFolder] = []
+        #: every run's summary has been read (or found unchanged) since the picker opened
+        self.complete = False
 
     def compose(self) -> ComposeResult:
-        options = []
-        for i, run in enumerate(self.runs):
-            status = run.status() or "unknown"
-            label = Text()
-            label.append("● " if run == self.current else "  ", style="bold")
-            label.append(safe_line(run.ident or str(run.job_events), 40), style="bold")
-            label.append("  ")
-            label.append(status, style=RUN_STATE_STYLE.get(status, ""))
-            label.append(f"  {_mtime(run)}", style="dim")
-            options.append(Option(label, id=str(i)))
-        picker = OptionList(*options)
-        picker.border_title = "Runs (newest first)"
-        yield picker
+        with Vertical() as frame:
+            frame.border_title = f"Runs ({len(self.runs):,}, newest first)"
+            frame.border_subtitle = "type to filter · enter opens · escape closes"
+            yield Input(placeholder="filter by run, playbook or status", id="filter")
+            yield Static(_columns_line(), id="columns")
+            yield OptionList(id="runs")
 
     def on_mount(self) -> None:
-        picker = self.query_one(OptionList)
-        if self.current in self.runs:
-            picker.highlighted = self.runs.index(self.current)
+        self._show(keep=self.current)
+        self._read_summaries()
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(self.runs[int(event.option.id or 0)])
+    # ------------------------------------------------------------ the list
+
+    @property
+    def option_list(self) -> OptionList:
+        return self.query_one("#runs", OptionList)
+
+    def _show(self, keep: RunFolder | None = None) -> None:
+        """Fill the list with the runs the filter keeps; keep `keep` highlighted."""
+        text = self.query_one("#filter", Input).value
+        shown = [run for run in self.runs if self._matches(run, text)]
+        self.shown = shown
+        options = [
+            Option(row_text(run, self.known.get(run), run == self.current), id=str(i))
+            for i, run in enumerate(shown)
+        ]
+        picker = self.option_list
+        picker.set_options(options)
+        if keep in shown:
+            picker.highlighted = shown.index(keep)
+        elif shown:
+            picker.highlighted = 0
+
+    def _matches(self, run: RunFolder, text: str) -> bool:
+        summary = self.known.get(run)
+        if summary is not None:
+            return summary.matches(text)
+        needle = text.strip().casefold()
+        return not needle or needle in (run.ident or str(run.job_events)).casefold()
+
+    def _highlighted_run(self) -> RunFolder | None:
+        index = self.option_list.highlighted
+        return self.shown[index] if index is not None and index < len(self.shown) else None
+
+    @work(thread=True, exclusive=True, group="run-summaries")
+    def _read_summaries(self) -> None:
+        """Read (or find unchanged) every run's summary, handing them over in batches."""
+        worker = get_current_worker()
+        batch: dict[RunFolder, RunSummary] = {}
+        last = time.monotonic()
+        for run in self.runs:
+            if worker.is_cancelled:
+                return
+            summary = self.summaries.get(run)
+            if self.known.get(run) != summary:
+                batch[run] = summary
+            if batch and time.monotonic() - last >= BATCH_EVERY:
+                self.app.call_from_thread(self._got, batch, False)
+                batch, last = {}, time.monotonic()
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._got, batch, True)
+
+    def _got(self, batch: dict[RunFolder, RunSummary], complete: bool) -> None:
+        self.known.update(batch)
+        self.complete = complete
+        if batch:
+            self._show(keep=self._highlighted_run())
+
+    # ------------------------------------------------------------- actions
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, _event: Input.Changed) -> None:
+        self._show(keep=self._highlighted_run())
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self, _event: Input.Submitted) -> None:
+        run = self._highlighted_run()
+        if run is not None:
+            self.dismiss(run)
+
+    @on(OptionList.OptionSelected, "#runs")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.shown[int(event.option.id or 0)])
+
+    def action_cursor(self, where: str) -> None:
+        """Move the highlight while the filter keeps the keyboard."""
+        getattr(self.option_list, f"action_cursor_{where}")()
 
     def action_cancel(self) -> None:
         """Close without switching."""
         self.dismiss(None)
 
 
-def _mtime(run: RunFolder) -> str:
-    try:
-        stamp = (run.ident_dir or run.job_events).stat().st_mtime
-    except OSError:
-        return ""
-    return datetime.fromtimestamp(stamp).strftime("%Y-%m-%d %H:%M:%S")
+def row_text(run: RunFolder, summary: RunSummary | None, current: bool) -> Text:
+    """One run as a row of fixed columns (what came from files is data, never markup)."""
+    widths = [width for _name, width in COLUMNS]
+    row = Text(no_wrap=True, overflow="ellipsis")
+    row.append("● " if current else "  ", style="bold")
+    _cell(row, safe_line(run.ident or str(run.job_events), widths[1] - 1), widths[1], "bold")
+    if summary is None:
+        _cell(row, "…", widths[2], "dim")
+        return row
+    _cell(row, safe_line(summary.playbook or "-", widths[2] - 1), widths[2], "")
+    status = summary.status or "unknown"
+    _cell(row, safe_line(status, widths[3] - 1), widths[3], RUN_STATE_STYLE.get(status, ""))
+    started = (
+        datetime.fromtimestamp(summary.started).strftime("%Y-%m-%d %H:%M")
+        if summary.started is not None
+        else "-"
+    )
+    _cell(row, started, widths[4], "dim")
+    _cell(row, duration_text(summary.duration) or "-", widths[5], "")
+    if summary.hosts is None:
+        row.append("-", style="dim")
+        return row
+    row.append(f"{sum(summary.hosts.values()):,}")
+    for status_name in STATUSES:
+        count = summary.hosts.get(status_name)
+        if count and status_name != OK:
+            row.append(f" {STATUS_GLYPH[status_name]}{count:,}", style=STATUS_STYLE[status_name])
+    return row
+
+
+def _cell(row: Text, text: str, width: int, style: str) -> None:
+    row.append(text, style=style)
+    row.append(" " * max(1, width - cell_len(text)))
+
+
+def _columns_line() -> Text:
+    line = Text(no_wrap=True)
+    for name, width in COLUMNS:
+        line.append(name.ljust(width) if width else name)
+    return line
