@@ -171,8 +171,6 @@ def _has_event_files(path: Path) -> bool:
         return False
 
 
-
-
 class EventReader:
     """Reads a run's event files once each, in counter order, and says which failed.
 

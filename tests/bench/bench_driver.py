@@ -8,6 +8,8 @@ modes are timed from interpreter start). Not meant to be run by hand, but it can
     python tests/bench/bench_driver.py minimal --t0 $(date +%s.%N) --out r.json
     python tests/bench/bench_driver.py add   --out r.json IDENT_DIR [--limit N]
     python tests/bench/bench_driver.py feed  --out r.json SRC_IDENT_DIR DEST_IDENT_DIR --rate 2000
+    python tests/bench/bench_driver.py picker --t0 $(date +%s.%N) --out r.json PDD [--cold]
+    python tests/bench/bench_driver.py switch --out r.json PDD [--switches 50] [--cycle 7]
 
 Times in the app modes are wall-clock seconds since ``--t0``, the launcher's ``time.time()``
 taken just before it started this process: they include interpreter start and imports.
@@ -212,6 +214,149 @@ def run_minimal(t0: float, out: Path) -> int:
     return 0
 
 
+# ---------------------------------------------------------------- the run picker
+
+
+def run_picker(path: Path, t0: float, out: Path, timeout: float, warm: bool) -> int:
+    """Start the app on an `artifacts/` of many runs; once loaded, press `r` and time the picker.
+
+    `warm`: as a user would, `r` comes once the app has read the other runs' summaries in
+    the background (after its first load); else that warm-up is turned off and the picker
+    reads them itself. `listed`: from the key to the refresh after the list held every run
+    with its summary; `checked`: until every summary was also checked against its files.
+    The key goes through the driver, as a terminal's does.
+    """
+    from textual import events
+
+    from jobevents.tui.app import JobEventsApp
+    from jobevents.tui.widgets.run_picker import RunPicker
+
+    result: dict[str, Any] = {"import": time.time() - t0, "warm": warm}
+
+    class TimedApp(JobEventsApp):
+        CSS_PATH = Path(inspect.getfile(JobEventsApp)).parent / str(JobEventsApp.CSS_PATH)
+
+        def on_mount(self) -> None:
+            self.call_after_refresh(lambda: result.setdefault("first_paint", time.time() - t0))
+            self.set_timer(timeout, self._bench_give_up)
+            self.set_interval(0.002, self._bench_poll)
+            self._pressed = 0.0
+
+        def _bench_poll(self) -> None:
+            feed = self.feed
+            if not self._pressed:
+                warming = self._summaries_warm
+                if feed is None or not feed.loaded.is_set() or feed.has_changes():
+                    return
+                if warm and (warming is None or warming.is_alive()):
+                    return
+                result["runs"] = len(self.runs.runs())
+                key = events.Key("r", "r")
+                key.set_sender(self)
+                self._pressed = time.perf_counter()
+                self._driver.send_message(key)  # type: ignore[union-attr]
+                return
+            screen = self.screen
+            if not isinstance(screen, RunPicker) or not screen.query("#runs"):
+                return
+            every = len(screen.runs)
+            if "listed" not in result and len(screen.known) == screen.run_list.count == every:
+                result["listed"] = -1.0
+                self.call_after_refresh(self._bench_mark, "listed")
+            if screen.complete and "checked" not in result:
+                result["checked"] = -1.0
+                self.call_after_refresh(self._bench_mark, "checked")
+
+        def _bench_mark(self, what: str) -> None:
+            result[what] = time.perf_counter() - self._pressed
+            if result.get("listed", -1) >= 0 and result.get("checked", -1) >= 0:
+                self._bench_stop(0)
+
+        def _bench_give_up(self) -> None:
+            result["timeout"] = True
+            self._bench_stop(1)
+
+        def _bench_stop(self, code: int) -> None:
+            for timer in list(self._timers):
+                timer.stop()
+            if self.feed is not None:
+                self.feed.stop()
+            self.exit(code)
+
+    app = TimedApp(path)
+    if not warm:
+        app._warm_summaries = lambda: None  # type: ignore[method-assign]
+    app.run(headless=True, size=SIZE)
+    _write(out, result)
+    return 0 if "listed" in result and "checked" in result else 1
+
+
+# ---------------------------------------------------------------- switching runs
+
+
+def run_switch(path: Path, out: Path, switches: int, cycle: int) -> int:
+    """Switch runs `switches` times through the picker (type the ident, enter); RSS after each.
+
+    The runs are the `cycle` newest ones but the first, in turn, so the first switch and
+    every `cycle`-th after it show the same run: RSS is compared at equal runs.
+    """
+    import asyncio
+    import gc
+
+    from jobevents.tui.app import JobEventsApp
+    from jobevents.tui.widgets.run_picker import RunPicker
+
+    result: dict[str, Any] = {"rss": [], "idents": []}
+
+    async def wait(condition: Any, pilot: Any, limit: float = 60.0) -> None:
+        deadline = time.monotonic() + limit
+        while not condition():
+            if time.monotonic() > deadline:
+                raise TimeoutError("switch: timed out")
+            await pilot.pause(0.01)
+
+    async def main() -> None:
+        app = JobEventsApp(path, watch=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await wait(lambda: app.feed is not None and app.feed.loaded.is_set(), pilot)
+            runs = app.runs.runs()
+            targets = [run for run in runs[1:] if run.ident][:cycle]
+            for i in range(switches):
+                target = targets[i % len(targets)]
+                await pilot.press("r")
+                await wait(lambda: isinstance(app.screen, RunPicker) and app.screen.complete, pilot)
+                await pilot.press(*str(target.ident)[:13], "enter")
+                await wait(
+                    lambda t=target: (
+                        app.feed is not None
+                        and app.feed.run == t  # type: ignore[misc]
+                        and app.feed.loaded.is_set()
+                        and not app.feed.has_changes()
+                    ),
+                    pilot,
+                )
+                await pilot.pause(0.2)
+                result["rss"].append(_rss_bytes())
+                result["idents"].append(target.ident)
+            result["frozen"] = gc.get_freeze_count()
+            for timer in list(app._timers):
+                timer.stop()
+            if app.feed is not None:
+                app.feed.stop()
+
+    asyncio.run(main())
+    _write(out, result)
+    return 0
+
+
+def _rss_bytes() -> int:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
 # ---------------------------------------------------------------- EventTree.add
 
 
@@ -305,7 +450,7 @@ def run_feed(
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("mode", choices=("app", "minimal", "add", "feed"))
+    p.add_argument("mode", choices=("app", "minimal", "add", "feed", "picker", "switch"))
     p.add_argument("paths", nargs="*", type=Path)
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--t0", type=float, help="launcher's time.time() just before the start")
@@ -317,12 +462,19 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--duration", type=float)
     p.add_argument("--stream", action="store_true", help="app: PATH is a worker stream file")
     p.add_argument("--expect", type=int, help="app: a frame is ready once this many events")
+    p.add_argument("--cold", action="store_true", help="picker: no background warm-up")
+    p.add_argument("--switches", type=int, default=50)
+    p.add_argument("--cycle", type=int, default=7)
     a = p.parse_intermixed_args(argv)
     t0 = a.t0 if a.t0 is not None else time.time()
     if a.mode == "app":
         return run_app(a.paths[0], t0, a.out, a.timeout, a.stream, a.expect)
     if a.mode == "minimal":
         return run_minimal(t0, a.out)
+    if a.mode == "picker":
+        return run_picker(a.paths[0], t0, a.out, a.timeout, warm=not a.cold)
+    if a.mode == "switch":
+        return run_switch(a.paths[0], a.out, a.switches, a.cycle)
     if a.mode == "add":
         return run_add(a.paths[0], a.out, a.limit, a.chunk)
     return run_feed(a.paths[0], a.paths[1], a.out, a.rate, a.shuffle_window, a.duration)

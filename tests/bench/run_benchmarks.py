@@ -23,6 +23,14 @@ stream     the main run as ansible-runner's worker stream (stream_of_run.py), pi
            through `cat`: the app (saving it, as `watch -` does) until a frame applied every
            event vs the app on the run's folder; `cat STREAM | dump - --format json` vs
            `dump FOLDER --format json`.
+navigator  `jobevents-tui watch` until the whole run is on screen vs `ansible-navigator replay`
+           until its play list shows, both in tmux, alternating, on one real run of a few
+           thousand events made through ansible-navigator (installed in its own venv).
+runs       an artifacts/ of 1,000 runs: first paint vs the minimal app, the run picker's
+           opening, RSS over 50 run switches.
+
+cold_load and tui_cold run on every shape of run (`--shapes`): linear, free (per-host task
+starts, 10 plays), serial batches, loops; live, memory and tree_add on the linear one.
 """
 
 from __future__ import annotations
@@ -56,12 +64,24 @@ sys.path.insert(0, str(BENCH_DIR))
 
 from bench_driver import watch_takes  # noqa: E402  (sibling scripts, not a package)
 from generate import size_for_events  # noqa: E402
+from tmux_timing import TmuxServer  # noqa: E402
 
 PY = sys.executable
 DRIVER = BENCH_DIR / "bench_driver.py"
 BASELINE = BENCH_DIR / "baseline_load.py"
 CLI = Path(sys.executable).with_name("jobevents-tui")
-NAMES = ("cold_load", "tui_cold", "live", "memory", "tree_add", "profile", "diff", "stream")
+NAMES = (
+    "cold_load",
+    "tui_cold",
+    "live",
+    "memory",
+    "tree_add",
+    "profile",
+    "diff",
+    "stream",
+    "navigator",
+    "runs",
+)
 FINISHED = {"successful", "failed", "canceled", "timeout", "error"}
 MB = 1024 * 1024
 
@@ -146,7 +166,7 @@ def format_row(row: Row) -> str:
     ok = "-" if row.ok is None else ("ok" if row.ok else "MISS")
     ratio = f"{row.ratio:.2f}" if row.ratio is not None else "-"
     return (
-        f"{row.bench:<10} {row.metric:<34} {fmt(row.ours, row.unit):>11} "
+        f"{row.bench:<10} {row.metric:<44} {fmt(row.ours, row.unit):>11} "
         f"{fmt(row.baseline, row.unit):>11} {ratio:>6} {row.target:<12} {ok:<4} "
         f"{row.load:<9} {row.note}"
     )
@@ -154,7 +174,7 @@ def format_row(row: Row) -> str:
 
 def table(report: Report) -> str:
     head = (
-        f"{'bench':<10} {'metric':<34} {'ours':>11} {'baseline':>11} {'ratio':>6} "
+        f"{'bench':<10} {'metric':<44} {'ours':>11} {'baseline':>11} {'ratio':>6} "
         f"{'target':<12} {'ok':<4} {'load1':<9} note"
     )
     lines = [head, "-" * len(head)]
@@ -246,30 +266,96 @@ def machine_text(m: dict[str, Any]) -> str:
 class RunData:
     ident_dir: Path
     events: int
+    #: the shape of run it is (SHAPES), for labels
+    shape: str = "linear"
 
 
-def ensure_run(data_dir: Path, events: int, strategy: str = "linear", seed: int = 1) -> RunData:
-    """A generated run of about `events` events: reused if complete, else generated."""
-    hosts, tasks = size_for_events(events, strategy=strategy)
+@dataclass(frozen=True)
+class Shape:
+    """A kind of run real ansible makes, as the generator's arguments."""
+
+    strategy: str = "linear"
+    #: split the hosts into this many serial batches (0: no serial)
+    batches: int = 0
+    loop_every: int = 10
+    plays: int = 0
+    #: fixed number of hosts (the tasks then follow the events asked for)
+    hosts: int | None = None
+    #: tasks per 1,000 events asked for, when the hosts are fixed
+    tasks_per_k: float = 0.0
+    failure_rate: float = 0.002
+    about: str = ""
+
+
+SHAPES: dict[str, Shape] = {
+    "linear": Shape(about="433 hosts x 100 tasks at 100k"),
+    "free": Shape(
+        strategy="free",
+        plays=10,
+        hosts=80,
+        tasks_per_k=5.0,
+        # hosts that fail drop out of the run: fewer, so 80 hosts x 500 tasks make ~130k
+        failure_rate=0.0004,
+        about="every host sends its own task start; 10 plays x 50 tasks x 80 hosts at 100k",
+    ),
+    "serial": Shape(batches=8, about="8 serial batches: play and task starts repeat"),
+    "loops": Shape(loop_every=1, about="every task loops over 2-6 items"),
+}
+#: what made a generated run: it is generated again when these scripts change
+GENERATORS = ("generate.py", "generate_many.py")
+
+
+def generator_stamp() -> str:
+    digest = hashlib.sha1()
+    for name in GENERATORS:
+        digest.update((BENCH_DIR / name).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _generated(data_dir: Path, name: str) -> bool:
+    marker = data_dir / ".generated" / name
+    return marker.is_file() and marker.read_text() == generator_stamp()
+
+
+def _mark_generated(data_dir: Path, name: str) -> None:
+    (data_dir / ".generated").mkdir(parents=True, exist_ok=True)
+    (data_dir / ".generated" / name).write_text(generator_stamp())
+
+
+def ensure_run(
+    data_dir: Path, events: int, strategy: str = "linear", seed: int = 1, shape: str = "linear"
+) -> RunData:
+    """A generated run of about `events` events of `shape`: reused if complete, else made."""
+    form = SHAPES[shape] if shape != "linear" or strategy == "linear" else Shape(strategy)
+    if form.hosts is not None:
+        hosts, tasks = form.hosts, max(form.plays or 1, round(form.tasks_per_k * events / 1000))
+    else:
+        hosts, tasks = size_for_events(events, strategy=form.strategy, loop_every=form.loop_every)
     if hosts < 20:
         hosts += 2  # the estimate ignores the 2 hosts that go unreachable early
-    ident = f"{strategy}-{hosts}h{tasks}t-s{seed}"
+    serial = -(-hosts // form.batches) if form.batches else 0
+    ident = f"{shape if shape != 'linear' else form.strategy}-{hosts}h{tasks}t-s{seed}"
     ident_dir = data_dir / "artifacts" / ident
     status = ident_dir / "status"
     complete = (
         (ident_dir / "job_events").is_dir()
         and status.is_file()
         and status.read_text().strip() in FINISHED
+        and _generated(data_dir, ident)
     )
     if not complete:
-        print(f"generating {ident} (~{events:,} events) in {data_dir} ...", flush=True)
+        print(f"generating {ident} (~{events:,} events, {shape}) in {data_dir} ...", flush=True)
         t = time.perf_counter()
         cmd = [PY, str(BENCH_DIR / "generate.py"), str(data_dir), "--hosts", str(hosts)]
-        cmd += ["--tasks", str(tasks), "--strategy", strategy, "--seed", str(seed), "--force"]
+        cmd += ["--tasks", str(tasks), "--strategy", form.strategy, "--seed", str(seed)]
+        cmd += ["--loop-every", str(form.loop_every), "--serial", str(serial)]
+        cmd += ["--plays", str(form.plays), "--failure-rate", str(form.failure_rate)]
+        cmd += ["--ident", ident, "--force"]
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+        _mark_generated(data_dir, ident)
         print(f"  generated in {time.perf_counter() - t:.0f} s", flush=True)
     n = sum(1 for name in os.listdir(ident_dir / "job_events") if name.endswith(".json"))
-    return RunData(ident_dir, n)
+    return RunData(ident_dir, n, shape)
 
 
 def ensure_rerun(data_dir: Path, main: RunData, seed: int = 1) -> RunData:
@@ -414,13 +500,13 @@ def bench_cold_load(report: Report, run: RunData, repeats: int) -> None:
     wall_o, wall_b = median([p.wall for p in ours]), median([p.wall for p in base])
     cpu_o, cpu_b = median([p.cpu for p in ours]), median([p.cpu for p in base])
     pairwise = median([o.wall / b.wall for o, b in zip(ours, base, strict=True)])
-    report.raw["cold_load"] = {
+    report.raw.setdefault("cold_load", {})[run.shape] = {
         "run": str(run.ident_dir),
         "events": run.events,
         "dump": [asdict(p) | {"err": ""} for p in ours],
         "baseline": [asdict(p) | {"err": ""} for p in base],
     }
-    n = kilo(run.events)
+    n = f"{run.shape} {kilo(run.events)}"
     report.add(
         Row(
             "cold_load",
@@ -428,8 +514,8 @@ def bench_cold_load(report: Report, run: RunData, repeats: int) -> None:
             wall_o,
             wall_b,
             ratio=wall_o / wall_b,
-            target="ratio <= 0.8",
-            ok=wall_o / wall_b <= 0.8,
+            target="ratio <= 0.6",
+            ok=wall_o / wall_b <= 0.6,
             load=span,
             note=f"median of {repeats}; median pairwise ratio {pairwise:.2f}",
         )
@@ -446,7 +532,8 @@ def bench_cold_load(report: Report, run: RunData, repeats: int) -> None:
             note="less sensitive to other load",
         )
     )
-    report.raw.setdefault("rss", {})[f"dump@{run.events}"] = median([p.maxrss for p in ours])
+    if run.shape == "linear":
+        report.raw.setdefault("rss", {})[f"dump@{run.events}"] = median([p.maxrss for p in ours])
     report.raw.setdefault("baseline_wall", []).extend(b.wall for b in base)
 
 
@@ -492,7 +579,8 @@ def bench_tui_cold(report: Report, run: RunData, repeats: int, timeout: float) -
     painted = [r["ready_painted"] for r in ours if "ready_painted" in r]
     timeouts = sum(1 for r in ours if r.get("timeout"))
     base_wall = median([b.wall for b in base])
-    report.raw["tui_cold"] = {
+    n = f"{run.shape} {kilo(run.events)}"
+    report.raw.setdefault("tui_cold", {})[run.shape] = {
         "run": str(run.ident_dir),
         "events": run.events,
         "app": ours,
@@ -502,7 +590,7 @@ def bench_tui_cold(report: Report, run: RunData, repeats: int, timeout: float) -
     report.add(
         Row(
             "tui_cold",
-            "time to first paint (from exec)",
+            f"first paint, from exec ({n})",
             fp_o,
             fp_m,
             ratio=fp_o / fp_m,
@@ -514,27 +602,27 @@ def bench_tui_cold(report: Report, run: RunData, repeats: int, timeout: float) -
             f"{median([r['import'] for r in minimal]):.2f} s",
         )
     )
-    if ready:
-        r = median(ready)
+    if painted:
+        p = median(painted)
         report.add(
             Row(
                 "tui_cold",
-                f"full tree ready: frame applied all ({kilo(run.events)})",
-                r,
+                f"whole run on screen ({n})",
+                p,
                 base_wall,
-                ratio=r / base_wall,
+                ratio=p / base_wall,
                 target="ratio <= 1.0",
-                ok=r / base_wall <= 1.0 and not timeouts,
+                ok=p / base_wall <= 1.0 and not timeouts,
                 load=span,
-                note=f"vs baseline_load wall; median of {len(ready)}"
-                + (f"; {timeouts} timed out" if timeouts else ""),
+                note=f"the refresh after the frame that applied every event; vs baseline_load "
+                f"wall; median of {len(painted)}" + (f"; {timeouts} timed out" if timeouts else ""),
             )
         )
     else:
         report.add(
             Row(
                 "tui_cold",
-                "full tree ready",
+                f"whole run on screen ({n})",
                 None,
                 base_wall,
                 target="ratio <= 1.0",
@@ -543,25 +631,25 @@ def bench_tui_cold(report: Report, run: RunData, repeats: int, timeout: float) -
                 note=f"all {timeouts} runs timed out after {timeout:.0f} s",
             )
         )
-    if painted:
-        p = median(painted)
+    if ready:
+        r = median(ready)
         report.add(
             Row(
                 "tui_cold",
-                "full tree ready: painted after it",
-                p,
+                f"frame applied every event ({n})",
+                r,
                 base_wall,
-                ratio=p / base_wall,
+                ratio=r / base_wall,
                 target="(info)",
                 load=span,
-                note="call_after_refresh of that frame",
+                note="end of that frame, before its refresh",
             )
         )
     cpu = median([p.cpu for p in ours_proc])
     report.add(
         Row(
             "tui_cold",
-            "app CPU user+sys until ready",
+            f"app CPU user+sys until ready ({n})",
             cpu,
             median([b.cpu for b in base]),
             ratio=cpu / median([b.cpu for b in base]),
@@ -570,7 +658,10 @@ def bench_tui_cold(report: Report, run: RunData, repeats: int, timeout: float) -
             note="baseline: baseline_load CPU",
         )
     )
-    report.raw.setdefault("rss", {})[f"tui@{run.events}"] = median([p.maxrss for p in ours_proc])
+    if run.shape == "linear":
+        report.raw.setdefault("rss", {})[f"tui@{run.events}"] = median(
+            [p.maxrss for p in ours_proc]
+        )
     report.raw.setdefault("baseline_wall", []).extend(b.wall for b in base)
 
 
@@ -1163,6 +1254,221 @@ def bench_diff(report: Report, run: RunData, rerun: RunData, repeats: int) -> No
     bench_against_dump(report, "diff", run, cmd, repeats, {0, 1})
 
 
+# --------------------------------------------------------------------------- 7. navigator
+
+NAVIGATOR_DIR = BENCH_DIR / "navigator"
+#: the bench's own environment for ansible-navigator (not a project dependency)
+NAVIGATOR_VENV = BENCH_DIR / "out" / "navigator-venv"
+
+
+def navigator_venv() -> Path:
+    """ansible-navigator in a venv of its own under tests/bench/out/ (made once)."""
+    exe = NAVIGATOR_VENV / "bin" / "ansible-navigator"
+    if not exe.exists():
+        print(f"installing ansible-navigator into {NAVIGATOR_VENV} ...", flush=True)
+        subprocess.run([sys.executable, "-m", "venv", str(NAVIGATOR_VENV)], check=True)
+        pip = [str(NAVIGATOR_VENV / "bin" / "pip"), "install", "-q", "ansible-navigator"]
+        subprocess.run(pip, check=True)
+    return exe
+
+
+def navigator_env() -> dict[str, str]:
+    path = f"{NAVIGATOR_VENV / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}"
+    return {"PATH": path, "ANSIBLE_FORCE_COLOR": "1", "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"}
+
+
+def ensure_navigator_run(data_dir: Path) -> tuple[Path, Path, int]:
+    """A real run through ansible-navigator: its playbook artifact and runner's artifacts.
+
+    `--ee false`, mode stdout, the playbook artifact on, and `--rwje` (its
+    `ansible-runner.job-events` setting) so runner writes `job_events/` too.
+    """
+    exe = navigator_venv()
+    root = data_dir / "navigator"
+    artifact, pdd = root / "site-artifact.json", root / "pdd"
+    runs = list((pdd / "artifacts").glob("*/status")) if pdd.is_dir() else []
+    done = artifact.is_file() and runs and runs[0].read_text().strip() in FINISHED
+    if not done:
+        shutil.rmtree(root, ignore_errors=True)
+        pdd.mkdir(parents=True)  # navigator uses --rad only if it exists and is writable
+        print("making a real run through ansible-navigator (a few minutes) ...", flush=True)
+        t = time.perf_counter()
+        cmd = [str(exe), "run", str(NAVIGATOR_DIR / "site.yml")]
+        cmd += ["-i", str(NAVIGATOR_DIR / "hosts.ini"), "--ee", "false", "-m", "stdout"]
+        cmd += ["--pae", "true", "--pas", str(artifact), "--rwje", "--rad", str(pdd)]
+        cmd += ["--lf", str(root / "navigator.log"), "-f", "20"]
+        env = os.environ | navigator_env()
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, env=env, cwd=root)
+        print(f"  made in {time.perf_counter() - t:.0f} s", flush=True)
+        runs = list((pdd / "artifacts").glob("*/status"))
+    ident_dir = runs[0].parent
+    events = sum(1 for n in os.listdir(ident_dir / "job_events") if n.endswith(".json"))
+    return artifact, pdd, events
+
+
+def bench_navigator(report: Report, data_dir: Path, repeats: int) -> None:
+    artifact, pdd, events = ensure_navigator_run(data_dir)
+    plays = [p["name"] for p in json.loads(artifact.read_text())["plays"]]
+    print(
+        f"[navigator] {events:,} events: watch until the header counts them all vs replay "
+        f"until its play list shows, {repeats} x each in tmux, alternating",
+        flush=True,
+    )
+    exe = navigator_venv()
+    ours_cmd = [str(CLI), "watch", str(pdd)]
+    theirs_cmd = [str(exe), "replay", str(artifact), "--ee", "false"]
+    theirs_cmd += ["--lf", str(data_dir / "navigator" / "replay.log")]
+    count = f"{events:,} events"
+
+    def ours_ready(screen: str) -> bool:
+        head = screen.split("\n", 1)[0]
+        return count in head and any(s in head for s in FINISHED)
+
+    def theirs_ready(screen: str) -> bool:
+        return "Play name" in screen and all(name in screen for name in plays)
+
+    ours: list[float] = []
+    theirs: list[float] = []
+    load0 = loadavg()
+    with TmuxServer() as tmux:
+        for _ in range(repeats):
+            ours.append(tmux.time_until(ours_cmd, ours_ready, cwd=str(REPO))[0])
+            env = navigator_env()
+            theirs.append(tmux.time_until(theirs_cmd, theirs_ready, env=env, cwd=str(pdd))[0])
+    span = load_span(load0)
+    report.raw["navigator"] = {"events": events, "watch": ours, "replay": theirs}
+    o, t = median(ours), median(theirs)
+    report.add(
+        Row(
+            "navigator",
+            f"whole run on screen vs navigator replay ({kilo(events)})",
+            o,
+            t,
+            ratio=o / t,
+            target="ratio <= 0.35",
+            ok=o / t <= 0.35,
+            load=span,
+            note=f"tmux 200x50, median of {repeats}, alternating; replay: until its play "
+            f"list shows; {_navigator_version(exe)}",
+        )
+    )
+
+
+def _navigator_version(exe: Path) -> str:
+    done = subprocess.run([str(exe), "--version"], capture_output=True, text=True)
+    return done.stdout.strip() or "ansible-navigator ?"
+
+
+# --------------------------------------------------------------------------- 8. runs
+
+
+def ensure_many(data_dir: Path, runs: int = 1000, seed: int = 0) -> Path:
+    """An `artifacts/` of `runs` small real-format runs (generate_many.py); reused if there."""
+    root = data_dir / f"many-{runs}-s{seed}"
+    name = root.name
+    if not _generated(data_dir, name) or not (root / "artifacts").is_dir():
+        print(f"generating {runs:,} runs in {root} (a few minutes) ...", flush=True)
+        t = time.perf_counter()
+        cmd = [PY, str(BENCH_DIR / "generate_many.py"), str(root), "--runs", str(runs)]
+        subprocess.run(
+            [*cmd, "--seed", str(seed), "--force"], check=True, stdout=subprocess.DEVNULL
+        )
+        _mark_generated(data_dir, name)
+        print(f"  generated in {time.perf_counter() - t:.0f} s", flush=True)
+    return root
+
+
+def bench_runs(report: Report, data_dir: Path, repeats: int, switches: int) -> None:
+    root = ensure_many(data_dir)
+    count = len(list((root / "artifacts").iterdir()))
+    print(
+        f"[runs] {count:,} runs: first paint vs the minimal app, the picker's opening "
+        f"({repeats} x), RSS over {switches} switches",
+        flush=True,
+    )
+    load0 = loadavg()
+    paint: list[float] = []
+    minimal: list[float] = []
+    opened: list[dict[str, Any]] = []
+    cold: list[dict[str, Any]] = []
+    for _ in range(repeats):
+        _, res = run_driver("app", str(root), "--timeout", "300")
+        paint.append(res["first_paint"])
+        _, mres = run_driver("minimal")
+        minimal.append(mres["first_paint"])
+        opened.append(run_driver("picker", str(root), "--timeout", "300")[1])
+        cold.append(run_driver("picker", str(root), "--cold", "--timeout", "300")[1])
+    span = load_span(load0)
+    fp, fm = median(paint), median(minimal)
+    report.add(
+        Row(
+            "runs",
+            f"first paint, artifacts/ of {count:,} runs",
+            fp,
+            fm,
+            ratio=fp / fm,
+            target="ratio <= 1.5",
+            ok=fp / fm <= 1.5,
+            load=span,
+            note=f"vs minimal Textual app; median of {repeats}",
+        )
+    )
+    listed = [r["listed"] for r in opened if r.get("listed", -1) >= 0]
+    ms = median(listed) * 1000
+    report.add(
+        Row(
+            "runs",
+            f"picker lists all {count:,} runs (r -> painted)",
+            ms,
+            unit="ms",
+            target="<= 200 ms",
+            ok=ms <= 200 and len(listed) == repeats,
+            load=span,
+            note=f"summaries read in the background after the load, as when a user presses r; "
+            f"median of {len(listed)}; first paint of this app {median(paint):.2f} s",
+        )
+    )
+    cold_ms = [r["listed"] * 1000 for r in cold if r.get("listed", -1) >= 0]
+    report.add(
+        Row(
+            "runs",
+            "picker lists all, nothing read before",
+            median(cold_ms),
+            unit="ms",
+            target="(info)",
+            load=span,
+            note=f"the picker reads every summary itself (a listing and 2-6 small files a run); "
+            f"median of {len(cold_ms)}",
+        )
+    )
+    _, res = run_driver("switch", str(root), "--switches", str(switches), timeout=1800)
+    rss = [x / MB for x in res["rss"]]
+    same_run = rss[::7]  # the switches that showed the first switch's run again
+    first, last = same_run[0], same_run[-1]
+    report.raw["runs"] = {
+        "paint": paint,
+        "minimal": minimal,
+        "picker": opened,
+        "picker_cold": cold,
+        "switch": res,
+    }
+    report.add(
+        Row(
+            "runs",
+            f"RSS after {len(rss)} run switches vs the first",
+            last,
+            first,
+            unit="MB",
+            ratio=last / first,
+            target="ratio <= 1.10",
+            ok=last / first <= 1.10,
+            load=load_span(load0),
+            note=f"through the picker, 7 runs in turn (compared at the same run); max "
+            f"{max(rss):.0f} MB",
+        )
+    )
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -1257,6 +1563,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--big-events", type=int, help="size of the big run (default 4 x --events)")
     p.add_argument("--quick", action="store_true", help="10k events, 5 s feed, 3 repeats")
     p.add_argument("--only", nargs="+", choices=NAMES, metavar="NAME", help=" ".join(NAMES))
+    p.add_argument(
+        "--shapes",
+        nargs="+",
+        choices=tuple(SHAPES),
+        default=list(SHAPES),
+        help="shapes of run for cold_load and tui_cold (default: all)",
+    )
+    p.add_argument("--switches", type=int, default=50, help="run switches for `runs`")
     p.add_argument("--json", type=Path, metavar="OUT", help="write every figure as JSON")
     p.add_argument("--data-dir", type=Path, default=Path("/tmp/bench"))
     p.add_argument("--repeats", type=int, help="repeats of each timing (default 5, quick 3)")
@@ -1281,6 +1595,12 @@ def main(argv: list[str] | None = None) -> int:
     print(machine_text(report.machine | {"loadavg_end": ()}), flush=True)
     a.data_dir.mkdir(parents=True, exist_ok=True)
     main_run = ensure_run(a.data_dir, events)
+    shaped = [main_run if shape == "linear" else None for shape in a.shapes]
+    if only & {"cold_load", "tui_cold"}:
+        shaped = [
+            run or ensure_run(a.data_dir, events, shape=shape)
+            for run, shape in zip(shaped, a.shapes, strict=True)
+        ]
     need_big = only & {"memory", "tree_add"}
     need_small = only & {"memory", "tree_add"}
     small = ensure_run(a.data_dir, 1_000) if need_small else None
@@ -1289,12 +1609,21 @@ def main(argv: list[str] | None = None) -> int:
     rerun = ensure_rerun(a.data_dir, main_run) if "diff" in only else None
     report.machine["runs"] = {
         "main": [str(main_run.ident_dir), main_run.events],
+        "shapes": {r.shape: [str(r.ident_dir), r.events] for r in shaped if r is not None},
         "big": [str(big.ident_dir), big.events] if big else None,
     }
 
     steps: list[tuple[str, Callable[[], None]]] = [
-        ("cold_load", lambda: bench_cold_load(report, main_run, repeats)),
-        ("tui_cold", lambda: bench_tui_cold(report, main_run, repeats, a.app_timeout)),
+        (
+            "cold_load",
+            lambda: [bench_cold_load(report, r, repeats) for r in shaped if r is not None],
+        ),
+        (
+            "tui_cold",
+            lambda: [
+                bench_tui_cold(report, r, repeats, a.app_timeout) for r in shaped if r is not None
+            ],
+        ),
         (
             "live",
             lambda: bench_live(report, main_run, LiveConfig(rate=a.rate, duration=feed_seconds)),
@@ -1309,6 +1638,8 @@ def main(argv: list[str] | None = None) -> int:
         ("profile", lambda: bench_profile(report, main_run, repeats)),
         ("diff", lambda: bench_diff(report, main_run, rerun, repeats)),  # type: ignore[arg-type]
         ("stream", lambda: bench_stream(report, main_run, repeats, a.app_timeout)),
+        ("navigator", lambda: bench_navigator(report, a.data_dir, repeats)),
+        ("runs", lambda: bench_runs(report, a.data_dir, repeats, a.switches)),
     ]
     failed = False
     for name, step in steps:

@@ -7,7 +7,7 @@ import random
 from pathlib import Path
 
 from textual import events
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Footer, Input, Static
 
 from jobevents.core.nodes import Node
 from jobevents.core.query import Query, find_matches
@@ -656,10 +656,10 @@ async def test_r_opens_the_run_picker_and_escape_keeps_the_run(tmp_path: Path) -
         await press(pilot, "r")
         assert isinstance(app.screen, RunPicker)
         await wait_for(pilot, lambda: app.screen.complete, what="the runs' summaries")  # type: ignore[attr-defined]
-        picker = app.screen.query_one(OptionList)
-        assert picker.option_count == 2
-        assert picker.highlighted == 0  # the run shown, newest first
-        labels = [rendered_text(picker.get_option_at_index(i).prompt) for i in range(2)]
+        picker = app.screen
+        assert picker.run_list.count == 2
+        assert picker.run_list.highlighted == 0  # the run shown, newest first
+        labels = picker.row_texts()
         assert labels[0].split()[:4] == ["●", "seed_free", "seed.yml", "successful"]
         assert labels[1].split()[:3] == ["seed_linear", "seed.yml", "successful"]
         await press(pilot, "escape")

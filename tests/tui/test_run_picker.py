@@ -12,7 +12,7 @@ from textual.widgets._footer import FooterKey
 from jobevents.tui.app import JobEventsApp
 from jobevents.tui.widgets.run_picker import RunPicker
 
-from .helpers import copy_run, header_text, press, rendered_text, running, settle, wait_for
+from .helpers import copy_run, header_text, press, running, settle, wait_for
 
 #: folder times, oldest first: the picker lists newest first
 RUNS = (("killed", 1_000_000_000), ("features", 1_100_000_000), ("seed_linear", 1_200_000_000))
@@ -40,11 +40,7 @@ async def open_picker(pilot) -> RunPicker:  # type: ignore[no-untyped-def]
 
 
 def rows(picker: RunPicker) -> list[str]:
-    options = picker.option_list
-    return [
-        rendered_text(options.get_option_at_index(i).prompt).rstrip()
-        for i in range(options.option_count)
-    ]
+    return picker.row_texts()
 
 
 async def test_the_picker_lists_every_run_with_what_it_did(tmp_path: Path) -> None:
@@ -62,7 +58,7 @@ async def test_the_picker_lists_every_run_with_what_it_did(tmp_path: Path) -> No
         assert shown[0].endswith("13.7s   3 ~3")
         assert shown[1].endswith("18.8s   4 ✘1 ⊘1 ~1")
         assert shown[2].endswith("-")  # canceled: no recap, no host counts
-        assert picker.option_list.highlighted == 0  # the run shown
+        assert picker.run_list.highlighted == 0  # the run shown
 
 
 async def test_typing_filters_by_ident_playbook_and_status_and_enter_opens(

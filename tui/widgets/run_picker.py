@@ -1,9 +1,10 @@
 """RunPicker: every run under artifacts/, newest first; type to filter, enter picks one.
 
-A row shows what `core.run_summary` reads of a run (its small files and its first and
-last events, never the whole run). Summaries are read on a thread and come in as they
-are read; the app keeps them between openings, so a folder of a thousand finished runs
-lists at once.
+A screen of its own, not a dialog over the run: a dialog repaints the screen under it,
+dimmed, which costs more than the whole list. A row shows what `core.run_summary` reads
+of a run (its small files and its first and last events, never the whole run).
+Summaries are read on a thread and come in as they are read; the app keeps them between
+openings, so a folder of a thousand finished runs lists at once.
 """
 
 from __future__ import annotations
@@ -19,9 +20,8 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Input, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.screen import Screen
+from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from jobevents.core.ansi import safe_line
@@ -31,6 +31,7 @@ from jobevents.core.run_summary import RunSummaries, RunSummary
 from jobevents.core.status import OK, STATUSES
 
 from ..theme import RUN_STATE_STYLE, STATUS_GLYPH, STATUS_STYLE
+from .run_list import RunList
 
 #: column widths of a row, in cells (the hosts column takes the rest)
 COLUMNS: tuple[tuple[str, int], ...] = (
@@ -46,28 +47,24 @@ COLUMNS: tuple[tuple[str, int], ...] = (
 BATCH_EVERY = 0.1
 
 
-class RunPicker(ModalScreen[RunFolder | None]):
+class RunPicker(Screen[RunFolder | None]):
     """A list of runs, newest first: typing filters it (ident, playbook, status)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Close"),
-        Binding("down", "cursor('down')", "Down", show=False),
-        Binding("up", "cursor('up')", "Up", show=False),
+        Binding("down", "cursor('cursor_down')", "Down", show=False),
+        Binding("up", "cursor('cursor_up')", "Up", show=False),
         Binding("pagedown", "cursor('page_down')", "Page down", show=False),
         Binding("pageup", "cursor('page_up')", "Page up", show=False),
     ]
 
     DEFAULT_CSS = """
-    RunPicker { align: center middle; }
-    RunPicker > Vertical {
-        width: 112; max-width: 100%; height: auto; max-height: 90%;
-        border: round $accent; background: $surface;
-    }
+    RunPicker > Vertical { border: round $accent; background: $surface; }
     RunPicker Input, RunPicker Input:focus {
         border: none; height: 1; padding: 0 1; margin-bottom: 1; background: $boost;
     }
     RunPicker #columns { padding: 0 1; color: $text-muted; text-style: bold; }
-    RunPicker OptionList { border: none; height: auto; max-height: 100%; padding: 0; }
+    RunPicker RunList { padding: 0 1; }
     """
 
     def __init__(
@@ -97,33 +94,38 @@ class RunPicker(ModalScreen[RunFolder | None]):
             frame.border_subtitle = "type to filter · enter opens · escape closes"
             yield Input(placeholder="filter by run, playbook or status", id="filter")
             yield Static(_columns_line(), id="columns")
-            yield OptionList(id="runs")
+            runs = RunList(id="runs")
+            runs.can_focus = False  # the filter keeps the keyboard; up, down, enter reach it
+            yield runs
 
     def on_mount(self) -> None:
         self._show(keep=self.current)
-        self._read_summaries()
+        # what the cache holds is on screen first; checking it against the files can wait
+        self.call_after_refresh(self._read_summaries)
 
     # ------------------------------------------------------------ the list
 
     @property
-    def option_list(self) -> OptionList:
-        return self.query_one("#runs", OptionList)
+    def run_list(self) -> RunList:
+        return self.query_one("#runs", RunList)
+
+    def row_texts(self) -> list[str]:
+        """The rows shown, as plain text."""
+        run_list = self.run_list
+        return [run_list.row_text(i).plain.rstrip() for i in range(run_list.count)]
 
     def _show(self, keep: RunFolder | None = None) -> None:
         """Fill the list with the runs the filter keeps; keep `keep` highlighted."""
         text = self.query_one("#filter", Input).value
         shown = [run for run in self.runs if self._matches(run, text)]
         self.shown = shown
-        options = [
-            Option(row_text(run, self.known.get(run), run == self.current), id=str(i))
-            for i, run in enumerate(shown)
-        ]
-        picker = self.option_list
-        picker.set_options(options)
-        if keep in shown:
-            picker.highlighted = shown.index(keep)
-        elif shown:
-            picker.highlighted = 0
+        known, current = self.known, self.current
+
+        def row(index: int) -> Text:
+            run = shown[index]
+            return row_text(run, known.get(run), run == current)
+
+        self.run_list.set_rows(len(shown), row, shown.index(keep) if keep in shown else 0)
 
     def _matches(self, run: RunFolder, text: str) -> bool:
         summary = self.known.get(run)
@@ -133,7 +135,7 @@ class RunPicker(ModalScreen[RunFolder | None]):
         return not needle or needle in (run.ident or str(run.job_events)).casefold()
 
     def _highlighted_run(self) -> RunFolder | None:
-        index = self.option_list.highlighted
+        index = self.run_list.highlighted
         return self.shown[index] if index is not None and index < len(self.shown) else None
 
     @work(thread=True, exclusive=True, group="run-summaries")
@@ -172,13 +174,13 @@ class RunPicker(ModalScreen[RunFolder | None]):
         if run is not None:
             self.dismiss(run)
 
-    @on(OptionList.OptionSelected, "#runs")
-    def _selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(self.shown[int(event.option.id or 0)])
+    @on(RunList.Selected, "#runs")
+    def _selected(self, event: RunList.Selected) -> None:
+        self.dismiss(self.shown[event.index])
 
     def action_cursor(self, where: str) -> None:
         """Move the highlight while the filter keeps the keyboard."""
-        getattr(self.option_list, f"action_cursor_{where}")()
+        getattr(self.run_list, f"action_{where}")()
 
     def action_cancel(self) -> None:
         """Close without switching."""
