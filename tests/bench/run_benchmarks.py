@@ -1467,6 +1467,21 @@ def bench_runs(report: Report, data_dir: Path, repeats: int, switches: int) -> N
             f"{max(rss):.0f} MB",
         )
     )
+    if len(same_run) > 2:
+        report.add(
+            Row(
+                "runs",
+                "RSS, last vs second visit of that run",
+                last,
+                same_run[1],
+                unit="MB",
+                ratio=last / same_run[1],
+                target="(info)",
+                load=load_span(load0),
+                note="growth once each of the 7 runs was shown: a leak, not the largest "
+                "run's high-water mark",
+            )
+        )
 
 
 # --------------------------------------------------------------------------- main
