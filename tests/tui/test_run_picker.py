@@ -105,7 +105,7 @@ async def test_switching_runs_lets_the_old_ones_go(tmp_path: Path) -> None:
             return sum(1 for o in gc.get_objects() if type(o) is kind)
 
         keys = None
-        for ident in ("features", "killed", "seed_linear") * 2:
+        for ident in ("features", "killed", "seed_linear"):
             picker = await open_picker(pilot)
             await press(pilot, *ident, "enter")
             await wait_for(pilot, lambda: app.feed is not None and app.feed.run.ident == ident)  # noqa: B023
