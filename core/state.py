@@ -10,6 +10,7 @@ from __future__ import annotations
 from .ansible_warnings import is_warning_node
 from .events import Event
 from .nodes import Changes
+from .timing import RunTimes
 from .tree import EventTree
 
 
@@ -23,6 +24,8 @@ class RunState:
         self.tree = EventTree()
         #: warnings and deprecations Ansible printed (message nodes `is_warning_node` picks)
         self.warnings = 0
+        #: where the time went, per task and per host (kept per frame: see `frame_taken`)
+        self.times = RunTimes(self.tree)
 
     def add(self, event: Event, changes: Changes) -> None:
         """Apply one event to every part (an event seen before changes nothing)."""
@@ -34,3 +37,11 @@ class RunState:
         for node in changes.added[added:]:
             if is_warning_node(node):
                 self.warnings += 1
+
+    def frame_taken(self, changes: Changes) -> None:
+        """Bring the indexes kept per frame up to date with what a frame took.
+
+        `RunTimes` recomputes a task from all its host runs: once per frame for every
+        task touched, not once per event (a task of 1,000 hosts gets 2,000 events).
+        """
+        self.times.update(changes)
