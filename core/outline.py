@@ -8,6 +8,7 @@ it came from, for marks on that tree.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Final
 
 import msgspec
@@ -90,20 +91,22 @@ def _rank(status: str) -> int:
     return _RANK.get(status, _UNKNOWN_RANK)
 
 
-def outline(tree: EventTree) -> RunOutline:
+def outline(tree: EventTree, task_of: Callable[[Node], TaskOutline] | None = None) -> RunOutline:
     """The outline of `tree`, in one pass over it. Tasks outside any play (an ad hoc run's)
-    go in a play named "" that stands where the first of them is."""
+    go in a play named "" that stands where the first of them is. `task_of` outlines a
+    task (`task_outline` by default; a live outline keeps those of unchanged tasks)."""
+    task = task_of or task_outline
     plays: list[PlayOutline] = []
     loose: list[TaskOutline] = []
     loose_at: int | None = None
     for node in _plays_and_tasks(tree.root):
         if node.kind == "play":
-            tasks = tuple(_task(child) for child in node.children if child.kind == "task")
+            tasks = tuple(task(child) for child in node.children if child.kind == "task")
             plays.append(PlayOutline(node.name, node.id, tasks))
         else:
             if loose_at is None:
                 loose_at = len(plays)
-            loose.append(_task(node))
+            loose.append(task(node))
     if loose_at is not None:
         plays.insert(loose_at, PlayOutline("", tree.root.id, tuple(loose)))
     hosts = frozenset(host for host, tally in tree.hosts.items() if any(tally.values()))
@@ -123,7 +126,8 @@ def _plays_and_tasks(root: Node) -> list[Node]:
     return out
 
 
-def _task(node: Node) -> TaskOutline:
+def task_outline(node: Node) -> TaskOutline:
+    """One task: each host's status on it (the worst of its runs) and its wall time."""
     hosts: dict[str, HostResult] = {}
     for child in node.children:
         if child.kind != "host":
