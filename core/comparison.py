@@ -6,6 +6,12 @@ Plays pair by name (and place among same-named plays), tasks within a paired pla
 name, role and action, hosts by name. `compare` works on outlines (`outline.py`), so the
 command can build them where each run is loaded; `compare_trees` is the same for two trees
 in hand, and `RunDiff.marks` says what to show on tree B's nodes.
+
+B may still be running (the app compares the run it shows as it goes): with `b_live`, only
+what B has settled counts. A host still running a task has not changed yet; a host with
+no run of a task may yet run it, and a task or host of A's not seen in B may yet come, so
+changes to `absent`, removed tasks and hosts only in A wait for B's end; a task still
+running in B can turn out slower (its wall so far already is) but not faster.
 """
 
 from __future__ import annotations
@@ -21,6 +27,8 @@ from .tree import EventTree
 FAILURES: Final = frozenset({"failed", "unreachable"})
 #: what a failed host is fixed by (absent or still running is not a fix)
 FIXES: Final = frozenset({"ok", "changed", "skipped", "ignored", "rescued"})
+#: B's statuses that say nothing yet while B runs
+_UNSETTLED: Final = frozenset({"running", ABSENT})
 
 MarkKind = Literal["new_failure", "fixed", "changed", "slower", "faster", "added"]
 
@@ -132,11 +140,13 @@ def compare_trees(a: EventTree, b: EventTree, thresholds: Thresholds | None = No
     return compare(outline(a), outline(b), thresholds)
 
 
-def compare(a: RunOutline, b: RunOutline, thresholds: Thresholds | None = None) -> RunDiff:
-    """The differences from run A to run B."""
+def compare(
+    a: RunOutline, b: RunOutline, thresholds: Thresholds | None = None, *, b_live: bool = False
+) -> RunDiff:
+    """The differences from run A to run B (`b_live`: B is still running; see above)."""
     limits = thresholds or Thresholds()
     diff = RunDiff(
-        hosts_only_in_a=sorted(a.hosts - b.hosts),
+        hosts_only_in_a=[] if b_live else sorted(a.hosts - b.hosts),
         hosts_only_in_b=sorted(b.hosts - a.hosts),
     )
     plays = pair_by_key([p.name for p in a.plays], [p.name for p in b.plays])
@@ -159,7 +169,9 @@ def compare(a: RunOutline, b: RunOutline, thresholds: Thresholds | None = None) 
                 continue
             if k in tasks.moved:
                 diff.moved_tasks.append(_ref(b_play, b_task))
-            _compare_task(diff, b_play, a_play.tasks[at], b_task, limits)
+            _compare_task(diff, b_play, a_play.tasks[at], b_task, limits, b_live)
+    if b_live:
+        return diff
     for i, a_play in enumerate(a.plays):
         pairing = pairings.get(i)
         gone = range(len(a_play.tasks)) if pairing is None else pairing.removed
@@ -188,13 +200,18 @@ def _added(diff: RunDiff, play: PlayOutline, task: TaskOutline) -> None:
 
 
 def _compare_task(
-    diff: RunDiff, play: PlayOutline, a: TaskOutline, b: TaskOutline, limits: Thresholds
+    diff: RunDiff,
+    play: PlayOutline,
+    a: TaskOutline,
+    b: TaskOutline,
+    limits: Thresholds,
+    b_live: bool = False,
 ) -> None:
     for host in sorted(a.hosts.keys() | b.hosts.keys()):
         a_result, b_result = a.hosts.get(host), b.hosts.get(host)
         was = a_result.status if a_result is not None else ABSENT
         now = b_result.status if b_result is not None else ABSENT
-        if was == now:
+        if was == now or (b_live and now in _UNSETTLED):
             continue
         change = HostChange(
             play.name,
@@ -216,6 +233,8 @@ def _compare_task(
         return
     if limits.slower(a.wall, b.wall):
         diff.slower.append(TimeChange(play.name, b.name, b.role, a.wall, b.wall, b.node_id))
+    elif b_live and any(result.status == "running" for result in b.hosts.values()):
+        return  # its wall so far is not its wall
     elif limits.faster(a.wall, b.wall):
         diff.faster.append(TimeChange(play.name, b.name, b.role, a.wall, b.wall, b.node_id))
 

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from .comparison import Mark, RunDiff
 from .nodes import Node
+
+if TYPE_CHECKING:  # the comparison itself (difflib and all) is loaded when one is made
+    from .comparison import Mark, RunDiff
 
 
 @dataclass(frozen=True, slots=True)

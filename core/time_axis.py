@@ -191,6 +191,7 @@ def axis_line(window: TimeWindow, origin: float, label_cells: int = 8) -> str:
     cells = [" "] * window.width
     for x, label in ticks(window, origin, label_cells):
         mark = EIGHTHS[1] + label
-        for i, char in enumerate(mark[: window.width - x]):
-            cells[x + i] = char
+        if x + len(mark) > window.width:
+            break  # a tick without its time says nothing
+        cells[x : x + len(mark)] = mark
     return "".join(cells)

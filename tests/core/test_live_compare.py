@@ -175,3 +175,34 @@ def test_outline_process_says_why_it_failed(tmp_path: Path) -> None:
     job.cancel()
     with pytest.raises(RuntimeError, match="canceled"):
         job.result()
+
+
+@pytest.mark.parametrize("fraction", [0.3, 0.5, 0.8, 1.0])
+def test_a_live_run_is_compared_on_what_it_has_settled(fraction: float) -> None:
+    a = outline(_tree("drift_a"))
+    events = sorted(_events("drift_b"), key=lambda e: e.counter)
+    tree = EventTree()
+    for event in events[: round(len(events) * fraction)]:
+        tree.add(event)
+    b = outline(tree)
+    live = compare(a, b, b_live=True)
+    settled = compare(a, b)
+    assert live.removed_tasks == [] and live.hosts_only_in_a == []
+    changes = [*live.new_failures, *live.fixed, *live.status_changes]
+    assert all(c.b not in ("running", "absent") for c in changes)
+    # everything else is what the plain comparison says, minus what is not settled
+    assert changes == [
+        c
+        for c in (*settled.new_failures, *settled.fixed, *settled.status_changes)
+        if c.b not in ("running", "absent")
+    ]
+    running = {
+        t.node_id
+        for p in b.plays
+        for t in p.tasks
+        if "running" in {r.status for r in t.hosts.values()}
+    }
+    assert not any(change.b_task_id in running for change in live.faster)
+    assert live.slower == settled.slower and live.added_tasks == settled.added_tasks
+    if fraction < 1.0:
+        assert settled.removed_tasks  # A's later tasks look removed to the plain comparison
