@@ -39,11 +39,13 @@ from jobevents.core.task_file import (
     where_looked,
 )
 
+from .comparing import Comparing
 from .editor import EditorError, editor_command
 from .feed import RunFeed
 from .launch import PlaybookProcess
 from .views.base import Frame, RunView
 from .views.tasks import TasksView
+from .views.timeline import TimelineView
 from .widgets.detail_pane import DETAIL_MODES, DetailPane
 from .widgets.help_screen import HelpScreen
 from .widgets.key_footer import KeyFooter
@@ -53,7 +55,7 @@ from .widgets.run_picker import RunPicker
 from .widgets.worker_output import WorkerOutput
 
 #: the views, in the order of their number keys
-VIEW_TYPES: tuple[type[RunView], ...] = (TasksView,)
+VIEW_TYPES: tuple[type[RunView], ...] = (TasksView, TimelineView)
 #: number key -> view id; ids without a view yet are kept for it
 VIEW_KEYS: tuple[tuple[str, str, str], ...] = (
     ("1", "tasks", "Tasks"),
@@ -102,6 +104,7 @@ class JobEventsApp(App[int]):
         Binding("escape", "clear_filter", "Clear", show=False, id="clear"),
         Binding("s", "cycle_status", "Status", id="status_filter"),
         Binding("r", "pick_run", "Runs", id="runs"),
+        Binding("d", "compare", "Compare", show=False, id="compare"),
         Binding("tab", "toggle_focus", "Detail", id="focus_detail"),
         # One binding a mode, the one shown naming the mode now shown: `x` cycles them.
         *(
@@ -173,6 +176,8 @@ class JobEventsApp(App[int]):
         #: what the run picker shows of each run, kept between openings
         self.run_summaries = RunSummaries()
         self._summaries_warm: threading.Thread | None = None
+        #: the comparison with another run (`d`), when one is on
+        self.comparing = Comparing(self)
         #: the run's feed, started before Textual starts: reading a big run takes seconds
         self._early_feed: RunFeed | None = feed
         if feed is None:
@@ -262,6 +267,7 @@ class JobEventsApp(App[int]):
         self._check_runs()
 
     def on_unmount(self) -> None:
+        self.comparing.stop()
         for feed in (self.feed, self._early_feed):
             if feed is not None:
                 feed.stop()
@@ -350,6 +356,7 @@ class JobEventsApp(App[int]):
         replacing = self.feed is not None
         if self.feed is not None:
             self.feed.stop()
+        self.comparing.clear()
         removals = [_widget(old).remove() for old in self.views.values()]
         self.views = {}
         if self.waiting is not None:
@@ -379,6 +386,10 @@ class JobEventsApp(App[int]):
         self.switcher.display = True
         if self.view_id not in self.views:
             self.view_id = VIEW_TYPES[0].VIEW_ID
+        for view_id, view in self.views.items():
+            # Mounted after the switcher, every view shows until told not to: a hidden
+            # view would be laid out below the shown one, and keep painting there.
+            _widget(view).display = view_id == self.view_id
         self.switcher.current = _widget(self.views[self.view_id]).id
         self.query_filter = Query()
         self._apply_query()
@@ -450,6 +461,7 @@ class JobEventsApp(App[int]):
         detail = self.detail
         with feed.lock:
             changes = feed.take()
+            feed.state.frame_taken(changes)
             loading = not feed.loaded.is_set()
             if len(changes.added) + len(changes.changed) > BUSY_FRAME:
                 self._busy_until = now + 1.0
@@ -457,6 +469,7 @@ class JobEventsApp(App[int]):
             frame = Frame(changes, loading=loading, busy=busy)
             for each in self.views.values():
                 each.apply_frame(frame)
+            self.comparing.frame_taken(changes)
             if changes and detail.node is not None and detail.node in changes.changed:
                 self._detail_stale = True
             every = DETAIL_BUSY_EVERY if busy else DETAIL_EVERY
@@ -502,7 +515,12 @@ class JobEventsApp(App[int]):
             clock=self.clock,
             view=view.VIEW_NAME,
             stream=feed.stream,
+            compare=self.comparing.header(),
         )
+
+    def refresh_header(self) -> None:
+        """Repaint the header (and whatever else waits) with the next frame."""
+        self._request_frame()
 
     @on(RunView.FollowChanged)
     def _follow_changed(self, event: RunView.FollowChanged) -> None:
@@ -609,6 +627,11 @@ class JobEventsApp(App[int]):
                 self.open(run)
 
         self.push_screen(RunPicker(runs, current, self.run_summaries), picked)
+
+    def action_compare(self) -> None:
+        """Compare with another run under the same artifacts/ (the previous one of this
+        playbook by default); again: stop comparing."""
+        self.comparing.toggle()
 
     def action_toggle_focus(self) -> None:
         """Move the focus between the view and the detail pane."""

@@ -13,6 +13,7 @@ from typing import ClassVar
 
 from textual.message import Message
 
+from jobevents.core.diff_marks import DiffMarks
 from jobevents.core.nodes import Changes, Node
 from jobevents.core.query import Query
 
@@ -92,3 +93,9 @@ class RunView:
 
     def start_following(self) -> None:
         """Follow the newest activity (if the view can)."""
+
+    def show_marks(self, marks: DiffMarks | None) -> None:
+        """Mark what a comparison with another run found (None: no comparison).
+
+        Called with the feed's lock held, a few times a second while the run changes.
+        """

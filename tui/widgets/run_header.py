@@ -52,6 +52,7 @@ class RunHeader(Static):
         view: str = "",
         warnings: int = 0,
         stream: StreamState | None = None,
+        compare: Text | None = None,
     ) -> None:
         """Repaint from the run's state. Call with the feed's lock held."""
         text = Text()
@@ -83,6 +84,9 @@ class RunHeader(Static):
             if unseen:
                 text.append(f" +{unseen:,} new", style="bold yellow")
             text.append(" (f)", style="dim")
+        if compare:
+            text.append(" │ ", style="dim")
+            text.append_text(compare)
         if errors:
             text.append(" │ ", style="dim")
             text.append(f"{errors} unreadable", style="bold red")

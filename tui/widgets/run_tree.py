@@ -107,13 +107,17 @@ class RunTree(Tree[Node]):
         """Arithmetic instead of rendering every label on each rebuild."""
         return node._label.cell_len + (2 if node._allow_expand else 0)
 
+    def label_of(self, node: Node) -> Text:
+        """A node's line (a view adds to it: a comparison's marks)."""
+        return node_label(node)
+
     def _relabel(self, tree_node: TreeNode[Node], node: Node) -> None:
         """`set_label` without its repaint message: `apply` repaints once for the batch.
 
         Textual's `set_label` queues one refresh a node; a frame can relabel hundreds.
         Bumping `_updates` is what tells the line caches that the line changed.
         """
-        tree_node._label = self.process_label(node_label(node))
+        tree_node._label = self.process_label(self.label_of(node))
         tree_node._updates += 1
 
     # ---------------------------------------------------------- rendering
@@ -264,7 +268,7 @@ class RunTree(Tree[Node]):
     ) -> TreeNode[Node]:
         expand = self._wants_open(node)
         tree_node = parent_tn.add(
-            node_label(node),
+            self.label_of(node),
             data=node,
             before=before,
             expand=expand,
@@ -460,7 +464,7 @@ class RunTree(Tree[Node]):
         self.clear()
         self._shown_nodes = {self.core.root.id: self.root}
         self._loaded = set()
-        self.root.set_label(node_label(self.core.root))
+        self.root.set_label(self.label_of(self.core.root))
         self.root.expand()
         self._load(self.core.root)
         if cursor is not None and cursor.id in self._shown_nodes:

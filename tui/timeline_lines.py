@@ -1,0 +1,204 @@
+"""A timeline row as one line of cells: label, bar on the shared axis, wall time, mark.
+
+The times come from `RunTimes` (tasks, plays) and the host runs themselves (lanes); what
+is still running ends at `now`. Every piece is built from data: names are cut and made
+safe, never parsed as markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+
+from jobevents.core.ansi import safe_line
+from jobevents.core.render import duration_text
+from jobevents.core.time_axis import Bar, TimeWindow, bar
+from jobevents.core.timeline import TimelineRow
+from jobevents.core.timing import RunTimes, run_bounds
+
+from .theme import STATUS_GLYPH, STATUS_STYLE
+
+#: cells of the wall-time column ("12.3s", "4m05s", "1h02m") and of the mark column
+WALL_CELLS = 7
+MARK_CELLS = 12
+#: the label column takes this share of the width, within these bounds
+LABEL_SHARE = 0.3
+LABEL_MIN, LABEL_MAX = 12, 40
+BAR_MIN = 8
+
+#: a bar's colour: the status's colour, without bold; skipped bars are grey, not dim
+BAR_STYLE: dict[str, Style] = {
+    status: Style(color=Style.parse(style).color or "grey50")
+    for status, style in STATUS_STYLE.items()
+}
+_FLIP = Style(reverse=True)
+_PLAY_BAR = Style(color="grey50")
+_DIM = Style(dim=True)
+_BOLD = Style(bold=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Geometry:
+    """Where the columns of a line are, for a widget `width` cells wide."""
+
+    label: int
+    bar: int
+    wall: int
+    mark: int
+
+    @property
+    def bar_x(self) -> int:
+        """The first cell of the bar column (a space after the label)."""
+        return self.label + 1
+
+
+def geometry(width: int, *, marks: bool = False) -> Geometry:
+    """Columns for `width` cells: the label a share, wall (and mark) fixed, the bar the rest."""
+    mark = MARK_CELLS if marks else 0
+    label = min(LABEL_MAX, max(LABEL_MIN, int(width * LABEL_SHARE)))
+    rest = width - label - 1 - WALL_CELLS - mark
+    if rest < BAR_MIN:
+        label = max(4, label - (BAR_MIN - rest))
+        rest = max(1, width - label - 1 - WALL_CELLS - mark)
+    return Geometry(label, rest, WALL_CELLS, mark)
+
+
+@dataclass(frozen=True, slots=True)
+class RowTimes:
+    """Where a row's bars fall (epoch seconds) and its time; `running`: it grows."""
+
+    spans: tuple[tuple[float, float], ...]
+    seconds: float | None
+    running: bool
+
+
+def row_times(row: TimelineRow, times: RunTimes, now: float | None) -> RowTimes:
+    """The bars and time of a row: a task's first start to last end (its wall time), a
+    play's first task start to last task end, each of a lane's runs (the host's time)."""
+    if row.kind == "lane":
+        spans: list[tuple[float, float]] = []
+        seconds = 0.0
+        running = False
+        for run in row.runs:
+            start, end = run_bounds(run)
+            if start is None:
+                continue
+            if end is None:
+                running = True
+                end = max(start, now) if now is not None else start
+                seconds += end - start
+            else:
+                seconds += run.duration if run.duration is not None else max(0.0, end - start)
+            spans.append((start, end))
+        return RowTimes(tuple(spans), seconds if spans else None, running)
+    if row.kind == "task":
+        timed = times.task_time(row.node, now)
+        if timed is None or timed.start is None:
+            return RowTimes((), None, False)
+        end = timed.end if timed.end is not None else timed.start
+        return RowTimes(((timed.start, end),), timed.wall, timed.running > 0)
+    first: float | None = None
+    last: float | None = None
+    running = False
+    for child in row.node.children:
+        timed = times.task_time(child, now) if child.kind == "task" else None
+        if timed is None or timed.start is None:
+            continue
+        running = running or timed.running > 0
+        end = timed.end if timed.end is not None else timed.start
+        first = timed.start if first is None else min(first, timed.start)
+        last = end if last is None else max(last, end)
+    if first is None or last is None:
+        return RowTimes((), None, running)
+    return RowTimes(((first, last),), last - first, running)
+
+
+def row_label(row: TimelineRow, opened: bool) -> Text:
+    """`PLAY name`, `▸ ✔ role : task`, `    ✘ host`: glyph in the status colour, name as data."""
+    status = row.status
+    glyph = Text(STATUS_GLYPH.get(status, "?"), style=STATUS_STYLE.get(status, ""))
+    if row.kind == "play":
+        text = Text.assemble(glyph, " ")
+        text.append("PLAY ", style="bold")
+        text.append(safe_line(row.node.name, 200) or "(unnamed play)", style="bold")
+        return text
+    if row.kind == "lane":
+        text = Text("    ")
+        text.append_text(glyph)
+        text.append(" ")
+        text.append(safe_line(row.host or "", 200), style=STATUS_STYLE.get(status, ""))
+        return text
+    node = row.node
+    has_hosts = any(child.kind == "host" for child in node.children)
+    text = Text(" " + ("▾" if opened else "▸") + " " if has_hosts else "   ", style="dim")
+    text.append_text(glyph)
+    text.append(" ")
+    if node.handler:
+        text.append("HANDLER ", style="bold cyan")
+    if node.role:
+        text.append(safe_line(node.role, 60), style="magenta")
+        text.append(" : ", style="dim")
+    text.append(safe_line(node.name, 200) or "(unnamed task)")
+    return text
+
+
+def bars_of(spans: tuple[tuple[float, float], ...], window: TimeWindow) -> tuple[Bar, ...]:
+    """The spans drawn in `window`, left to right (those outside it are left out)."""
+    drawn = (bar(start, end, window) for start, end in spans)
+    return tuple(b for b in drawn if b is not None)
+
+
+def bar_segments(bars: tuple[Bar, ...], width: int, style: Style) -> list[Segment]:
+    """The bar column: spaces, and each bar's cells in `style` (a flipped cell reversed)."""
+    segments: list[Segment] = []
+    x = 0
+    flipped = style + _FLIP
+    for drawn in bars:
+        first = max(drawn.first, x)
+        text = drawn.text[first - drawn.first :]
+        if not text:
+            continue
+        if first > x:
+            segments.append(Segment(" " * (first - x)))
+        if drawn.flipped and first == drawn.first:
+            segments.append(Segment(text[0], flipped))
+            text = text[1:]
+        if text:
+            segments.append(Segment(text, style))
+        x = first + len(drawn.text) - (first - drawn.first)
+    if x < width:
+        segments.append(Segment(" " * (width - x)))
+    return segments
+
+
+def line_segments(
+    row: TimelineRow,
+    label: Text,
+    bars: tuple[Bar, ...],
+    seconds: float | None,
+    running: bool,
+    mark: Text | None,
+    shape: Geometry,
+    render: Callable[[Text, int], list[Segment]],
+) -> list[Segment]:
+    """The whole line: label, bar, wall time and (when comparing) the mark, each in its column.
+
+    `render(text, width)` lays a `Text` out in exactly `width` cells.
+    """
+    status = row.status
+    segments = render(label, shape.label)
+    segments.append(Segment(" "))
+    style = _PLAY_BAR if row.kind == "play" else BAR_STYLE.get(status, _PLAY_BAR)
+    segments.extend(bar_segments(bars, shape.bar, style))
+    wall = duration_text(seconds) if seconds is not None else ""
+    segments.append(Segment(wall.rjust(shape.wall), _BOLD if running else _DIM))
+    if shape.mark:
+        cell = Text(" ")
+        if mark is not None:
+            cell.append_text(mark)
+        segments.extend(render(cell, shape.mark))
+    return segments
