@@ -1,13 +1,16 @@
 """Make the README's screenshots from real runs: `python screenshots/make_screenshots.py`.
 
 Runs the built-in demo playbook through ansible-runner (about a minute), photographs
-the live view mid-way and at the end (a failure's detail, a search, a status filter),
-and the committed free-strategy fixture run. Writes SVG files next to this script.
+the live view mid-way (the tree, the timeline) and at the end (a failure's detail, a
+search, a status filter), the committed free-strategy fixture run, and the committed
+drift_b run compared with drift_a. Writes SVG files next to this script.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
+import shutil
 import sys
 import tempfile
 import time
@@ -51,6 +54,10 @@ async def demo() -> None:
             )
             await pilot.pause(2.0)
             _shoot(app, "demo.svg")
+            await pilot.press("4")
+            await pilot.pause(1.0)
+            _shoot(app, "timeline.svg")
+            await pilot.press("1")
             await _until(pilot, lambda: not process.running, timeout=180)
             await _until(pilot, lambda: app.feed is not None and app.feed.tree.finished, 10)
             app.clear_notifications()
@@ -77,7 +84,29 @@ async def free_fixture() -> None:
         _shoot(app, "seed-free-expanded.svg")
 
 
+async def compare_fixtures() -> None:
+    """drift_b (the newer run) compared with drift_a, two real runs of an edited playbook."""
+    runs = HERE.parent / "tests" / "fixtures" / "runs"
+    with tempfile.TemporaryDirectory(prefix="jobevents-shots-") as tmp:
+        artifacts = Path(tmp) / "artifacts"
+        for name in ("drift_a", "drift_b"):
+            shutil.copytree(runs / name / "artifacts" / name, artifacts / name)
+        earlier = time.time() - 3600
+        os.utime(artifacts / "drift_a", (earlier, earlier))
+        app = JobEventsApp(Path(tmp), watch=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await _until(pilot, lambda: app.feed is not None and app.feed.loaded.is_set(), 20)
+            await pilot.press("d")
+            await pilot.pause(1.0)
+            await pilot.press("enter")
+            await _until(pilot, lambda: app.comparing.marks is not None, 30)
+            await pilot.press("e", "end", "N", "N", "N", "N", "N")
+            await pilot.pause(1.0)
+            _shoot(app, "compare.svg")
+
+
 def main() -> int:
+    asyncio.run(compare_fixtures())
     asyncio.run(free_fixture())
     asyncio.run(demo())
     return 0
