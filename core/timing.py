@@ -229,17 +229,56 @@ class RunTimes:
         group = self._groups.get(node.id)
         return _task_time(group, now) if group is not None else None
 
-    def tasks(self, now: float | None = None) -> list[TaskTime]:
-        """Every task with host runs, slowest (by wall time) first; ties in tree order."""
-        rows = [_task_time(g, now) for g in self._groups.values() if g.node.kind == "task"]
+    def task_span(
+        self, node: Node, now: float | None = None
+    ) -> tuple[float | None, float | None, int]:
+        """A task's first start, last end (`now` for runs still going) and how many of its
+        runs have not ended: `task_time`'s bounds alone, in O(runs not ended)."""
+        group = self._groups.get(node.id)
+        if group is None:
+            return None, None, 0
+        end = group.end
+        if now is not None:
+            for _host, start in group.open:
+                if start is not None and now > start and (end is None or now > end):
+                    end = now
+        return group.start, end, len(group.open)
+
+    def tasks(self, now: float | None = None, top: int | None = None) -> list[TaskTime]:
+        """Every task with host runs (the `top` first), slowest by wall time first; ties in
+        tree order."""
+        groups = [g for g in self._groups.values() if g.node.kind == "task"]
+        if top is not None and top < len(groups):
+            # Rank by bounds alone; work out the whole TaskTime of the few shown.
+            def rank(group: _Group) -> tuple[bool, float, int, int]:
+                start, end, _running = self.task_span(group.node, now)
+                wall = _between(start, end)
+                return (wall is None, -(wall or 0.0), group.node.counter, group.node.id)
+
+            groups = sorted(groups, key=rank)[: max(0, top)]
+        rows = [_task_time(g, now) for g in groups]
         rows.sort(key=_task_rank)
         return rows
 
-    def hosts(self, now: float | None = None) -> list[HostTime]:
-        """Every host, the one that spent the most time first; ties by name."""
-        rows = [self._host_time(host, now) for host in self._host_runs]
+    def hosts(self, now: float | None = None, top: int | None = None) -> list[HostTime]:
+        """Every host (the `top` first), the one that spent the most time first; ties by name."""
+        names = list(self._host_runs)
+        if top is not None and top < len(names):
+            names.sort(key=lambda host: (-self._host_total_us(host, now), host))
+            names = names[: max(0, top)]
+        rows = [self._host_time(host, now) for host in names]
         rows.sort(key=lambda row: (-row.total, row.host))
         return rows
+
+    def _host_total_us(self, host: str, now: float | None) -> int:
+        """`_host_time(host, now).total` in microseconds, without finding its slowest task."""
+        total = self._host_total.get(host, 0)
+        if now is not None and self._host_runs[host][1]:
+            for starts in self._host_open.get(host, {}).values():
+                for start in starts:
+                    if start is not None and now > start:
+                        total += round((now - start) * _US)
+        return total
 
     def span(self, now: float | None = None) -> tuple[float | None, float | None]:
         """The run's first and last moment (epoch seconds); `now` extends a live run."""

@@ -84,7 +84,11 @@ class Comparing:
 
     def _gather(self, generation: int, run: RunFolder) -> None:
         """On a worker thread: the other runs beside `run`, and which came before it."""
-        candidates = candidates_beside(run)
+        try:
+            candidates = candidates_beside(run)
+        except OSError as exc:
+            self.app.call_from_thread(self._failed, generation, exc.strerror or str(exc))
+            return
         self.app.call_from_thread(self._offer, generation, candidates)
 
     def _offer(self, generation: int, candidates: list[Candidate]) -> None:
@@ -131,9 +135,7 @@ class Comparing:
         if generation != self._generation:
             return
         self.clear()
-        self.app.notify(
-            f"Cannot load that run: {why}", title="Compare", severity="error", markup=False
-        )
+        self.app.notify(f"Cannot compare: {why}", title="Compare", severity="error", markup=False)
 
     def _loaded(self, generation: int, outlined: OutlinedRun) -> None:
         from jobevents.core.live_outline import LiveOutline
@@ -181,14 +183,17 @@ class Comparing:
         a_outline = a.outline
 
         def work() -> None:
-            marks = diff_marks(compare(a_outline, b, b_live=b_live))
-            self.app.call_from_thread(self._marked, generation, marks)
+            marks: DiffMarks | None = None
+            try:
+                marks = diff_marks(compare(a_outline, b, b_live=b_live))
+            finally:  # whatever happens, the next frame may compare again
+                self.app.call_from_thread(self._marked, generation, marks)
 
         self.app.run_worker(work, thread=True, group="compare", exit_on_error=False)
 
-    def _marked(self, generation: int, marks: DiffMarks) -> None:
+    def _marked(self, generation: int, marks: DiffMarks | None) -> None:
         self._computing = False
-        if generation != self._generation:
+        if generation != self._generation or marks is None:
             return
         self.marks = marks
         self._show(marks)

@@ -96,21 +96,23 @@ def row_times(row: TimelineRow, times: RunTimes, now: float | None) -> RowTimes:
             spans.append((start, end))
         return RowTimes(tuple(spans), seconds if spans else None, running)
     if row.kind == "task":
-        timed = times.task_time(row.node, now)
-        if timed is None or timed.start is None:
+        start, end, open_runs = times.task_span(row.node, now)
+        if start is None:
             return RowTimes((), None, False)
-        end = timed.end if timed.end is not None else timed.start
-        return RowTimes(((timed.start, end),), timed.wall, timed.running > 0)
+        wall = end - start if end is not None and end >= start else None
+        return RowTimes(((start, end if end is not None else start),), wall, open_runs > 0)
     first: float | None = None
     last: float | None = None
     running = False
     for child in row.node.children:
-        timed = times.task_time(child, now) if child.kind == "task" else None
-        if timed is None or timed.start is None:
+        if child.kind != "task":
             continue
-        running = running or timed.running > 0
-        end = timed.end if timed.end is not None else timed.start
-        first = timed.start if first is None else min(first, timed.start)
+        start, end, open_runs = times.task_span(child, now)
+        if start is None:
+            continue
+        running = running or open_runs > 0
+        end = end if end is not None else start
+        first = start if first is None else min(first, start)
         last = end if last is None else max(last, end)
     if first is None or last is None:
         return RowTimes((), None, running)

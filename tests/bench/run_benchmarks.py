@@ -1,7 +1,8 @@
 """Performance benchmarks of jobevents-tui, each beside its baseline measured in the same run.
 
     .venv/bin/python tests/bench/run_benchmarks.py [--events 100000] [--quick]
-        [--only cold_load tui_cold live memory tree_add profile diff stream] [--json OUT]
+        [--only cold_load tui_cold live memory tree_add profile diff stream
+        timeline] [--json OUT]
         [--data-dir /tmp/bench]
 
 Not part of the pytest run. Generated runs go to ``--data-dir`` (default ``/tmp/bench``)
@@ -68,6 +69,7 @@ from tmux_timing import TmuxServer  # noqa: E402
 
 PY = sys.executable
 DRIVER = BENCH_DIR / "bench_driver.py"
+TIMELINE_DRIVER = BENCH_DIR / "timeline_driver.py"
 BASELINE = BENCH_DIR / "baseline_load.py"
 CLI = Path(sys.executable).with_name("jobevents-tui")
 NAMES = (
@@ -81,6 +83,7 @@ NAMES = (
     "stream",
     "navigator",
     "runs",
+    "timeline",
 )
 FINISHED = {"successful", "failed", "canceled", "timeout", "error"}
 MB = 1024 * 1024
@@ -458,12 +461,14 @@ def baseline_cmd(run: RunData) -> list[str]:
     return [PY, str(BASELINE), str(run.ident_dir / "job_events")]
 
 
-def run_driver(mode: str, *args: str, timeout: float = 1800.0) -> tuple[Proc, dict[str, Any]]:
+def run_driver(
+    mode: str, *args: str, timeout: float = 1800.0, driver: Path = DRIVER
+) -> tuple[Proc, dict[str, Any]]:
     """bench_driver.py MODE ARGS; its JSON result (times since our time.time() at start)."""
     fd, out = tempfile.mkstemp(prefix=f"bench-{mode}-", suffix=".json")
     os.close(fd)
     try:
-        cmd = [PY, str(DRIVER), mode, *args, "--out", out]
+        cmd = [PY, str(driver), mode, *args, "--out", out]
         cmd += ["--t0", repr(time.time())]
         proc = run_proc(cmd, timeout=timeout)
         text = Path(out).read_text()
@@ -1484,6 +1489,117 @@ def bench_runs(report: Report, data_dir: Path, repeats: int, switches: int) -> N
         )
 
 
+def bench_timeline(report: Report, run: RunData, repeats: int, timeout: float) -> None:
+    print(
+        f"[timeline] {run.ident_dir.name}: {repeats} x (app opened on the timeline, minimal "
+        f"app, baseline_load, 4 then right and + on the loaded run)",
+        flush=True,
+    )
+    warm(run)
+    cold: list[dict[str, Any]] = []
+    minimal: list[dict[str, Any]] = []
+    base: list[Proc] = []
+    keys: list[dict[str, Any]] = []
+    load0 = loadavg()
+    for i in range(repeats):
+        args = (str(run.ident_dir), "--timeout", str(timeout))
+        _proc, res = run_driver("cold", *args, driver=TIMELINE_DRIVER, timeout=timeout + 120)
+        cold.append(res)
+        _, mres = run_driver("minimal")
+        minimal.append(mres)
+        b = run_proc(baseline_cmd(run))
+        check(b, "baseline_load")
+        base.append(b)
+        _proc, kres = run_driver("keys", *args, driver=TIMELINE_DRIVER, timeout=timeout + 120)
+        keys.append(kres)
+        print(
+            f"  #{i + 1}: timeline first paint {res.get('first_paint', float('nan')):.2f} s "
+            f"(minimal {mres.get('first_paint', float('nan')):.2f} s), every task "
+            f"{res.get('timeline_painted', float('nan')):.1f} s; 4 -> painted "
+            f"{kres.get('key_to_timeline_painted_ms', float('nan')):.0f} ms, lanes "
+            f"{kres.get('lanes_painted_ms', float('nan')):.0f} ms, zoom "
+            f"{kres.get('zoom_painted_ms', float('nan')):.0f} ms",
+            flush=True,
+        )
+    span = load_span(load0)
+    report.raw["timeline"] = {"cold": cold, "minimal": minimal, "keys": keys}
+    fp = median([r["first_paint"] for r in cold if "first_paint" in r])
+    fp_m = median([r["first_paint"] for r in minimal])
+    report.add(
+        Row(
+            "timeline",
+            "opened on the timeline: first paint (exec)",
+            fp,
+            fp_m,
+            ratio=fp / fp_m,
+            target="ratio <= 1.5",
+            ok=fp / fp_m <= 1.5,
+            load=span,
+            note=f"vs minimal Textual app; median of {repeats}; the tree's budget",
+        )
+    )
+    painted = [r["timeline_painted"] for r in cold if "timeline_painted" in r]
+    base_wall = median([b.wall for b in base])
+    if painted:
+        end = median(painted)
+        report.add(
+            Row(
+                "timeline",
+                f"every task on the timeline, all read ({kilo(run.events)})",
+                end,
+                base_wall,
+                ratio=end / base_wall,
+                target="ratio <= 1.0",
+                ok=end / base_wall <= 1.0 and len(painted) == len(cold),
+                load=span,
+                note=f"painted; vs baseline_load wall, as full tree ready; "
+                f"{cold[0].get('rows', 0):,} rows",
+            )
+        )
+
+    def ms(key: str) -> list[float]:
+        return [k[key] for k in keys if key in k]
+
+    back = ms("key_to_tasks_painted_ms")
+    for key, what in (
+        ("key_to_timeline_painted_ms", "4 on the loaded run -> timeline painted"),
+        ("key_to_timeline_again_painted_ms", "4 again (after 1) -> timeline painted"),
+        ("lanes_painted_ms", "right: a task's lanes painted"),
+        ("zoom_painted_ms", "+: zoomed, painted"),
+    ):
+        values = ms(key)
+        ours = median(values) if values else None
+        base = median(back) if back and key.startswith("key_") else None
+        report.add(
+            Row(
+                "timeline",
+                what,
+                ours,
+                base,
+                unit="ms",
+                ratio=ours / base if ours is not None and base else None,
+                target="vs 1 -> tree painted" if base else "",
+                load=span,
+                note=f"max {max(values, default=float('nan')):.0f} ms; median of {len(values)}"
+                + (f"; {keys[0].get('lanes', 0):,} lanes" if key == "lanes_painted_ms" else ""),
+            )
+        )
+    frame = [k["frame_taken_cpu_s"] for k in keys if "frame_taken_cpu_s" in k]
+    adds = [k["adds_cpu_s"] for k in keys if "adds_cpu_s" in k]
+    if frame and adds:
+        report.add(
+            Row(
+                "timeline",
+                "RunTimes kept: one frame of the whole run (CPU)",
+                median(frame),
+                median(adds),
+                ratio=median(frame) / median(adds),
+                load=span,
+                note="RunState.frame_taken of every change at once vs the adds that made them",
+            )
+        )
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -1655,6 +1771,7 @@ def main(argv: list[str] | None = None) -> int:
         ("stream", lambda: bench_stream(report, main_run, repeats, a.app_timeout)),
         ("navigator", lambda: bench_navigator(report, a.data_dir, repeats)),
         ("runs", lambda: bench_runs(report, a.data_dir, repeats, a.switches)),
+        ("timeline", lambda: bench_timeline(report, main_run, repeats, a.app_timeout)),
     ]
     failed = False
     for name, step in steps:

@@ -199,3 +199,23 @@ def test_a_broken_duration_is_no_time(duration: float) -> None:
     row = next(h for h in times.hosts() if h.host == host)
     assert row.total >= 0 and row.total < 3600
     assert all(r.slowest_host_s is None or r.slowest_host_s < 3600 for r in times.tasks())
+
+
+@pytest.mark.parametrize("name", ["seed_free", "seed_serial", "features", "includes", "killed"])
+def test_the_top_tasks_and_hosts_and_a_task_span_agree_with_the_full_lists(name: str) -> None:
+    tree = load_path(committed_run(name)).tree
+    times = RunTimes(tree)
+    start, _end = times.span()
+    assert start is not None
+    for now in (None, start + 3.0, start + 10_000.0):
+        tasks, hosts = times.tasks(now), times.hosts(now)
+        for top in (0, 1, 3, len(tasks) + 1):
+            assert times.tasks(now, top=top) == tasks[:top]
+        for top in (0, 1, 2, len(hosts) + 1):
+            assert times.hosts(now, top=top) == hosts[:top]
+        for row in tasks:
+            first, last, running = times.task_span(row.node, now)
+            assert (first, last, running) == (row.start, row.end, row.running)
+    assert times.task_span(tree.root) == (None, None, 0)
+    if name == "killed":  # host runs that never ended: `now` moves their ends
+        assert any(row.running for row in times.tasks())

@@ -198,3 +198,24 @@ async def test_the_marks_follow_a_live_run(tmp_path: Path, seed: int) -> None:
         b_tree = load_path(committed_run("drift_b")).tree
         expected = diff_marks(compare_trees(load_path(committed_run("drift_a")).tree, b_tree))
         assert dict(app.comparing.marks.counts) == dict(expected.counts)
+
+
+async def test_a_run_gone_before_it_is_read_says_so(tmp_path: Path) -> None:
+    import shutil
+
+    drift_pair(tmp_path)
+    app = JobEventsApp(tmp_path, watch=False)
+    async with running(app) as pilot:
+        await settle(pilot)
+        await press(pilot, "d")
+        await wait_for(pilot, lambda: isinstance(app.screen, ComparePicker), what="the picker")
+        shutil.rmtree(tmp_path / "artifacts" / "drift_a")
+        await press(pilot, "enter")
+        await wait_for(
+            pilot,
+            lambda: any("Cannot compare" in str(n.message) for n in app._notifications),
+            timeout=30,
+            what="the notice",
+        )
+        assert app.comparing.phase == "off" and app.comparing.marks is None
+        assert "vs " not in header_text(app)

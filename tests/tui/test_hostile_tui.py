@@ -92,3 +92,26 @@ async def test_a_huge_event_does_not_stall_the_ui(hostile: HostileRun, tmp_path:
         before = app.run_tree.cursor_line
         await press(pilot, "up")
         assert app.run_tree.cursor_line != before
+
+
+async def test_the_timeline_shows_hostile_names_as_text(hostile: HostileRun) -> None:
+    app = JobEventsApp(hostile.ident_dir, watch=False)
+    async with running(app) as pilot:
+        await settle(pilot)
+        await press(pilot, "4")
+        view = app.views["timeline"]
+        chart = view.chart  # type: ignore[attr-defined]
+        wide = next(i for i, row in enumerate(chart.rows) if row.node.name == WIDE_TASK)
+        chart.cursor = wide
+        await press(pilot, "right")  # its lanes: one is named with markup
+        lanes = [row for row in chart.rows if row.kind == "lane" and row.node.name == WIDE_TASK]
+        assert MARKUP_HOST in {row.host for row in lanes}
+        chart.scroll_to(y=wide, animate=False, immediate=True)
+        await pilot.pause()
+        lines = [chart.render_line(y) for y in range(chart.scrollable_content_region.height)]
+        texts = [strip.text for strip in lines]
+        assert any("[bold red]pw" in text for text in texts)  # cut to the column, as typed
+        styles = " ".join(str(seg.style) for strip in lines for seg in strip if seg.style)
+        assert "link" not in styles
+        assert not any(mark in app.export_screenshot() for mark in ESCAPE_MARKS)
+        assert all(len(text) <= chart.scrollable_content_region.width for text in texts)

@@ -10,7 +10,6 @@ The times are `RunState.times`, kept per frame by the app; this view only draws 
 from __future__ import annotations
 
 import time
-from typing import ClassVar
 
 from rich.text import Text
 from textual import events, on
@@ -76,9 +75,6 @@ class TimelineView(Container, RunView):
     }
     """
 
-    FILTERS_TEXT: ClassVar[bool] = True
-    FILTERS_STATUS: ClassVar[bool] = True
-
     def __init__(self, state: RunState, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.state = state
@@ -139,6 +135,8 @@ class TimelineView(Container, RunView):
         self._catch_up()
 
     def _catch_up(self) -> None:
+        if self.chart.follow:
+            self.chart.follow_now()
         self.chart.refresh()
         self._paint_panel(force=True)
 
@@ -167,7 +165,7 @@ class TimelineView(Container, RunView):
 
     def start_following(self) -> None:
         if self.chart.follow:
-            self.chart.watch_follow(True)
+            self.chart.follow_now()
         self.chart.follow = True
 
     def show_marks(self, marks: DiffMarks | None) -> None:

@@ -66,8 +66,8 @@ class SlowestPanel(Widget):
 def slowest_text(times: RunTimes, now: float | None, width: int, height: int) -> Text:
     """The panel's lines for `width` x `height` cells."""
     span = times.span_seconds(now)
-    tasks = times.tasks(now)
-    hosts = times.hosts(now)
+    tasks = times.tasks(now, top=height)
+    hosts = times.hosts(now, top=height)
     if width >= 2 * 30 + 2:
         column = (width - 2) // 2
         left = task_lines(tasks, span, column, height)

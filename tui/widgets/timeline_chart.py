@@ -11,9 +11,11 @@ all rows share; follow mode keeps the newest task in view and the window growing
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
@@ -47,6 +49,16 @@ STRIP_CACHE_SIZE = 1024
 PAN_SHARE = 0.25
 
 RowKey = tuple[str, int, str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class _Paint:
+    now: float | None
+    window: TimeWindow | None
+    shape: Geometry
+    width: int
+    base: Style
+    cursor: Style
 
 
 def row_key(row: TimelineRow) -> RowKey:
@@ -138,8 +150,9 @@ class TimelineChart(ScrollView, can_focus=True):
         #: the structure changed under a filter: rebuilt when the app next refilters
         self._filter_dirty = False
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(STRIP_CACHE_SIZE)
-        #: the window and moment of the paint under way (one look at the clock a paint)
-        self._paint: tuple[TimeWindow | None, float | None] | None = None
+        #: what every line of the paint under way shares: one look at the clock, the size
+        #: and the styles a paint, not one a line (`rich_style` walks every ancestor)
+        self._paint: _Paint | None = None
         self._announced: Node | None = None
         self.rebuild()
 
@@ -262,25 +275,37 @@ class TimelineChart(ScrollView, can_focus=True):
     # ------------------------------------------------------------ rendering
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        now = self.now()
-        window = self.window(now)
-        self._paint = (window, now)
-        self._paint_axis(window)
+        self._paint = paint = self._paint_state()
+        self._paint_axis(paint.window)
         try:
             return super().render_lines(crop)
         finally:
             self._paint = None
 
+    def _paint_state(self) -> _Paint:
+        now = self.now()
+        return _Paint(
+            now=now,
+            window=self.window(now),
+            shape=self.geometry(),
+            width=self.scrollable_content_region.width,
+            base=self.rich_style,
+            cursor=self.get_component_rich_style("timeline--cursor"),
+        )
+
     def render_line(self, y: int) -> Strip:
-        scroll_y = self.scroll_offset.y
-        width = self.scrollable_content_region.width
-        index = scroll_y + y
-        base = self.rich_style
+        paint = self._paint or self._paint_state()
+        window, now, shape, width, base = (
+            paint.window,
+            paint.now,
+            paint.shape,
+            paint.width,
+            paint.base,
+        )
+        index = self.scroll_offset.y + y
         if index >= len(self.rows):
             return Strip.blank(width, base)
         row = self.rows[index]
-        window, now = self._paint if self._paint is not None else (self.window(), self.now())
-        shape = self.geometry()
         timed = row_times(row, self.state.times, now)
         bars = bars_of(timed.spans, window) if window is not None else ()
         opened = row.node.id in self.opened
@@ -307,7 +332,7 @@ class TimelineChart(ScrollView, can_focus=True):
             )
             strip = Strip(segments).apply_style(base)
             if cursor:
-                strip = strip.apply_style(self.get_component_rich_style("timeline--cursor"))
+                strip = strip.apply_style(paint.cursor)
             strip = strip.extend_cell_length(width, base).crop(0, width)
             self._strips[key] = strip
         return strip
@@ -352,7 +377,7 @@ class TimelineChart(ScrollView, can_focus=True):
         self._scroll_to_cursor(center=center)
         if old != self.cursor:
             self.refresh()
-        self._announce(following=not user)
+        self._announce(following=False)
 
     def _scroll_to_cursor(self, *, center: bool = False) -> None:
         height = self.scrollable_content_region.height
@@ -371,6 +396,11 @@ class TimelineChart(ScrollView, can_focus=True):
         if node is not self._announced:
             self._announced = node
             self.post_message(self.CursorMoved(node, following=following))
+
+    def follow_now(self) -> None:
+        """Put the cursor on the newest task and it in view (follow mode's step)."""
+        self._follow_now()
+        self.refresh()
 
     def _follow_now(self) -> None:
         index = newest_row(self.rows)
