@@ -1,6 +1,6 @@
 """Comparing the run shown (B, live) with another run of the same `artifacts/` (A): `d`.
 
-A is loaded in a process of its own (`core/outline_process.py`): the app never holds A's
+A is loaded in a process of its own (`outline_process.py`): the app never holds A's
 tree and its UI thread never waits. Once A's outline is here, B's outline is kept from
 the frames' changes (`LiveOutline`, under the feed's lock: only the tasks that changed are
 outlined again) and compared with A's on a worker thread at most every `COMPARE_EVERY`
@@ -28,8 +28,8 @@ if TYPE_CHECKING:
     # Loaded when a comparison starts, not with the app: most sessions never compare.
     from jobevents.core.live_outline import LiveOutline
     from jobevents.core.outline import RunOutline
-    from jobevents.core.outline_process import OutlineJob
     from jobevents.core.pair_loading import OutlinedRun
+    from jobevents.tui.outline_process import OutlineJob
 
     from .app import JobEventsApp
 
@@ -110,8 +110,8 @@ class Comparing:
         self.app.push_screen(ComparePicker(candidates), picked)
 
     def _load(self, run: RunFolder) -> None:
-        from jobevents.core.outline_process import OutlineJob
         from jobevents.core.pair_loading import RunSource
+        from jobevents.tui.outline_process import OutlineJob
 
         self.phase = "loading"
         self.against = run.ident or str(run.job_events)

@@ -1,11 +1,10 @@
 """Comparing a run that is still arriving: the outline kept from changes equals the outline
 made at once after every step, in any arrival order; the marks and the differences `n`
-steps through; `RunState` keeps the run's times per frame; A outlined in its own process."""
+steps through; `RunState` keeps the run's times per frame."""
 
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -14,12 +13,10 @@ from hypothesis import strategies as st
 from jobevents.core import Changes, Event, EventTree
 from jobevents.core.comparison import compare, compare_trees
 from jobevents.core.diff_marks import DiffMarks, diff_marks, next_difference
-from jobevents.core.folder import EventReader, NoRunError, open_run
+from jobevents.core.folder import EventReader, open_run
 from jobevents.core.live_outline import LiveOutline
 from jobevents.core.loading import load_path
 from jobevents.core.outline import outline
-from jobevents.core.outline_process import OutlineJob
-from jobevents.core.pair_loading import RunSource, outline_run
 from jobevents.core.state import RunState
 from jobevents.core.timing import RunTimes
 
@@ -161,20 +158,6 @@ def test_run_state_keeps_its_times_per_frame(name: str) -> None:
     assert [(h.host, h.total, h.runs) for h in state.times.hosts()] == [
         (h.host, h.total, h.runs) for h in fresh.hosts()
     ]
-
-
-def test_a_run_outlined_in_its_own_process_is_the_one_outlined_here() -> None:
-    source = RunSource(committed_run("drift_a"))
-    assert OutlineJob(source).result() == outline_run(source)
-
-
-def test_outline_process_says_why_it_failed(tmp_path: Path) -> None:
-    with pytest.raises(NoRunError):
-        OutlineJob(RunSource(tmp_path)).result()
-    job = OutlineJob(RunSource(committed_run("drift_b")))
-    job.cancel()
-    with pytest.raises(RuntimeError, match="canceled"):
-        job.result()
 
 
 @pytest.mark.parametrize("fraction", [0.3, 0.5, 0.8, 1.0])

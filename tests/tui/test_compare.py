@@ -14,8 +14,11 @@ from textual.widgets import OptionList
 
 from jobevents.core.comparison import compare_trees
 from jobevents.core.diff_marks import diff_marks, next_difference
+from jobevents.core.folder import NoRunError
 from jobevents.core.loading import load_path
+from jobevents.core.pair_loading import RunSource, outline_run
 from jobevents.tui.app import JobEventsApp
+from jobevents.tui.outline_process import OutlineJob
 from jobevents.tui.widgets.compare_picker import ComparePicker
 
 from ..fixtures.paths import committed_run
@@ -219,3 +222,17 @@ async def test_a_run_gone_before_it_is_read_says_so(tmp_path: Path) -> None:
         )
         assert app.comparing.phase == "off" and app.comparing.marks is None
         assert "vs " not in header_text(app)
+
+
+def test_a_run_outlined_in_its_own_process_is_the_one_outlined_here() -> None:
+    source = RunSource(committed_run("drift_a"))
+    assert OutlineJob(source).result() == outline_run(source)
+
+
+def test_outline_process_says_why_it_failed(tmp_path: Path) -> None:
+    with pytest.raises(NoRunError):
+        OutlineJob(RunSource(tmp_path)).result()
+    job = OutlineJob(RunSource(committed_run("drift_b")))
+    job.cancel()
+    with pytest.raises(RuntimeError, match="canceled"):
+        job.result()

@@ -1,7 +1,7 @@
 """A run outlined in a process of its own, so a program that shows another run (the app)
 never holds this one's tree, and its threads never wait for the load.
 
-    python -m jobevents.core.outline_process PATH [IDENT]
+    python -m jobevents.tui.outline_process PATH [IDENT]
 
 writes the `OutlinedRun` as msgpack on stdout (exit 0), or one line on stderr: exit 2 when
 there is no run there (`NoRunError`), 1 on any other error. A fresh interpreter rather
@@ -17,8 +17,9 @@ from pathlib import Path
 
 import msgspec
 
-from .folder import NoRunError
-from .pair_loading import OutlinedRun, RunSource, outline_run
+# The child imports this module alone: the core, never Textual.
+from jobevents.core.folder import NoRunError
+from jobevents.core.pair_loading import OutlinedRun, RunSource, outline_run
 
 #: exit codes of the child
 NO_RUN, FAILED = 2, 1
@@ -59,7 +60,7 @@ class OutlineJob:
 
 def main(argv: list[str]) -> int:
     if not 1 <= len(argv) <= 2:
-        print("usage: python -m jobevents.core.outline_process PATH [IDENT]", file=sys.stderr)
+        print("usage: python -m jobevents.tui.outline_process PATH [IDENT]", file=sys.stderr)
         return FAILED
     source = RunSource(Path(argv[0]), argv[1] if len(argv) == 2 else None)
     try:
