@@ -76,7 +76,10 @@ class TimelineView(Container, RunView):
     """
 
     def __init__(self, state: RunState, *, id: str | None = None) -> None:
-        super().__init__(id=id)
+        # Under the chart to start with: what a view of less than SIDE_PANEL_FROM cells (a
+        # terminal up to ~180 wide beside the detail pane) shows, so the first layout stands.
+        super().__init__(id=id, classes="-below")
+        self.styles.layout = "vertical"
         self.state = state
         self.axis = Static(Text(), id="timeline-axis")
         self.chart = TimelineChart(state, self.now, id="timeline-chart")
