@@ -41,7 +41,9 @@ class RunState:
     def frame_taken(self, changes: Changes) -> None:
         """Bring the indexes kept per frame up to date with what a frame took.
 
-        `RunTimes` recomputes a task from all its host runs: once per frame for every
-        task touched, not once per event (a task of 1,000 hosts gets 2,000 events).
+        `RunTimes` recomputes a task from all its host runs, so it notes the tasks a frame
+        touched and recomputes them when asked (the timeline, shown, asks every frame):
+        not once per event (a task of 1,000 hosts gets 2,000 events), and not at all while
+        nobody looks.
         """
         self.times.update(changes)

@@ -13,10 +13,12 @@ in the README):
   runs took longest on;
 - the run's **span**: from its first event to its last; a share is a time over the span.
 
-`RunTimes` is incremental: `update(changes)` recomputes only the tasks whose host runs an
-`EventTree.add` touched, each in O(its host runs), and moves host totals by difference
-(in integer microseconds, so they never drift); building it is one O(tree) pass. Queries
-sort what they return. Pass `now` (epoch seconds) to count running host runs up to then.
+`RunTimes` is incremental: `update(changes)` notes the tasks whose host runs an
+`EventTree.add` touched, and the next query (or `settle()`) recomputes those, each in
+O(its host runs), moving host totals by difference (in integer microseconds, so they
+never drift): a live run whose times nobody looks at costs a note per change. Building it
+is one O(tree) pass. Queries sort what they return. Pass `now` (epoch seconds) to count
+running host runs up to then.
 """
 
 from __future__ import annotations
@@ -135,6 +137,8 @@ class RunTimes:
         self._host_runs: dict[str, list[int]] = {}
         #: host -> group node id -> starts of its runs still going there
         self._host_open: dict[str, dict[int, list[float | None]]] = {}
+        #: nodes `update` noted and `settle` has yet to recompute
+        self._dirty: dict[int, Node] = {}
         for node in tree.nodes():
             if any(child.kind == "host" for child in node.children):
                 self._recompute(node)
@@ -142,8 +146,12 @@ class RunTimes:
     # ------------------------------------------------------------------ updates
 
     def update(self, changes: Changes) -> None:
-        """Take in what `EventTree.add` calls did: all of it since the last update."""
-        dirty: dict[int, Node] = {}
+        """Take in what `EventTree.add` calls did: all of it since the last update.
+
+        The tasks touched are recomputed when next asked (`settle`): a task noted now and
+        changed again before then is recomputed once.
+        """
+        dirty = self._dirty
         for node in chain(changes.added, changes.changed, changes.moved, changes.removed):
             if node.kind == "host":
                 owner = self._owner.get(node.id)
@@ -153,6 +161,13 @@ class RunTimes:
                     dirty[node.parent.id] = node.parent
             elif node.kind == "task":
                 dirty[node.id] = node
+
+    def settle(self) -> None:
+        """Recompute the tasks `update` noted (every query does this first). Call it where
+        the tree is read safely (under its lock) to have queries elsewhere find it done."""
+        if not self._dirty:
+            return
+        dirty, self._dirty = self._dirty, {}
         for node in dirty.values():
             self._recompute(node)
 
@@ -226,6 +241,7 @@ class RunTimes:
 
     def task_time(self, node: Node, now: float | None = None) -> TaskTime | None:
         """The times of the host runs under `node` (a task), None if it has none."""
+        self.settle()
         group = self._groups.get(node.id)
         return _task_time(group, now) if group is not None else None
 
@@ -234,6 +250,7 @@ class RunTimes:
     ) -> tuple[float | None, float | None, int]:
         """A task's first start, last end (`now` for runs still going) and how many of its
         runs have not ended: `task_time`'s bounds alone, in O(runs not ended)."""
+        self.settle()
         group = self._groups.get(node.id)
         if group is None:
             return None, None, 0
@@ -247,6 +264,7 @@ class RunTimes:
     def tasks(self, now: float | None = None, top: int | None = None) -> list[TaskTime]:
         """Every task with host runs (the `top` first), slowest by wall time first; ties in
         tree order."""
+        self.settle()
         groups = [g for g in self._groups.values() if g.node.kind == "task"]
         if top is not None and top < len(groups):
             # Rank by bounds alone; work out the whole TaskTime of the few shown.
@@ -262,6 +280,7 @@ class RunTimes:
 
     def hosts(self, now: float | None = None, top: int | None = None) -> list[HostTime]:
         """Every host (the `top` first), the one that spent the most time first; ties by name."""
+        self.settle()
         names = list(self._host_runs)
         if top is not None and top < len(names):
             names.sort(key=lambda host: (-self._host_total_us(host, now), host))

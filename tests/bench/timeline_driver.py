@@ -196,7 +196,15 @@ def _frame_cost(path: Path) -> dict[str, Any]:
         start = time.process_time()
         state.frame_taken(changes)
         frame = time.process_time() - start
-    return {"adds_cpu_s": adds, "frame_taken_cpu_s": frame, "core_events": len(events)}
+        start = time.process_time()
+        state.times.settle()
+        settle = time.process_time() - start
+    return {
+        "adds_cpu_s": adds,
+        "frame_taken_cpu_s": frame,
+        "settle_cpu_s": settle,
+        "core_events": len(events),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

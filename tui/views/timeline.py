@@ -127,6 +127,8 @@ class TimelineView(Container, RunView):
 
     def apply_frame(self, frame: Frame) -> None:
         shown = self.is_shown
+        if shown:
+            self.state.times.settle()  # here, under the feed's lock, rather than at paint
         self.chart.apply_changes(frame.changes, shown=shown)
         if shown and (frame.changes or self.chart.is_live()):
             self._paint_panel()
