@@ -71,7 +71,7 @@ class RunFeed:
         self.stream: StreamState | None = source.state if isinstance(source, StreamSource) else None
         self.state = RunState()
         self.tree = self.state.tree
-        self.lock = threading.RLock()
+        self.lock = self.state.lock
         self.force_polling = force_polling
         self.watch = watch
         self.status: str | None = source.status()
