@@ -1,8 +1,8 @@
 """Make the README's screenshots from real runs: `python screenshots/make_screenshots.py`.
 
 Runs the built-in demo playbook through ansible-runner (about a minute), photographs
-the live view mid-way and at the end (a failure's detail, a search, a status filter),
-and the committed free-strategy fixture run. Writes SVG files next to this script.
+the live view mid-way and at the end (a failure's detail, the log, a search, a status
+filter), and the committed free-strategy fixture run. Writes SVG files next to this script.
 """
 
 from __future__ import annotations
@@ -58,6 +58,11 @@ async def demo() -> None:
             await pilot.press("n")
             await pilot.pause(1.0)
             _shoot(app, "failure.svg")
+            await pilot.press("3")  # the log, at that host's output; then a search in it
+            await pilot.press("slash", *"fatal", "enter")
+            await pilot.pause(1.0)
+            _shoot(app, "log.svg")
+            await pilot.press("escape", "1")
             await pilot.press("slash", *"nginx", "enter")
             await pilot.pause(1.0)
             _shoot(app, "search.svg")

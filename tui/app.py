@@ -43,6 +43,7 @@ from .editor import EditorError, editor_command
 from .feed import RunFeed
 from .launch import PlaybookProcess
 from .views.base import Frame, RunView
+from .views.log import LogView
 from .views.tasks import TasksView
 from .widgets.detail_pane import DETAIL_MODES, DetailPane
 from .widgets.help_screen import HelpScreen
@@ -53,7 +54,7 @@ from .widgets.run_picker import RunPicker
 from .widgets.worker_output import WorkerOutput
 
 #: the views, in the order of their number keys
-VIEW_TYPES: tuple[type[RunView], ...] = (TasksView,)
+VIEW_TYPES: tuple[type[RunView], ...] = (TasksView, LogView)
 #: number key -> view id; ids without a view yet are kept for it
 VIEW_KEYS: tuple[tuple[str, str, str], ...] = (
     ("1", "tasks", "Tasks"),
@@ -375,6 +376,9 @@ class JobEventsApp(App[int]):
         pdd = private_data_dir_of(feed.run.ident_dir) if feed.run is not None else None
         roots = SourceRoots(self.projects, pdd)
         self.detail.bind_run(feed.lock, feed.read_payload, roots)
+        for view in self.views.values():
+            # ContentSwitcher hides only the children it had at mount: hide these until shown
+            _widget(view).display = False
         self.switcher.mount_all([_widget(v) for v in self.views.values()])
         self.switcher.display = True
         if self.view_id not in self.views:
@@ -525,6 +529,8 @@ class JobEventsApp(App[int]):
         self._detail_next = None  # the user's node wins over a repaint follow had queued
         self._detail_stale = False
         self.detail.show(event.node)
+        if self.query_filter:
+            self._request_frame()  # the header's count of matches may name the cursor's
 
     # ------------------------------------------------------------- actions
 
