@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from .events import base_uuid
-from .nodes import Node
+from .nodes import STRUCTURAL, Node
 
 _STARTS = frozenset({"play", "task"})
 
@@ -38,8 +38,12 @@ def holder_among(nodes: Iterable[Node], counter: int, uuid: str) -> Node | None:
     found: Node | None = None
     key = (counter, uuid)
     for node in nodes:
-        if node.ref == key or holds(node, counter, uuid):
-            if not node.is_structural:
+        if node.ref == key:  # most often: a result's run, a step, a message, a start
+            if node.kind not in STRUCTURAL:
+                return node
+            found = node
+        elif found is None and holds(node, counter, uuid):
+            if node.kind not in STRUCTURAL:
                 return node
             found = node
     return found

@@ -141,8 +141,7 @@ class RunLog(Generic[T]):
             return False
         if counter > _INT64_MAX or counter < _INT64_MIN:
             counter = _INT64_MAX if counter > 0 else _INT64_MIN
-        text = stdout.replace("\r\n", "\n")
-        data = text.encode("utf-8", "surrogatepass") + b"\n"
+        data = stdout.encode("utf-8", "surrogatepass")  # CRLF kept: read, CR goes anyway
         blocks = self._blocks
         if blocks:  # blocks are never empty
             where = len(blocks) - 1
@@ -163,24 +162,25 @@ class RunLog(Generic[T]):
             if present:
                 return False
         size = len(block.counters)
-        if size >= BLOCK_EVENTS or (size and len(block.data) + len(data) > BLOCK_BYTES):
+        if size >= BLOCK_EVENTS or (size and len(block.data) + len(data) >= BLOCK_BYTES):
             where, block, index = self._make_room(where, index)
             size = len(block.counters)
-        count = text.count("\n") + 1
+        count = data.count(b"\n") + 1
         if index == size:
             block.data += data
+            block.data.append(10)  # each event's text ends in a newline
             block.counters.append(counter)
             block.uuids.append(uuid)
             block.owners.append(owner)
-            block.sizes.append(len(data))
+            block.sizes.append(len(data) + 1)
             block.counts.append(count)
         else:
             offset = block.offset(index)
-            block.data[offset:offset] = data
+            block.data[offset:offset] = data + b"\n"
             block.counters.insert(index, counter)
             block.uuids.insert(index, uuid)
             block.owners.insert(index, owner)
-            block.sizes.insert(index, len(data))
+            block.sizes.insert(index, len(data) + 1)
             block.counts.insert(index, count)
         block.lines += count
         if index == 0:
