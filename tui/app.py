@@ -152,7 +152,7 @@ class JobEventsApp(App[int]):
         #: follow new runs appearing under artifacts/ until the user picks one
         self.follow_newest = ident is None
         self._known_idents: set[str | None] = set()
-        self._unseen_mark = 0
+        self._unseen_mark: int | None = None
         self._status_index = 0
         self._reported_errors: set[str] = set()
         self._last_refilter = 0.0
@@ -357,7 +357,7 @@ class JobEventsApp(App[int]):
             self.waiting.remove()
             self.waiting = None
         self._reported_errors = set()
-        self._unseen_mark = 0
+        self._unseen_mark = None
         feed, self._early_feed = self._early_feed, None
         if run is not None and (feed is None or feed.run != run):
             if feed is not None:
@@ -501,7 +501,11 @@ class JobEventsApp(App[int]):
             errors=len(feed.errors),
             warnings=feed.state.warnings,
             follow=follow,
-            unseen=feed.tree.events - self._unseen_mark if not follow else 0,
+            # counted from when the view said follow went off (its message may come after
+            # a header painted from `is_following`: nothing is counted until then)
+            unseen=feed.tree.events - self._unseen_mark
+            if not follow and self._unseen_mark is not None
+            else 0,
             filter_text="  ".join(parts),
             clock=self.clock,
             view=view.VIEW_NAME,
@@ -514,6 +518,8 @@ class JobEventsApp(App[int]):
             return
         if self.feed is not None and not event.follow:
             self._unseen_mark = self.feed.tree.events
+        elif event.follow:
+            self._unseen_mark = None
         self._request_frame()  # the header says whether we follow
 
     @on(RunView.Highlighted)

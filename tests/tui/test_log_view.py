@@ -153,6 +153,33 @@ async def test_enter_opens_the_task_tree_on_the_node_that_printed_the_line() -> 
         assert top <= view.cursor < top + view.scrollable_content_region.height
 
 
+async def test_enter_under_a_search_keeps_it_only_if_the_tree_would_show_the_node() -> None:
+    app = finished("features")
+    async with running(app) as pilot:
+        await settle(pilot)
+        # "tower2" names hosts: the tree filtered by it still shows tower2's runs
+        await press(pilot, "3", "g", "slash", *"tower2", "enter")
+        await wait_for(pilot, lambda: "/tower2" in header_text(app), what="the search")
+        view = log_view(app)
+        node = view.selected_node()
+        assert node is not None and node.name == "tower2"
+        await press(pilot, "enter")
+        await frames_pass(pilot)
+        assert app.view_id == "tasks" and "/tower2" in header_text(app)
+        assert tree_cursor(app) is node
+
+        # "RETRYING" is only in the output: the tree would hide the node, so the search goes
+        await press(pilot, "3", "escape", "g", "slash", *"RETRYING", "enter")
+        await wait_for(pilot, lambda: "/RETRYING" in header_text(app), what="the search")
+        assert cursor_text(app).startswith("FAILED - RETRYING: [tower1]")
+        node = view.selected_node()
+        assert node is not None and node.kind == "retry"
+        await press(pilot, "enter")
+        await frames_pass(pilot)
+        assert app.view_id == "tasks" and "/RETRYING" not in header_text(app)
+        assert tree_cursor(app) is node
+
+
 async def test_3_on_a_task_opens_its_banner_and_on_the_recap_the_playbook() -> None:
     app = finished("seed_free")
     async with running(app) as pilot:
@@ -265,6 +292,28 @@ async def test_a_live_log_follows_and_a_late_event_goes_in_above_without_moving_
         await press(pilot, "f")
         await frames_pass(pilot)
         assert view.cursor == view.run_log.lines - 1 and "following" in header_text(app)
+
+
+async def test_the_header_counts_new_events_only_from_when_follow_went_off(
+    tmp_path: Path,
+) -> None:
+    ident_dir, rest = copy_run("seed_free", tmp_path, fraction=0.5)
+    app = JobEventsApp(tmp_path)
+    async with running(app) as pilot:
+        await settle(pilot)
+        await press(pilot, "3")
+        view = log_view(app)
+        feed = app.feed
+        assert feed is not None
+        # A header painted between follow going off and the app hearing of it (a search
+        # jumping, on a busy machine) must not count the whole run as new.
+        view.follow = False
+        with feed.lock:
+            app._paint_header(feed, view)
+        assert "│ paused (f) │" in header_text(app)
+        await frames_pass(pilot)
+        add_events(ident_dir, rest[:4])
+        await wait_for(pilot, lambda: "paused +4 new (f)" in header_text(app), what="+4 new")
 
 
 async def test_lines_inserted_above_a_paused_cursor_keep_it_on_its_line(tmp_path: Path) -> None:

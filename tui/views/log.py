@@ -454,6 +454,13 @@ class LogView(ScrollView, RunView, can_focus=True):
         if not self.run_log.lines:
             return
         self._user_moved()
+        search = self.search
+        if search is not None:
+            node = self.selected_node()
+            query = Query(text=search.text)
+            if node is not None and not any(query.matches(n) for n in (node, *node.ancestors())):
+                # The tree would filter the node away by the log's search: drop the search.
+                await self.app.run_action("clear_filter")
         await self.app.run_action("show_view('tasks')")
 
     def action_next_match(self) -> None:
