@@ -1,8 +1,8 @@
 """Performance benchmarks of jobevents-tui, each beside its baseline measured in the same run.
 
     .venv/bin/python tests/bench/run_benchmarks.py [--events 100000] [--quick]
-        [--only cold_load tui_cold live memory tree_add profile diff stream] [--json OUT]
-        [--data-dir /tmp/bench]
+        [--only cold_load tui_cold live memory tree_add profile diff stream navigator runs
+        log live_log] [--json OUT] [--data-dir /tmp/bench] [--log-search fatal]
 
 Not part of the pytest run. Generated runs go to ``--data-dir`` (default ``/tmp/bench``)
 and are reused when already there; the live feed writes to ``/dev/shm``. Benchmarks:
@@ -28,6 +28,11 @@ navigator  `jobevents-tui watch` until the whole run is on screen vs `ansible-na
            thousand events made through ansible-navigator (installed in its own venv).
 runs       an artifacts/ of 1,000 runs: first paint vs the minimal app, the run picker's
            opening, RSS over 50 run switches.
+log        the app opened on the Log view (log_driver.py): first paint vs the minimal app, the
+           log at its last line once all is read vs baseline_load.py; on the loaded run, `3`
+           until the last line is painted and a search until it is done; the core alone:
+           a full search, the bytes per event and the add time the log costs.
+live_log   `live` with the Log view shown (following, then keys moving its cursor).
 
 cold_load and tui_cold run on every shape of run (`--shapes`): linear, free (per-host task
 starts, 10 plays), serial batches, loops; live, memory and tree_add on the linear one.
@@ -68,6 +73,7 @@ from tmux_timing import TmuxServer  # noqa: E402
 
 PY = sys.executable
 DRIVER = BENCH_DIR / "bench_driver.py"
+LOG_DRIVER = BENCH_DIR / "log_driver.py"
 BASELINE = BENCH_DIR / "baseline_load.py"
 CLI = Path(sys.executable).with_name("jobevents-tui")
 NAMES = (
@@ -81,6 +87,8 @@ NAMES = (
     "stream",
     "navigator",
     "runs",
+    "log",
+    "live_log",
 )
 FINISHED = {"successful", "failed", "canceled", "timeout", "error"}
 MB = 1024 * 1024
@@ -458,12 +466,14 @@ def baseline_cmd(run: RunData) -> list[str]:
     return [PY, str(BASELINE), str(run.ident_dir / "job_events")]
 
 
-def run_driver(mode: str, *args: str, timeout: float = 1800.0) -> tuple[Proc, dict[str, Any]]:
+def run_driver(
+    mode: str, *args: str, timeout: float = 1800.0, driver: Path = DRIVER
+) -> tuple[Proc, dict[str, Any]]:
     """bench_driver.py MODE ARGS; its JSON result (times since our time.time() at start)."""
     fd, out = tempfile.mkstemp(prefix=f"bench-{mode}-", suffix=".json")
     os.close(fd)
     try:
-        cmd = [PY, str(DRIVER), mode, *args, "--out", out]
+        cmd = [PY, str(driver), mode, *args, "--out", out]
         cmd += ["--t0", repr(time.time())]
         proc = run_proc(cmd, timeout=timeout)
         text = Path(out).read_text()
@@ -694,9 +704,10 @@ class LiveConfig:
     drain_timeout: float = 60.0
 
 
-def bench_live(report: Report, run: RunData, cfg: LiveConfig) -> None:
+def bench_live(report: Report, run: RunData, cfg: LiveConfig, view: str = "tasks") -> None:
+    name = "live" if view == "tasks" else f"live_{view}"
     print(
-        f"[live] {run.ident_dir.name} fed at {cfg.rate:,.0f}/s for {cfg.duration:.0f} s "
+        f"[{name}] {run.ident_dir.name} fed at {cfg.rate:,.0f}/s for {cfg.duration:.0f} s "
         f"(shuffle window {cfg.shuffle_window}), keys every {cfg.key_every} s",
         flush=True,
     )
@@ -705,17 +716,17 @@ def bench_live(report: Report, run: RunData, cfg: LiveConfig) -> None:
     root = Path(tempfile.mkdtemp(prefix="jobevents-live-", dir=shm if shm.is_dir() else None))
     load0 = loadavg()
     try:
-        res = asyncio.run(_live(run, root, cfg))
+        res = asyncio.run(_live(run, root, cfg, view))
     finally:
         shutil.rmtree(root, ignore_errors=True)
     span = load_span(load0)
-    report.raw["live"] = res
+    report.raw[name] = res
     lat = res["latency_ms"]
     painted = res["painted_latency_ms"]
     n = res["released"]
     report.add(
         Row(
-            "live",
+            name,
             "events released / applied",
             n,
             res["applied_final"],
@@ -727,7 +738,7 @@ def bench_live(report: Report, run: RunData, cfg: LiveConfig) -> None:
         )
     )
     report.add(
-        Row("live", "event latency p50 (release->frame)", percentile(lat, 50), unit="ms", load=span)
+        Row(name, "event latency p50 (release->frame)", percentile(lat, 50), unit="ms", load=span)
     )
     p95 = percentile(lat, 95)
     phases = (
@@ -737,7 +748,7 @@ def bench_live(report: Report, run: RunData, cfg: LiveConfig) -> None:
     )
     report.add(
         Row(
-            "live",
+            name,
             "event latency p95 (release->frame)",
             p95,
             unit="ms",
@@ -749,7 +760,7 @@ def bench_live(report: Report, run: RunData, cfg: LiveConfig) -> None:
     )
     report.add(
         Row(
-            "live",
+            name,
             "event latency max (release->frame)",
             max(lat) if lat else None,
             unit="ms",
@@ -758,7 +769,7 @@ def bench_live(report: Report, run: RunData, cfg: LiveConfig) -> None:
     )
     report.add(
         Row(
-            "live",
+            name,
             "event latency p95 (release->painted)",
             percentile(painted, 95),
             unit="ms",
@@ -771,7 +782,7 @@ def bench_live(report: Report, run: RunData, cfg: LiveConfig) -> None:
     core = res["core_latency_ms"]
     report.add(
         Row(
-            "live",
+            name,
             "  of which release->core tree p95",
             percentile(core, 95),
             unit="ms",
@@ -786,7 +797,7 @@ def bench_live(report: Report, run: RunData, cfg: LiveConfig) -> None:
     grows = slope > 0.05 * cfg.rate
     report.add(
         Row(
-            "live",
+            name,
             "backlog max (released-applied)",
             max(b for _t, b in backlog) if backlog else None,
             unit="ev",
@@ -801,7 +812,7 @@ def bench_live(report: Report, run: RunData, cfg: LiveConfig) -> None:
     k95 = percentile(keys, 95)
     report.add(
         Row(
-            "live",
+            name,
             "key latency p50 (down->cursor_line)",
             percentile(keys, 50),
             unit="ms",
@@ -811,7 +822,7 @@ def bench_live(report: Report, run: RunData, cfg: LiveConfig) -> None:
     )
     report.add(
         Row(
-            "live",
+            name,
             "key latency p95 (down->cursor_line)",
             k95,
             unit="ms",
@@ -824,7 +835,7 @@ def bench_live(report: Report, run: RunData, cfg: LiveConfig) -> None:
     kp = res["key_painted_ms"]
     report.add(
         Row(
-            "live",
+            name,
             "key latency p95 (down->painted)",
             percentile(kp, 95),
             unit="ms",
@@ -836,7 +847,8 @@ def bench_live(report: Report, run: RunData, cfg: LiveConfig) -> None:
     )
 
 
-async def _live(run: RunData, root: Path, cfg: LiveConfig) -> dict[str, Any]:
+async def _live(run: RunData, root: Path, cfg: LiveConfig, view: str = "tasks") -> dict[str, Any]:
+    """The live feed into the app showing `view` ("tasks" or "log"), keys on that view."""
     from textual import events as tevents
 
     from jobevents.tui.app import JobEventsApp
@@ -880,6 +892,11 @@ async def _live(run: RunData, root: Path, cfg: LiveConfig) -> dict[str, Any]:
             await asyncio.sleep(0.02)
         await pilot.pause(0.3)
         tree = app.run_tree
+        log_view: Any = None
+        if view == "log":
+            await pilot.press("3")
+            log_view = app.views["log"]
+            await pilot.pause(0.3)
         feed = app.feed
         feed_read = feed._read
 
@@ -902,7 +919,16 @@ async def _live(run: RunData, root: Path, cfg: LiveConfig) -> dict[str, Any]:
                 press["expected"] = tree.cursor_node is press.pop("expect", None)
                 app.call_after_refresh(stamp_painted, press)
 
-        tree.watch(tree, "cursor_line", on_cursor, init=False)
+        def log_cursor_moved() -> None:
+            # the log's cursor is a plain attribute: watched by the key loop instead
+            press = current[0]
+            if "changed" not in press and log_view.cursor != press["line"]:
+                press["changed"] = monotonic()
+                press["expected"] = log_view.cursor == press.pop("expect", None)
+                app.call_after_refresh(stamp_painted, press)
+
+        if log_view is None:
+            tree.watch(tree, "cursor_line", on_cursor, init=False)
         feeder = subprocess.Popen(
             [
                 PY,
@@ -933,11 +959,15 @@ async def _live(run: RunData, root: Path, cfg: LiveConfig) -> dict[str, Any]:
                 await asyncio.sleep(0.02)
                 continue
             t_next = monotonic() + cfg.key_every
-            key = "up" if tree.cursor_line >= tree.last_line else "down"
-            line = tree.cursor_line
+            if log_view is None:
+                key = "up" if tree.cursor_line >= tree.last_line else "down"
+                line = tree.cursor_line
+            else:
+                key = "up" if log_view.cursor >= log_view.run_log.lines - 1 else "down"
+                line = log_view.cursor
             target = line + (1 if key == "down" else -1)
             press: dict[str, Any] = {"key": key, "line": line}
-            press["expect"] = tree.get_node_at_line(target)
+            press["expect"] = tree.get_node_at_line(target) if log_view is None else target
             current[0] = press
             press["t"] = monotonic()
             event = tevents.Key(key, None)
@@ -945,6 +975,8 @@ async def _live(run: RunData, root: Path, cfg: LiveConfig) -> dict[str, Any]:
             app._driver.send_message(event)  # the way a terminal's key reaches the app
             while "changed" not in press and monotonic() < press["t"] + 2.0:
                 await asyncio.sleep(0.002)
+                if log_view is not None:
+                    log_cursor_moved()
             if not first:
                 keys.append(press)
             first = False
@@ -1484,6 +1516,141 @@ def bench_runs(report: Report, data_dir: Path, repeats: int, switches: int) -> N
         )
 
 
+# --------------------------------------------------------------------------- 8. the log
+
+
+def bench_log(report: Report, run: RunData, repeats: int, timeout: float, text: str) -> None:
+    print(
+        f"[log] {run.ident_dir.name}: {repeats} x (app opened on the log, minimal app, "
+        f"baseline_load), {repeats} x (3 then / {text!r} on the loaded run), core alone",
+        flush=True,
+    )
+    warm(run)
+    cold: list[dict[str, Any]] = []
+    minimal: list[dict[str, Any]] = []
+    base: list[Proc] = []
+    keys: list[dict[str, Any]] = []
+    load0 = loadavg()
+    for i in range(repeats):
+        args = (str(run.ident_dir), "--timeout", str(timeout))
+        _proc, res = run_driver("cold", *args, driver=LOG_DRIVER, timeout=timeout + 120)
+        cold.append(res)
+        _, mres = run_driver("minimal")
+        minimal.append(mres)
+        b = run_proc(baseline_cmd(run))
+        check(b, "baseline_load")
+        base.append(b)
+        _proc, kres = run_driver(
+            "keys", *args, "--search", text, driver=LOG_DRIVER, timeout=timeout + 120
+        )
+        keys.append(kres)
+        print(
+            f"  #{i + 1}: log first paint {res.get('first_paint', float('nan')):.2f} s, "
+            f"last line {res.get('log_end_painted', float('nan')):.1f} s; "
+            f"3 -> end {kres.get('key_to_log_painted_ms', float('nan')):.0f} ms, "
+            f"search {kres.get('search_painted_ms', float('nan')):.0f} ms",
+            flush=True,
+        )
+    _proc, mem = run_driver("memory", str(run.ident_dir), "--search", text, driver=LOG_DRIVER)
+    span = load_span(load0)
+    report.raw["log"] = {"cold": cold, "minimal": minimal, "keys": keys, "core": mem}
+    fp = median([r["first_paint"] for r in cold if "first_paint" in r])
+    fp_m = median([r["first_paint"] for r in minimal])
+    report.add(
+        Row(
+            "log",
+            "opened on the log: first paint (exec)",
+            fp,
+            fp_m,
+            ratio=fp / fp_m,
+            target="ratio <= 1.5",
+            ok=fp / fp_m <= 1.5,
+            load=span,
+            note=f"vs minimal Textual app; median of {repeats}; the tree's budget",
+        )
+    )
+    ends = [r["log_end_painted"] for r in cold if "log_end_painted" in r]
+    base_wall = median([b.wall for b in base])
+    if ends:
+        end = median(ends)
+        report.add(
+            Row(
+                "log",
+                f"log at its last line, all read ({kilo(run.events)})",
+                end,
+                base_wall,
+                ratio=end / base_wall,
+                target="ratio <= 1.0",
+                ok=end / base_wall <= 1.0 and len(ends) == len(cold),
+                load=span,
+                note=f"painted; vs baseline_load wall, as full tree ready; "
+                f"{cold[0].get('lines', 0):,} lines",
+            )
+        )
+    to_end = [k["key_to_log_painted_ms"] for k in keys if "key_to_log_painted_ms" in k]
+    report.add(
+        Row(
+            "log",
+            "3 on the loaded run -> last line painted",
+            median(to_end),
+            unit="ms",
+            target="<= 100 ms",
+            ok=bool(to_end) and median(to_end) <= 100,
+            load=span,
+            note=f"max {max(to_end, default=float('nan')):.0f} ms; median of {len(to_end)}",
+        )
+    )
+    found = [k["search_painted_ms"] for k in keys if "search_painted_ms" in k]
+    report.add(
+        Row(
+            "log",
+            f"/{text} enter -> whole log searched, on a match",
+            median(found),
+            unit="ms",
+            target="(info)",
+            load=span,
+            note=f"{keys[0].get('search_total', '?') if keys else '?'} lines match; "
+            f"painted; median of {len(found)}",
+        )
+    )
+    report.add(
+        Row(
+            "log",
+            "core: one full search, CPU",
+            mem["search_cpu_s"] * 1000,
+            unit="ms",
+            target="(info)",
+            load=span,
+            note=f"{mem['lines']:,} lines in {mem['blocks']:,} blocks; "
+            f"{mem['lines'] / max(mem['search_cpu_s'], 1e-9) / 1e6:.1f}M lines/s",
+        )
+    )
+    report.add(
+        Row(
+            "log",
+            "core: bytes per event the log adds",
+            mem["log_bytes_per_event"],
+            unit="B",
+            target="(info)",
+            load=span,
+            note=f"tracemalloc, RunState vs EventTree; of which text "
+            f"{mem['text_bytes'] / mem['events']:.0f} B",
+        )
+    )
+    report.add(
+        Row(
+            "log",
+            "core: RunState.add vs EventTree.add, CPU",
+            mem["state_add_cpu_s"],
+            mem["tree_add_cpu_s"],
+            ratio=mem["state_add_cpu_s"] / mem["tree_add_cpu_s"],
+            target="(info)",
+            load=span,
+            note="the log built on the feed thread; median of 3, interleaved",
+        )
+    )
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -1591,6 +1758,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--repeats", type=int, help="repeats of each timing (default 5, quick 3)")
     p.add_argument("--feed-seconds", type=float, help="live feed duration (default 30)")
     p.add_argument("--rate", type=float, default=2000.0, help="live feed events/s")
+    p.add_argument("--log-search", default="fatal", help="what the log benchmark searches")
     p.add_argument(
         "--app-timeout",
         type=float,
@@ -1644,6 +1812,13 @@ def main(argv: list[str] | None = None) -> int:
             lambda: bench_live(report, main_run, LiveConfig(rate=a.rate, duration=feed_seconds)),
         ),
         ("memory", lambda: bench_memory(report, small, main_run, big, a.app_timeout)),  # type: ignore[arg-type]
+        ("log", lambda: bench_log(report, main_run, repeats, a.app_timeout, a.log_search)),
+        (
+            "live_log",
+            lambda: bench_live(
+                report, main_run, LiveConfig(rate=a.rate, duration=feed_seconds), view="log"
+            ),
+        ),
         (
             "tree_add",
             lambda: bench_tree_add(
