@@ -112,6 +112,9 @@ class LogView(ScrollView, RunView, can_focus=True):
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(STRIP_CACHE_SIZE)
         #: lines read for the screen being painted (one core call per repaint)
         self._page: dict[int, str] = {}
+        #: the widget's style and its component classes', looked up once
+        self._pass_style: Style | None = None
+        self._components: dict[str, Style] = {}
         #: the node last announced with `Highlighted`
         self._announced: Node | None = None
         #: go to a match when the search under way is done (unless the user moves first)
@@ -339,16 +342,19 @@ class LogView(ScrollView, RunView, can_focus=True):
             top = int(self.scroll_offset.y) + crop.y
             lines = self.run_log.lines_between(top, top + crop.height)
             self._page = dict(enumerate(lines, top))
+            # Styles walk every ancestor's: looked up once a repaint, not once a line.
+            self._pass_style = self.rich_style
             try:
                 return super().render_lines(crop)
             finally:
                 self._page = {}
+                self._pass_style = None
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         number = scroll_y + y
         width = self.scrollable_content_region.width
-        style = self.rich_style
+        style = self._pass_style or self.rich_style
         log = self.run_log
         if number >= log.lines:
             if number == 0:
@@ -379,7 +385,7 @@ class LogView(ScrollView, RunView, can_focus=True):
         line = ansi_line(text)
         line.stylize_before(style)  # under the line's own colours
         if search is not None:
-            match_style = self.get_component_rich_style("logview--match")
+            match_style = self._component("logview--match")
             for match in search.pattern.finditer(line.plain):
                 line.stylize(match_style, *match.span())
         if cursor:  # the line's own colours stay: only the background says "cursor"
@@ -395,23 +401,41 @@ class LogView(ScrollView, RunView, can_focus=True):
         key = ("#", number, width, cursor, style)
         strip = self._strips.get(key)
         if strip is None:
-            number_style = style + self.get_component_rich_style("logview--number")
+            number_style = style + self._component("logview--number")
             if cursor:
                 number_style += self._cursor_style()
             strip = Strip([Segment(f"{number:>{width - 1}} ", number_style)], width)
             self._strips[key] = strip
         return strip
 
+    def _component(self, name: str) -> Style:
+        """A component class's style, kept until the styles change (looked up per line)."""
+        style = self._components.get(name)
+        if style is None:
+            style = self._components[name] = self.get_component_rich_style(name)
+        return style
+
     def _cursor_style(self) -> Style:
-        return self.get_component_rich_style("logview--cursor")
+        return self._component("logview--cursor")
 
     def _empty_line(self, width: int, style: Style) -> Strip:
-        empty = style + self.get_component_rich_style("logview--empty")
+        empty = style + self._component("logview--empty")
         return Strip([Segment(" Nothing printed yet.", empty)]).crop_extend(0, width, style)
 
     def notify_style_update(self) -> None:
         self._strips.clear()
+        self._components.clear()
         super().notify_style_update()
+
+    def _on_focus(self, event: events.Focus) -> None:
+        self._components.clear()  # the cursor's colour says whether the log has focus
+        self._strips.clear()
+        super()._on_focus(event)
+
+    def _on_blur(self, event: events.Blur) -> None:
+        self._components.clear()
+        self._strips.clear()
+        super()._on_blur(event)
 
     # --------------------------------------------------------------- actions
 
