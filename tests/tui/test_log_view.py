@@ -9,10 +9,12 @@ from pathlib import Path
 from jobevents.core.ansi import strip_ansi
 from jobevents.core.nodes import Node
 from jobevents.tui.app import JobEventsApp
-from jobevents.tui.views.log import LogView
+from jobevents.tui.views.log import MAX_LINE, LogView, _clip
 
+from ..fixtures.hostile import MARKUP_HOST, build_hostile_run
 from ..fixtures.paths import committed_run
 from .helpers import (
+    QUICK_RETRY,
     add_events,
     copy_run,
     finish,
@@ -375,3 +377,39 @@ async def test_the_log_keeps_up_while_hidden_and_shows_everything_when_opened(
         view = log_view(app)
         assert view.is_following and view.cursor == view.run_log.lines - 1
         assert screen_lines(app)[-1].split()[0] == str(view.run_log.lines)
+
+
+# ----------------------------------------------------------------------------- hostile
+
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+async def test_hostile_output_is_shown_as_data_and_cr_overwrites(tmp_path: Path) -> None:
+    hostile = build_hostile_run(tmp_path, big_event_mb=0)
+    app = JobEventsApp(hostile.ident_dir, watch=False, retry_for=QUICK_RETRY)
+    async with running(app) as pilot:
+        await settle(pilot)
+        await press(pilot, "3", "g")
+        view = log_view(app)
+        seen: list[str] = []
+        while True:
+            shown = [view.render_line(y) for y in range(view.scrollable_content_region.height)]
+            for strip in shown:
+                for segment in strip:
+                    assert not CONTROL.search(segment.text), repr(segment.text)
+            seen += [strip.text for strip in shown]
+            if view.scroll_offset.y >= view.max_scroll_y:
+                break
+            await press(pilot, "pagedown")
+        text = "\n".join(seen)
+        assert MARKUP_HOST[:40] in text  # markup as written, never interpreted
+        assert "progress 100%" in text and "progress 10%" not in text
+
+
+def test_a_huge_line_is_drawn_cut_and_never_with_half_an_escape() -> None:
+    line = "a" * (MAX_LINE - 3) + "\x1b[31mred" + "b" * 50_000
+    cut = _clip(line)
+    assert cut == "a" * (MAX_LINE - 3) + "…"
+    assert _clip("x" * 20) == "x" * 20
+    whole = "\x1b[32m" + "y" * (MAX_LINE + 5)
+    assert _clip(whole) == whole[:MAX_LINE] + "…"

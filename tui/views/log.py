@@ -38,6 +38,8 @@ STRIP_CACHE_SIZE = 2048
 SEARCH_SLICE = 0.04
 SEARCH_PAUSE = 0.01
 TAB_SIZE = 8
+#: a line is drawn up to this many characters (a megabyte of JSON on one line stays cheap)
+MAX_LINE = 10_000
 
 
 class LogView(ScrollView, RunView, can_focus=True):
@@ -382,7 +384,7 @@ class LogView(ScrollView, RunView, can_focus=True):
         strip = self._strips.get(key)
         if strip is not None:
             return strip
-        line = ansi_line(text)
+        line = ansi_line(_clip(text))
         line.stylize_before(style)  # under the line's own colours
         if search is not None:
             match_style = self._component("logview--match")
@@ -530,3 +532,14 @@ class LogView(ScrollView, RunView, can_focus=True):
     @on(ScrollTo)
     def _scrollbar_used(self, _event: ScrollUp | ScrollDown | ScrollTo) -> None:
         self._user_moved()
+
+
+def _clip(text: str) -> str:
+    """`text` cut to `MAX_LINE` characters, without half an escape sequence at the end."""
+    if len(text) <= MAX_LINE:
+        return text
+    cut = text[:MAX_LINE]
+    escape = cut.rfind("\x1b")
+    if escape >= 0 and "m" not in cut[escape:]:
+        cut = cut[:escape]
+    return cut + "…"
