@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 KEYS: tuple[tuple[str, str], ...] = (
+    ("1  3", "Tasks view / Log view (the selection comes along)"),
     ("↑ ↓  j k", "move"),
     ("← h", "collapse, or go to the parent"),
     ("→ l", "expand, or go to the first child"),
@@ -29,6 +30,11 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("o", "a worker stream's own output lines and its error"),
     ("?", "this help"),
     ("q", "quit"),
+    ("", ""),
+    ("in the Log view", ""),
+    ("enter", "the line's event in the Tasks view"),
+    ("n / N", "next / previous line matching the search"),
+    ("g G  home end", "first / last line; pgup pgdn space: a page"),
 )
 
 
