@@ -38,11 +38,8 @@ def holder_among(nodes: Iterable[Node], counter: int, uuid: str) -> Node | None:
     found: Node | None = None
     key = (counter, uuid)
     for node in nodes:
-        if node.ref == key:  # most often: a result's run, a step, a message, a start
-            if node.kind not in STRUCTURAL:
-                return node
-            found = node
-        elif found is None and holds(node, counter, uuid):
+        # the ref first: most often a result's run, a step, a message or a start
+        if node.ref == key or (found is None and holds(node, counter, uuid)):
             if node.kind not in STRUCTURAL:
                 return node
             found = node
