@@ -5,7 +5,8 @@ retries, async steps, messages) hold their own event; a host run holds its start
 results (a late start can split a run and move results to the new one); a play or task
 holds its start events, repeats (`<uuid>_N` under `free` and `serial`) included. The
 recap holds no node. These rules read only the nodes, so an answer stays exact however
-the tree has moved things since.
+the tree has moved things since; the starts of an included task's other copies, shown in
+their execution's node, are the tree's to say (`EventTree.task_node`, see `RunState`).
 """
 
 from __future__ import annotations

@@ -31,6 +31,8 @@ class RunState:
         self.log: RunLog[Node] = RunLog()
         #: warnings and deprecations Ansible printed (message nodes `is_warning_node` picks)
         self.warnings = 0
+        #: events no node shows (the recap), with the number of events when that was found
+        self._unheld: dict[tuple[int, str], int] = {}
 
     def add(self, event: Event, changes: Changes) -> None:
         """Apply one event to every part (an event seen before changes nothing)."""
@@ -65,18 +67,44 @@ class RunState:
         """The node showing the event that wrote log line `number` (the root for the recap).
 
         The owner kept with the event is checked; if the tree has moved the event since
-        (a late start split its host run), the tree is walked and the answer kept.
+        (a late start split its host run, an include's copies folded), it is looked for
+        again and the answer kept.
         """
         entry = self.log.entry(number)
-        root = self.tree.root
         node = entry.owner
-        if node is None:
-            return root
-        if holds(node, entry.counter, entry.uuid) and is_attached(node, root):
+        if node is not None and self._holds(node, entry.counter, entry.uuid):
             return node
-        found = find_holder(root, entry.counter, entry.uuid) or root
-        self.log.set_owner(entry.counter, entry.uuid, found)
+        found = self.holder(entry.counter, entry.uuid)
+        if found is not self.tree.root:
+            self.log.set_owner(entry.counter, entry.uuid, found)
         return found
+
+    def holder(self, counter: int, uuid: str) -> Node:
+        """The node showing the event (counter, uuid) in the tree as it is now: a task's
+        start by its uuid, anything else by a walk (the root when no node shows it)."""
+        tree = self.tree
+        root = tree.root
+        key = (counter, uuid)
+        if self._unheld.get(key) == tree.events:  # walked already, and nothing came since
+            return root
+        task = tree.task_node(uuid) if uuid else None
+        if task is not None and is_attached(task, root):
+            return task
+        found = find_holder(root, counter, uuid)
+        if found is not None:
+            return found
+        if len(self._unheld) > 64:
+            self._unheld.clear()
+        self._unheld[key] = tree.events
+        return root
+
+    def _holds(self, node: Node, counter: int, uuid: str) -> bool:
+        """`holds`, and a task copy's start shown in its execution's node, in the tree."""
+        if not is_attached(node, self.tree.root):
+            return False
+        if holds(node, counter, uuid):
+            return True
+        return node.kind == "task" and bool(uuid) and self.tree.task_node(uuid) is node
 
     def first_line(self, node: Node) -> int | None:
         """The log line where `node` begins: a play's or task's banner, a host's result.
