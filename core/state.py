@@ -57,6 +57,8 @@ class RunState:
             )
             if owner is None:
                 owner = holder_among(own, counter, uuid)
+            if owner is None and event.event == "playbook_on_stats":
+                owner = self.tree.root  # the recap: the run's own lines
             self.log.add(counter, uuid, event.stdout, owner)  # the log ignores one seen before
         # The nodes this event added, not a recount: a message event adds one message node.
         for node in added[first_new:]:
@@ -72,7 +74,9 @@ class RunState:
         """
         entry = self.log.entry(number)
         node = entry.owner
-        if node is not None and self._holds(node, entry.counter, entry.uuid):
+        if node is self.tree.root or (
+            node is not None and self._holds(node, entry.counter, entry.uuid)
+        ):
             return node
         found = self.holder(entry.counter, entry.uuid)
         if found is not self.tree.root:
