@@ -127,8 +127,14 @@ class LogView(ScrollView, RunView, can_focus=True):
     # ------------------------------------------------------------ view protocol
 
     def apply_frame(self, frame: Frame) -> None:
-        if self.run_log.version != self._shown_version and self.display:
-            self._catch_up()
+        if self.run_log.version == self._shown_version or not self.display:
+            return
+        if frame.loading and self.follow:
+            # A first load streams in: follow jumps once, when it is done (as the tree
+            # does), and the screen shown meanwhile does not change (no line to redraw).
+            self._set_virtual_size()
+            return
+        self._catch_up()
 
     def selected_node(self) -> Node | None:
         if not self.run_log.lines:
