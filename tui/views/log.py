@@ -386,7 +386,7 @@ class LogView(ScrollView, RunView, can_focus=True):
         """A line's text as a strip, uncropped, cached by what it shows."""
         search = self.search
         pattern_text = search.text if search is not None else ""
-        key = (text, cursor, pattern_text, style)
+        key = (text, self._cursor_state(cursor), pattern_text, style)
         strip = self._strips.get(key)
         if strip is not None:
             return strip
@@ -406,7 +406,7 @@ class LogView(ScrollView, RunView, can_focus=True):
         return strip
 
     def _number(self, number: int, width: int, cursor: bool, style: Style) -> Strip:
-        key = ("#", number, width, cursor, style)
+        key = ("#", number, width, self._cursor_state(cursor), style)
         strip = self._strips.get(key)
         if strip is None:
             number_style = style + self._component("logview--number")
@@ -423,6 +423,13 @@ class LogView(ScrollView, RunView, can_focus=True):
             style = self._components[name] = self.get_component_rich_style(name)
         return style
 
+    def _cursor_state(self, cursor: bool) -> str:
+        """What a line's look depends on besides its text: the cursor's colour says
+        whether the log has focus; other lines do not care."""
+        if not cursor:
+            return ""
+        return "focused" if self.has_focus else "blurred"
+
     def _cursor_style(self) -> Style:
         return self._component("logview--cursor")
 
@@ -437,12 +444,10 @@ class LogView(ScrollView, RunView, can_focus=True):
 
     def _on_focus(self, event: events.Focus) -> None:
         self._components.clear()  # the cursor's colour says whether the log has focus
-        self._strips.clear()
         super()._on_focus(event)
 
     def _on_blur(self, event: events.Blur) -> None:
         self._components.clear()
-        self._strips.clear()
         super()._on_blur(event)
 
     # --------------------------------------------------------------- actions
