@@ -8,10 +8,12 @@ part sees it; the parts never read files themselves.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 
 from .ansible_warnings import is_warning_node
 from .events import Event
 from .holders import find_holder, held_events, holder_among, holds, is_attached
+from .hosts import HostIndex
 from .log import RunLog
 from .nodes import Changes, Node
 from .tree import EventTree
@@ -31,11 +33,39 @@ class RunState:
         self.log: RunLog[Node] = RunLog()
         #: warnings and deprecations Ansible printed (message nodes `is_warning_node` picks)
         self.warnings = 0
+        #: runs by host and play, for the Hosts view
+        self.hosts = HostIndex(self.tree)
+        #: what the events being applied did, before it joins the caller's changes
+        self._step = Changes()
         #: events no node shows (the recap), with the number of events when that was found
         self._unheld: dict[tuple[int, str], int] = {}
 
     def add(self, event: Event, changes: Changes) -> None:
         """Apply one event to every part (an event seen before changes nothing)."""
+        self.add_all((event,), changes)
+
+    def add_all(self, events: Iterable[Event], changes: Changes) -> None:
+        """Apply events to every part, and add what they did to `changes`.
+
+        The tree and the log take each event; the hosts index then sees what the batch
+        did, once: it reads each touched run as it is now, so a host run started and
+        finished in one batch is filed once, and the cost stays O(1) an event.
+        """
+        step = self._step
+        for event in events:
+            self._add_one(event, step)
+        if not step:
+            return
+        self.hosts.apply(step)
+        changes.added.extend(step.added)
+        changes.changed.update(step.changed)
+        changes.moved.extend(step.moved)
+        changes.removed.extend(step.removed)
+        changes.recap = changes.recap or step.recap
+        step.clear()
+
+    def _add_one(self, event: Event, changes: Changes) -> None:
+        """The tree, the log and the warnings count take one event."""
         added = changes.added
         first_new = len(added)
         if len(event.raw_stdout) <= 2:  # absent or "": no lines, nothing to place
