@@ -70,6 +70,28 @@ def play_of(node: Node) -> Node | None:
     return parent
 
 
+#: the recap as ansible prints it: (its name there, the field of playbook_on_stats)
+RECAP_NAMES: Final = (
+    ("ok", "ok"),
+    ("changed", "changed"),
+    ("unreachable", "dark"),
+    ("failed", "failures"),
+    ("skipped", "skipped"),
+    ("rescued", "rescued"),
+    ("ignored", "ignored"),
+)
+
+
+def recap_items(recap: dict[str, int], *, zeros: bool = True) -> list[tuple[str, int]]:
+    """A host's recap line as ansible prints it: `ok=5 changed=2 unreachable=0 ...`."""
+    out = []
+    for name, field in RECAP_NAMES:
+        n = recap.get(field, 0)
+        if n or zeros:
+            out.append((name, n))
+    return out
+
+
 def _spent(run: Node) -> int:
     """A finished run's time in microseconds (integers, so sums are exact in any order)."""
     if run.status == "running":
@@ -130,6 +152,16 @@ class HostPlay:
     def spent(self) -> float:
         """Seconds its finished runs took, added up."""
         return self.spent_us / 1_000_000
+
+    def index_of(self, run: Node) -> int:
+        """Where `run` stands in `runs` (or would, were it filed here)."""
+        at = bisect_left(self.keys, run_key(run))
+        if at < len(self.runs) and self.runs[at] is run:
+            return at
+        for i, each in enumerate(self.runs):
+            if each is run:
+                return i
+        return at
 
 
 class HostEntry:

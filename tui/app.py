@@ -25,8 +25,8 @@ from textual.widget import AwaitRemove, Widget
 from textual.widgets import ContentSwitcher, Input, Static
 
 from jobevents.core.ansi import safe_line
+from jobevents.core.facts import FACT_CACHE
 from jobevents.core.folder import NoRunError, RunFolder
-from jobevents.core.nodes import Node
 from jobevents.core.query import STATUS_FILTERS, Query
 from jobevents.core.run_listing import RunListing
 from jobevents.core.run_summary import RunSummaries
@@ -42,7 +42,8 @@ from jobevents.core.task_file import (
 from .editor import EditorError, editor_command
 from .feed import RunFeed
 from .launch import PlaybookProcess
-from .views.base import Frame, RunView
+from .views.base import Frame, RunView, Shown
+from .views.hosts import HostsView
 from .views.log import LogView
 from .views.tasks import TasksView
 from .widgets.detail_pane import DETAIL_MODES, DetailPane
@@ -54,7 +55,7 @@ from .widgets.run_picker import RunPicker
 from .widgets.worker_output import WorkerOutput
 
 #: the views, in the order of their number keys
-VIEW_TYPES: tuple[type[RunView], ...] = (TasksView, LogView)
+VIEW_TYPES: tuple[type[RunView], ...] = (TasksView, HostsView, LogView)
 #: number key -> view id; ids without a view yet are kept for it
 VIEW_KEYS: tuple[tuple[str, str, str], ...] = (
     ("1", "tasks", "Tasks"),
@@ -158,7 +159,7 @@ class JobEventsApp(App[int]):
         self._last_refilter = 0.0
         self._detail_stale = False
         self._detail_painted = 0.0
-        self._detail_next: Node | None = None
+        self._detail_next: Shown | None = None
         self._busy_until = 0.0
         self._last_frame = 0.0
         self._frame_timer: Timer | None = None
@@ -212,7 +213,7 @@ class JobEventsApp(App[int]):
             elif node is not None and self.feed is not None:
                 with self.feed.lock:
                     new.select_node(node)
-            self.detail.show(new.selected_node())
+            self.detail.show(new.selected_shown())
         _widget(new).focus()
         self._request_frame()
 
@@ -375,7 +376,9 @@ class JobEventsApp(App[int]):
         # a stream saved nowhere has no private data dir to look in
         pdd = private_data_dir_of(feed.run.ident_dir) if feed.run is not None else None
         roots = SourceRoots(self.projects, pdd)
-        self.detail.bind_run(feed.lock, feed.read_payload, roots)
+        ident_dir = feed.run.ident_dir if feed.run is not None else None
+        fact_cache = ident_dir / FACT_CACHE if ident_dir is not None else None
+        self.detail.bind_run(feed.lock, feed.read_payload, roots, fact_cache=fact_cache)
         for view in self.views.values():
             # ContentSwitcher hides only the children it had at mount: hide these until shown
             _widget(view).display = False
@@ -461,7 +464,7 @@ class JobEventsApp(App[int]):
             frame = Frame(changes, loading=loading, busy=busy)
             for each in self.views.values():
                 each.apply_frame(frame)
-            if changes and detail.node is not None and detail.node in changes.changed:
+            if changes and detail.is_stale(changes):
                 self._detail_stale = True
             every = DETAIL_BUSY_EVERY if busy else DETAIL_EVERY
             if self._detail_stale and now - self._detail_painted >= every:
@@ -528,13 +531,13 @@ class JobEventsApp(App[int]):
             return
         if event.following:
             # Follow mode moves the cursor as fast as tasks start: repaint on the frame clock.
-            self._detail_next = event.node
+            self._detail_next = event.shown
             self._detail_stale = True
             self._request_frame()
             return
         self._detail_next = None  # the user's node wins over a repaint follow had queued
         self._detail_stale = False
-        self.detail.show(event.node)
+        self.detail.show(event.shown)
         if self.query_filter:
             self._request_frame()  # the header's count of matches may name the cursor's
 
