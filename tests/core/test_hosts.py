@@ -12,8 +12,10 @@ from hypothesis import strategies as st
 from jobevents.core import Event
 from jobevents.core.events import coerce_event
 from jobevents.core.folder import EventReader, open_run
-from jobevents.core.hosts import HostIndex, natural_key, play_of, run_key
+from jobevents.core.host_query import find_host_matches, next_host_problem
+from jobevents.core.hosts import HostEntry, HostIndex, natural_key, play_of, run_key
 from jobevents.core.nodes import Changes, Node
+from jobevents.core.query import Query
 from jobevents.core.state import RunState
 from jobevents.core.status import PROBLEMS, STATUSES
 
@@ -266,3 +268,54 @@ def test_plays_stay_in_order_when_two_runs_share_an_ident(order: list[Event]) ->
     named by a later event and move once their own start arrives."""
     state = _state(order)
     assert _as_filed(state.hosts) == _from_scratch(state)
+
+
+# ------------------------------------------------------------- search and failures
+
+
+def test_a_host_name_search_hits_the_host_and_a_task_name_search_its_runs() -> None:
+    index = _state(_events("hosts")).hosts
+    found = find_host_matches(index, Query(text="web1"))
+    assert [row.name for row in found.hits if isinstance(row, HostEntry)] == ["web10"]
+    assert found.total == 1
+    tasks = find_host_matches(index, Query(text="open_port"))
+    runs = [row for row in tasks.hits if isinstance(row, Node)]
+    assert sorted(run.host or "" for run in runs) == ["db1", "web10", "web2"]
+    for run in runs:  # each hit's host and play are on its path
+        group = index.group_of(run)
+        assert group is not None and {run, group, group.host} <= tasks.shown
+    assert find_host_matches(index, Query(text="8080 is already")).total == 1  # its message
+
+
+def test_the_failed_filter_hits_failed_and_unreachable_runs_only() -> None:
+    index = _state(_events("hosts")).hosts
+    found = find_host_matches(index, Query(status="failed"))
+    hits = [(run.host, run.status) for run in found.hits if isinstance(run, Node)]
+    assert sorted(hits) == [("deadhost", "unreachable"), ("web10", "failed")]
+    assert not find_host_matches(index, Query(status="failed", text="db1")).hits
+    assert find_host_matches(index, Query(status="skipped", text="web2")).total == 1
+
+
+def test_n_goes_through_the_failures_in_the_views_order_and_wraps() -> None:
+    index = _state(_events("features")).hosts
+    expected = [run for entry in index.ordered() for run in entry.problems()]
+    assert len(expected) >= 3
+    seen: list[Node] = []
+    here: object | None = None
+    for _ in expected:
+        here = next_host_problem(index, here)
+        assert isinstance(here, Node)
+        seen.append(here)
+    assert seen == expected
+    assert next_host_problem(index, here) is expected[0]  # wraps
+    assert next_host_problem(index, expected[0], backwards=True) is expected[-1]
+    assert next_host_problem(index, expected[1], backwards=True) is expected[0]
+    # From a host's row, the next failure is that host's first (rows sort before runs).
+    entry = index.get(expected[0].host or "")
+    assert entry is not None and next_host_problem(index, entry) is expected[0]
+    by_name = [run for entry in index.ordered(by_name=True) for run in entry.problems()]
+    assert next_host_problem(index, None, by_name=True) is by_name[0]
+
+
+def test_no_failure_means_nowhere_to_go() -> None:
+    assert next_host_problem(_state(_events("seed_linear")).hosts, None) is None

@@ -118,6 +118,17 @@ class HostsView(LazyTree[Row], RunView):
     def opens_by_default(self, row: Row) -> bool:
         return isinstance(row, HostIndex | HostPlay)
 
+    def _wants_open(self, row: Row) -> bool:
+        # A host found by name opens to its plays, as it would unfiltered.
+        if (
+            self.query_filter
+            and isinstance(row, HostPlay)
+            and row.host in self._hits
+            and row not in self._user_closed
+        ):
+            return True
+        return super()._wants_open(row)
+
     def stays_open(self, row: Row) -> bool:
         return isinstance(row, HostPlay)
 
@@ -157,6 +168,7 @@ class HostsView(LazyTree[Row], RunView):
     def _apply(self, changes: Changes) -> None:
         touched = self._touched(changes)
         shown = self._shown_nodes
+        self._rerank(touched)
         for node in changes.removed:
             self._drop(node)
         for node in changes.moved:
@@ -172,7 +184,7 @@ class HostsView(LazyTree[Row], RunView):
                     tree_node = shown.get(group)
                     if tree_node is not None:
                         self._relabel(tree_node, group)
-                        self._move(group, tree_node)
+                        self._move([group])
             elif kind in _RUN_PARTS:
                 self._drop(node)
                 self._place(node)
@@ -195,7 +207,7 @@ class HostsView(LazyTree[Row], RunView):
                     tree_node.allow_expand = bool(node.children)
             elif node in marks:
                 self._retask(node)
-        self._restate(touched, recap=changes.recap)
+        self._restate(touched)
         self.refresh()  # unchanged lines come from the line cache
         newest = self._newest
         if self.follow and isinstance(newest, Node) and not self.hold_follow:
@@ -219,7 +231,9 @@ class HostsView(LazyTree[Row], RunView):
                 self._relabel(tree_node, node)
             if row_matches(query, node) != (node in self._hits):
                 self._filter_dirty = True
-        for name in self._touched(changes):
+        touched = self._touched(changes)
+        self._rerank(touched)
+        for name in touched:
             entry = self._entry_rows.get(name)
             if entry is not None and entry is not self.index.get(name):
                 self._filter_dirty = True
@@ -228,9 +242,11 @@ class HostsView(LazyTree[Row], RunView):
         self._relabel(self.root, self.index)
         self.refresh()
 
-    @staticmethod
-    def _touched(changes: Changes) -> set[str]:
-        """The hosts whose runs this frame added, moved, removed or changed."""
+    def _touched(self, changes: Changes) -> set[str]:
+        """The hosts whose runs this frame added, moved, removed or changed (all of them
+        when the recap came)."""
+        if changes.recap:
+            return set(self._entry_rows) | set(self.index.hosts)
         names: set[str] = set()
         for group in (changes.removed, changes.moved, changes.added, changes.changed):
             for node in group:
@@ -268,11 +284,28 @@ class HostsView(LazyTree[Row], RunView):
         if row not in self._shown_nodes:
             self._place(row)
 
-    def _restate(self, names: set[str], *, recap: bool) -> None:
-        """Relabel the hosts named, drop rows left empty, and move hosts whose rank changed."""
+    def _rerank(self, names: set[str]) -> None:
+        """Move the rows of the hosts named whose place in the order changed (failed now).
+
+        First, so that every row already shown stands where the order says before new
+        rows are placed next to them.
+        """
         index = self.index
-        if recap:
-            names = names | set(self._entry_rows) | set(index.hosts)
+        moved: list[HostEntry] = []
+        for name in names:
+            entry = self._entry_rows.get(name)
+            if entry is None or entry is not index.get(name):
+                continue
+            key = entry.order_key(by_name=self.by_name)
+            if key != self._entry_keys.get(entry):
+                self._entry_keys[entry] = key
+                moved.append(entry)
+        if moved:
+            self._move(moved)
+
+    def _restate(self, names: set[str]) -> None:
+        """Relabel the hosts named; drop the rows of hosts the core let go, add new ones."""
+        index = self.index
         for name in names:
             shown = self._entry_rows.get(name)
             current = index.get(name)
@@ -283,14 +316,8 @@ class HostsView(LazyTree[Row], RunView):
                 continue
             if shown is None:
                 self._place_row(current)
-                continue
-            self._relabel_host(current)
-            key = current.order_key(by_name=self.by_name)
-            if key != self._entry_keys.get(current):
-                self._entry_keys[current] = key
-                tree_node = self._shown_nodes.get(current)
-                if tree_node is not None:
-                    self._move(current, tree_node)
+            else:
+                self._relabel_host(current)
         self._relabel(self.root, index)
 
     def _relabel_host(self, entry: HostEntry) -> None:
@@ -309,16 +336,29 @@ class HostsView(LazyTree[Row], RunView):
         if tree_node.allow_expand != bool(entry.plays):
             tree_node.allow_expand = bool(entry.plays)
 
-    def _move(self, row: Row, tree_node: TreeNode[Row]) -> None:
-        """Put an existing row where its key now says, keeping it (and the cursor on it)."""
-        parent_tn = tree_node.parent
-        parent = self.parent_of(row)
-        if parent_tn is None or parent is None:
+    def _move(self, rows: Sequence[HostEntry] | Sequence[HostPlay]) -> None:
+        """Put existing rows of one parent where the order now says, keeping their TreeNodes
+        (and the cursor on them).
+
+        All are taken out first and put back from the last place to the first, so each
+        lands before a sibling that already stands where it belongs.
+        """
+        parent = self.parent_of(rows[0])
+        parent_tn = self._shown_nodes.get(parent) if parent is not None else None
+        if parent is None or parent_tn is None:
             return
         siblings = parent_tn._children
-        siblings.remove(tree_node)
-        before = self._next_shown_sibling(parent, row)
-        siblings.insert(siblings.index(before) if before is not None else len(siblings), tree_node)
+        taken = []
+        for row in rows:
+            tree_node = self._shown_nodes.get(row)
+            if tree_node is not None and tree_node in siblings:
+                siblings.remove(tree_node)
+                taken.append((self.sibling_index(parent, row), row, tree_node))
+        taken.sort(key=lambda each: each[0], reverse=True)
+        for _, row, tree_node in taken:
+            before = self._next_shown_sibling(parent, row)
+            at = siblings.index(before) if before is not None else len(siblings)
+            siblings.insert(at, tree_node)
         self._invalidate()
 
     # ------------------------------------------------------------- follow
