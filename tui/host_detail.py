@@ -20,7 +20,6 @@ from jobevents.core.hosts import HostEntry
 from jobevents.core.nodes import Node
 from jobevents.core.render import duration_text
 
-from .columns import Column, Columns
 from .detail import MAX_ROWS, event_json, status_text
 from .detail_raw import event_yaml
 from .host_labels import recap_text
@@ -49,7 +48,7 @@ def host_detail(
     problems = entry.problems()
     if problems:
         out.append(_rule(f"failed and unreachable ({len(problems):,})"))
-        out.extend(_problems_table(problems))
+        out.extend(_problems_list(problems))
     out.append(_rule("facts"))
     out.extend(_facts_section(entry, facts))
     return out
@@ -62,7 +61,7 @@ def _header(entry: HostEntry) -> RenderableType:
     runs = entry.runs
     if runs:
         counts = counts_label(entry.counts)
-        counts.append(f"   ({runs:,} task runs)", style=_KEY_STYLE)
+        counts.append(f"   ({runs:,} task run{'s' if runs != 1 else ''})", style=_KEY_STYLE)
         rows.append(("runs", counts))
     plays = [group.name or "(no play)" for group in entry.plays]
     if plays:
@@ -77,28 +76,29 @@ def _header(entry: HostEntry) -> RenderableType:
     return Group(title, _grid(rows))
 
 
-def _problems_table(problems: list[Node]) -> list[RenderableType]:
-    table = Columns(
-        Column("task", ratio=3),
-        Column("play", ratio=2),
-        Column("status"),
-        Column("why", ratio=5),
-    )
+def _problems_list(problems: list[Node]) -> list[RenderableType]:
+    """Each failed or unreachable run: its task and play on a line, why below it."""
+    out: list[RenderableType] = []
     for run in problems[:MAX_ROWS]:
         task = run.parent
         play = task.parent if task is not None else None
-        task_name = Text()
+        line = Text.assemble(status_text(run.status), "  ")
         if task is not None and task.kind == "task":
             if task.role:
-                task_name.append(_line(task.role, 60), style="italic")
-                task_name.append(" : ", style=_KEY_STYLE)
-            task_name.append(_line(task.name) or "(unnamed)")
+                line.append(_line(task.role, 60), style="italic")
+                line.append(" : ", style=_KEY_STYLE)
+            line.append(_line(task.name) or "(unnamed task)", style="bold")
         else:
-            task_name.append("(task not known yet)", style=_KEY_STYLE)
-        play_name = _line(play.name) if play is not None and play.kind == "play" else ""
-        why = Text(_line(run.detail)) if run.detail else _note("no reason given")
-        table.add_row(task_name, Text(play_name), status_text(run.status), why)
-    out: list[RenderableType] = [table]
+            line.append("(task not known yet)", style=_KEY_STYLE)
+        if play is not None and play.kind == "play" and play.name:
+            line.append(f"  in {_line(play.name, 80)}", style=_KEY_STYLE)
+        out.append(line)
+        why = Text("  ")
+        if run.detail:
+            why.append(_line(run.detail))
+        else:
+            why.append("no reason given", style=_NOTE_STYLE)
+        out.append(why)
     if len(problems) > MAX_ROWS:
         out.append(_note(f"… {len(problems) - MAX_ROWS:,} more not shown"))
     return out

@@ -396,7 +396,8 @@ class HostsView(LazyTree[Row], RunView):
             self.apply(frame.changes)
 
     def selected_node(self) -> Node | None:
-        """The run (or item) under the cursor; on a play, the play; on a host, nothing."""
+        """The run (or item) under the cursor, the play of a play's row, the playbook of
+        the root's; nothing on a host."""
         cursor = self.cursor_node
         return _node_of(cursor.data if cursor is not None else None)
 
@@ -471,11 +472,14 @@ class HostsView(LazyTree[Row], RunView):
 
 
 def _node_of(row: Row | None) -> Node | None:
-    """The core node a row stands for: a run or what is below it, a play for its group."""
+    """The core node a row stands for: a run or what is below it, a play for its group,
+    the playbook for the root; none for a host."""
     if isinstance(row, Node):
         return row
     if isinstance(row, HostPlay):
         return row.play
+    if isinstance(row, HostIndex):
+        return row.tree.root
     return None
 
 
