@@ -2,7 +2,8 @@
 
 Runs the built-in demo playbook through ansible-runner (about a minute), photographs
 the live view mid-way and at the end (a failure's detail, the log, a search, a status
-filter), and the committed free-strategy fixture run. Writes SVG files next to this script.
+filter, the Hosts view on the failed host), and the committed free-strategy fixture run.
+Writes SVG files next to this script.
 """
 
 from __future__ import annotations
@@ -69,6 +70,10 @@ async def demo() -> None:
             await pilot.press("escape", "s")
             await pilot.pause(1.0)
             _shoot(app, "status-filter.svg")
+            # The Hosts view: the failed host first, its recap, failure and facts.
+            await pilot.press("escape", "2", "c", "home", "down")
+            await pilot.pause(1.5)
+            _shoot(app, "hosts.svg")
             await pilot.press("q")
 
 
