@@ -44,6 +44,7 @@ def hosts_of(app: JobEventsApp) -> HostsView:
 
 def view_state(view: HostsView) -> TreeState:
     """What the view shows: each line's depth, plain label and expanded flag."""
+    view.labels_now()  # labels of lines off screen are built when drawn
     lines = []
     for number in range(view.last_line + 1):
         node = view.get_node_at_line(number)
@@ -339,12 +340,14 @@ async def test_a_hosts_detail_has_its_recap_its_failures_and_its_facts() -> None
 # ---------------------------------------------------------------------- live
 
 
-async def test_follow_keeps_the_newest_run_in_view_while_events_arrive(tmp_path: Path) -> None:
+async def test_follow_puts_the_cursor_on_the_host_of_the_newest_run(tmp_path: Path) -> None:
+    """Or on the run itself when its host is open; the view neither opens nor scrolls."""
     ident_dir, rest = copy_run("hosts", tmp_path, fraction=0.3)
     app = JobEventsApp(tmp_path)
     async with running(app) as pilot:
         view = await show_hosts(pilot)
         assert view.follow
+        opened = None
         feed = app.feed
         assert feed is not None
         read = feed.reader.read_count
@@ -356,8 +359,15 @@ async def test_follow_keeps_the_newest_run_in_view_while_events_arrive(tmp_path:
             await frames_pass(pilot)
             with feed.lock:
                 runs = [n for n in feed.tree.nodes() if n.kind == "host"]
-            newest = max(runs, key=lambda run: run.counter)
-            await wait_for(pilot, lambda n=newest: cursor_row(view) is n, what="the newest run")
+                newest = max(runs, key=lambda run: run.counter)
+                group = view.index.group_of(newest)
+            assert group is not None
+            want = newest if group.host is opened else group.host
+            await wait_for(pilot, lambda w=want: cursor_row(view) is w, what="the newest run")
+            if opened is None:  # open that host by hand: follow goes on, into it
+                opened = group.host
+                view._toggle_node(view._shown_nodes[opened])
+                assert view.follow
         await press(pilot, "up")
         assert not view.follow
         await press(pilot, "f")

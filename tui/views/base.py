@@ -77,6 +77,12 @@ class RunView:
     def apply_frame(self, frame: Frame) -> None:
         """Bring the view in step with the run. Called with the feed's lock held."""
 
+    def view_shown(self) -> None:
+        """The view became the one shown: catch up on what it put off while hidden.
+
+        Called with the feed's lock held, before the selection is handed over.
+        """
+
     def selected_node(self) -> Node | None:
         """The core node under the cursor, if the cursor is on one."""
         return None

@@ -14,9 +14,11 @@ from bisect import bisect_left
 from collections.abc import Hashable, Sequence
 from typing import ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual import on
 from textual.binding import Binding, BindingType
+from textual.strip import Strip
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
@@ -41,6 +43,8 @@ from .base import Frame, RunView
 Row = HostIndex | HostEntry | HostPlay | Node
 
 _RUN_PARTS = frozenset({"item", "retry", "async"})
+#: line widths are rounded up to this many cells (see `get_label_width`)
+_WIDTH_STEP = 16
 
 
 class HostsView(LazyTree[Row], RunView):
@@ -65,6 +69,8 @@ class HostsView(LazyTree[Row], RunView):
         self._entry_keys: dict[HostEntry, OrderKey] = {}
         #: tasks whose runs have rows, with what of them those rows show
         self._task_marks: dict[Node, tuple[str, str | None, bool]] = {}
+        #: rows whose line changed since their label was built (see `_relabel`)
+        self._stale: set[Row] = set()
         super().__init__(state.hosts, id=id)
 
     # ------------------------------------------------------ what the rows are
@@ -115,6 +121,46 @@ class HostsView(LazyTree[Row], RunView):
             return host_label(row)
         return hosts_label(row)
 
+    def get_label_width(self, node: TreeNode[Row]) -> int:
+        # Rounded up: a host's line grows by a digit now and then, and the widest line sets
+        # the width every line is padded to (part of each kept line's key). Unrounded, a
+        # thousand hosts' counts moved it nearly every frame and every line was drawn anew.
+        width = super().get_label_width(node)
+        return width + (-width % _WIDTH_STEP)
+
+    def _relabel(self, tree_node: TreeNode[Row], row: Row) -> None:
+        """Mark the line changed; its label is built when the line is drawn.
+
+        A frame touches a hundred hosts of a thousand, and a screen shows forty lines:
+        building only the labels drawn is most of what a frame saves (hidden, it builds
+        none). Until then a line keeps its last label, which only its width is read from.
+        """
+        self._stale.add(row)
+        tree_node._updates += 1
+
+    def _render_line(self, y: int, x1: int, x2: int, base_style: Style) -> Strip:
+        lines = self._tree_lines
+        if self._stale and y < len(lines):
+            tree_node = lines[y].node
+            row = tree_node.data
+            if row in self._stale:
+                self._stale.discard(row)
+                super()._relabel(tree_node, row)
+        return super()._render_line(y, x1, x2, base_style)
+
+    def labels_now(self) -> None:
+        """Build every label put off (for readers of labels other than the screen)."""
+        stale, self._stale = self._stale, set()
+        shown = self._shown_nodes
+        for row in stale:
+            tree_node = shown.get(row)
+            if tree_node is not None:
+                super()._relabel(tree_node, row)
+
+    def view_shown(self) -> None:
+        if not self.hold_follow:
+            self.catch_up()
+
     def opens_by_default(self, row: Row) -> bool:
         return isinstance(row, HostIndex | HostPlay)
 
@@ -157,6 +203,7 @@ class HostsView(LazyTree[Row], RunView):
         super()._drop(row)
 
     def clear(self) -> HostsView:
+        self._stale.clear()
         self._entry_rows.clear()
         self._entry_keys.clear()
         self._task_marks.clear()
@@ -210,8 +257,8 @@ class HostsView(LazyTree[Row], RunView):
         self._restate(touched)
         self.refresh()  # unchanged lines come from the line cache
         newest = self._newest
-        if self.follow and isinstance(newest, Node) and not self.hold_follow:
-            self._follow_to(newest)
+        if self.follow and isinstance(newest, Node) and not self.hold_follow and self.display:
+            self._follow_to(newest)  # hidden, it catches up when shown (`view_shown`)
 
     def _apply_filtered(self, changes: Changes) -> None:
         """Under a filter, new hits or lost hits mean a rebuild (at most a few a second)."""
@@ -364,33 +411,55 @@ class HostsView(LazyTree[Row], RunView):
     # ------------------------------------------------------------- follow
 
     def _follow_to(self, row: Row) -> None:
-        """Open the host of the newest run (closing the one follow opened before) and
-        put the cursor on that run."""
-        if not isinstance(row, Node):
+        """Put the cursor on the host of the newest run (on the run, if its host is open),
+        when that line is on screen.
+
+        Nothing opens, closes or scrolls: runs land on every host in turn, and chasing
+        each across a thousand hosts would move every line, every frame. The worst hosts
+        are at the top, where the view stays.
+        """
+        target = self._follow_target(row)
+        tree_node = self._shown_nodes.get(target) if target is not None else None
+        if tree_node is None:
             return
+        self._lines_now()
+        top = round(self.scroll_y)
+        if top <= tree_node._line < top + self.scrollable_content_region.height:
+            self.move_cursor(tree_node, animate=False)
+
+    def catch_up(self) -> None:
+        """Once, when follow starts or the view is shown: go to that line wherever it is."""
+        newest = self._newest
+        if self.follow and newest is not None and not self.query_filter:
+            target = self._follow_target(newest)
+            if target is not None:
+                self.call_after_refresh(self._cursor_to, target)
+
+    def _follow_target(self, row: Row) -> Row | None:
+        if not isinstance(row, Node):
+            return None
         group = self.index.group_of(row)
         if group is None:
-            return
-        entry = group.host
-        for auto in list(self._auto):
-            if auto is not entry and auto is not group and auto not in self._user_opened:
-                tree_node = self._shown_nodes.get(auto)
-                if tree_node is not None and tree_node.is_expanded:
-                    tree_node.collapse()
-                self._auto.discard(auto)
-        for ancestor in (entry, group):
-            tree_node = self._shown_nodes.get(ancestor)
-            if tree_node is not None and not tree_node.is_expanded:
-                self._auto.add(ancestor)
-        if self.reveal(row) is not None:
-            self._scroll_follow(row)
+            return None
+        return row if self._is_visible(row) else group.host
+
+    def _is_visible(self, row: Row) -> bool:
+        tree_node = self._shown_nodes.get(row)
+        if tree_node is None:
+            return False
+        parent = tree_node.parent
+        while parent is not None:
+            if not parent.is_expanded:
+                return False
+            parent = parent.parent
+        return True
 
     # -------------------------------------------------------- the view
 
     def apply_frame(self, frame: Frame) -> None:
         if self.hold_follow != frame.loading:
             self.hold_follow = frame.loading
-            if not frame.loading:
+            if not frame.loading and self.display:
                 self.catch_up()
         if frame.changes:
             self.apply(frame.changes)

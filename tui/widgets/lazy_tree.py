@@ -417,8 +417,8 @@ class LazyTree(Tree[RowT], Generic[RowT]):
 
     def watch_follow(self, follow: bool) -> None:
         self.post_message(self.FollowChanged(follow))
-        if follow and self._newest is not None and not self.query_filter:
-            self._follow_to(self._newest)
+        if follow:
+            self.catch_up()
 
     def _user_moved(self) -> None:
         if self.follow:
