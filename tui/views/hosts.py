@@ -175,6 +175,13 @@ class HostsView(LazyTree[Row], RunView):
             return True
         return super()._wants_open(row)
 
+    def expand_cost(self, row: Row) -> int:
+        if row in self._loaded:
+            return 0
+        if isinstance(row, HostEntry):  # its plays open as they are made
+            return sum(1 + len(group.runs) for group in row.plays)
+        return len(self.children_of(row))
+
     def stays_open(self, row: Row) -> bool:
         return isinstance(row, HostPlay)
 

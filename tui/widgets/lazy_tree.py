@@ -144,6 +144,10 @@ class LazyTree(Tree[RowT], Generic[RowT]):
         """Whether `c` (collapse all) leaves the row open."""
         return False
 
+    def expand_cost(self, row: RowT) -> int:
+        """How many lines opening `row` adds (for `e`'s bound on lines)."""
+        return len(self.children_of(row))
+
     def find_matches(self, query: Query) -> RowMatches:
         """The rows `query` shows."""
         raise NotImplementedError
@@ -589,10 +593,11 @@ class LazyTree(Tree[RowT], Generic[RowT]):
                 children = self.children_of(row)
                 if tree_node is None or not children:
                     continue
-                if budget < len(children):
+                cost = self.expand_cost(row)
+                if budget < cost:
                     budget = -1
                     break
-                budget -= len(children)
+                budget -= cost
                 self._remember(row, True)
                 self._load(row)
                 if not tree_node.is_expanded:
