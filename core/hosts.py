@@ -294,7 +294,7 @@ class HostIndex:
                 self._file(node)
             elif kind == "play":
                 self._reorder_play(node)
-            elif kind == "task":
+            elif kind == "task" and self._left_its_play(node):
                 for below in node.walk():
                     if below.kind == "host":
                         self._file(below)
@@ -306,6 +306,18 @@ class HostIndex:
                 self._file(node)
         if changes.recap:
             self._apply_recap()
+
+    def _left_its_play(self, task: Node) -> bool:
+        """Whether a task that moved took its runs to another play (or it cannot tell).
+
+        A task moves far more often within its play (its counter changed) than out of
+        it; its runs share its play, so one of them says whether all must be re-filed.
+        """
+        for child in task.children:
+            if child.kind == "host":
+                filed = self._filed.get(child.id)
+                return filed is None or filed.group.play is not play_of(child)
+        return True
 
     def _file(self, run: Node) -> None:
         """Put `run` where it belongs now, and its status and time where they count."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from .helpers import (
     running,
     settle,
     wait_for,
+    write_event,
 )
 
 
@@ -412,3 +414,52 @@ async def test_a_shuffled_live_feed_ends_on_the_view_an_ordered_one_ends_on(
     async with running(app) as pilot:
         view = await show_hosts(pilot, "c", "e")
         assert view_state(view).lines == ordered[0].lines
+
+
+def _stripped_run(where: Path) -> tuple[Path, list[tuple[str, bytes]]]:
+    """seed_linear's events without their play and task fields (hostile input: parents
+    come from parent_uuid alone), in a live folder holding the first fifth of them."""
+    source = committed_run("seed_linear")
+    ident_dir = where / "artifacts" / "stripped"
+    (ident_dir / "job_events").mkdir(parents=True)
+    (ident_dir / "status").write_text("running")
+    files = []
+    for path in sorted(
+        (source / "job_events").glob("*.json"), key=lambda p: int(p.name.split("-")[0])
+    ):
+        raw = json.loads(path.read_text())
+        for key in ("play_uuid", "play", "task_uuid"):
+            (raw.get("event_data") or {}).pop(key, None)
+        files.append((path.name, json.dumps(raw).encode()))
+    keep = len(files) // 5
+    for name, data in files[:keep]:
+        write_event(ident_dir / "job_events", name, data)
+    return ident_dir, files[keep:]
+
+
+async def test_runs_follow_their_tasks_when_a_late_play_takes_them_in(tmp_path: Path) -> None:
+    ident_dir, rest = _stripped_run(tmp_path / "live")
+    app = JobEventsApp(tmp_path / "live")
+    async with running(app) as pilot:
+        view = await show_hosts(pilot, "e")
+        feed = app.feed
+        assert feed is not None
+        read = feed.reader.read_count
+        rest.reverse()  # results first: tasks wait under the root, then move into plays
+        for i in range(0, len(rest), 9):
+            batch = rest[i : i + 9]
+            for name, data in batch:
+                write_event(ident_dir / "job_events", name, data)
+            read += len(batch)
+            await wait_for(pilot, lambda n=read: feed.reader.read_count >= n, what="the events")
+            await frames_pass(pilot, 1)
+        (ident_dir / "status").write_text("successful")
+        await frames_pass(pilot)
+        await press(pilot, "c", "e")
+        await frames_pass(pilot)
+        live = view_state(view)
+    app = JobEventsApp(tmp_path / "live", watch=False)
+    async with running(app) as pilot:
+        view = await show_hosts(pilot, "c", "e")
+        assert view_state(view).lines == live.lines
+        assert all("(no play)" not in line.text for line in live.lines)

@@ -28,7 +28,7 @@ from jobevents.core.host_query import (
     next_host_problem,
     row_matches,
 )
-from jobevents.core.hosts import HostEntry, HostIndex, HostPlay, OrderKey
+from jobevents.core.hosts import HostEntry, HostIndex, HostPlay, OrderKey, play_of
 from jobevents.core.nodes import Changes, Node
 from jobevents.core.query import Query
 from jobevents.core.state import RunState
@@ -43,6 +43,8 @@ from .base import Frame, RunView
 Row = HostIndex | HostEntry | HostPlay | Node
 
 _RUN_PARTS = frozenset({"item", "retry", "async"})
+#: a task `_regrouped` has not seen
+_UNSEEN = object()
 #: line widths are rounded up to this many cells (see `get_label_width`)
 _WIDTH_STEP = 16
 
@@ -69,6 +71,8 @@ class HostsView(LazyTree[Row], RunView):
         self._entry_keys: dict[HostEntry, OrderKey] = {}
         #: tasks whose runs have rows, with what of them those rows show
         self._task_marks: dict[Node, tuple[str, str | None, bool]] = {}
+        #: the play each task with runs was last seen under
+        self._task_play: dict[Node, Node | None] = {}
         #: rows whose line changed since their label was built (see `_relabel`)
         self._stale: set[Row] = set()
         super().__init__(state.hosts, id=id)
@@ -211,6 +215,7 @@ class HostsView(LazyTree[Row], RunView):
 
     def clear(self) -> HostsView:
         self._stale.clear()
+        self._task_play.clear()
         self._entry_rows.clear()
         self._entry_keys.clear()
         self._task_marks.clear()
@@ -220,7 +225,8 @@ class HostsView(LazyTree[Row], RunView):
     # --------------------------------------------------- applying changes
 
     def _apply(self, changes: Changes) -> None:
-        touched = self._touched(changes)
+        regrouped = self._regrouped_tasks(changes)
+        touched = self._touched(changes, regrouped)
         shown = self._shown_nodes
         self._rerank(touched)
         for node in changes.removed:
@@ -229,7 +235,7 @@ class HostsView(LazyTree[Row], RunView):
             kind = node.kind
             if kind == "host":
                 self._replace(node)
-            elif kind == "task":
+            elif node in regrouped:
                 for below in node.walk():
                     if below.kind == "host":
                         self._replace(below)
@@ -245,6 +251,8 @@ class HostsView(LazyTree[Row], RunView):
         for node in changes.added:
             kind = node.kind
             if kind == "host":
+                if node.parent is not None and node.parent not in self._task_play:
+                    self._task_play[node.parent] = play_of(node)
                 if node not in shown:
                     self._place_row(node)
                 newest = self._newest
@@ -285,7 +293,7 @@ class HostsView(LazyTree[Row], RunView):
                 self._relabel(tree_node, node)
             if row_matches(query, node) != (node in self._hits):
                 self._filter_dirty = True
-        touched = self._touched(changes)
+        touched = self._touched(changes, self._regrouped_tasks(changes))
         self._rerank(touched)
         for name in touched:
             entry = self._entry_rows.get(name)
@@ -296,7 +304,7 @@ class HostsView(LazyTree[Row], RunView):
         self._relabel(self.root, self.index)
         self.refresh()
 
-    def _touched(self, changes: Changes) -> set[str]:
+    def _touched(self, changes: Changes, regrouped: set[Node]) -> set[str]:
         """The hosts whose runs this frame added, moved, removed or changed (all of them
         when the recap came)."""
         if changes.recap:
@@ -306,10 +314,23 @@ class HostsView(LazyTree[Row], RunView):
             for node in group:
                 if node.kind == "host":
                     names.add(node.host or node.name)
-        for node in changes.moved:
-            if node.kind == "task":
-                names.update(b.host or b.name for b in node.walk() if b.kind == "host")
+        for task in regrouped:
+            names.update(b.host or b.name for b in task.walk() if b.kind == "host")
         return names
+
+    def _regrouped_tasks(self, changes: Changes) -> set[Node]:
+        return {node for node in changes.moved if node.kind == "task" and self._regrouped(node)}
+
+    def _regrouped(self, task: Node) -> bool:
+        """Whether a task that moved took its runs to another play (or it cannot tell).
+
+        Mostly a task moves within its play (its counter changed) and its runs stay on
+        their rows; it is the play each task was last seen under that says so.
+        """
+        play = play_of(task)
+        known = self._task_play.get(task, _UNSEEN)
+        self._task_play[task] = play
+        return known is not play
 
     def _retask(self, task: Node) -> None:
         """A task's name, role or handler mark changed: its runs' lines show them."""
