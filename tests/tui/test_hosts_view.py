@@ -333,6 +333,8 @@ async def test_a_hosts_detail_has_its_recap_its_failures_and_its_facts() -> None
         await press(pilot, "x")
         await wait_for(pilot, lambda: '"ansible_kernel"' in detail_text(app), what="the JSON")
         await press(pilot, "x")
+        await wait_for(pilot, lambda: "ansible_kernel: " in detail_text(app), what="the YAML")
+        await press(pilot, "x")
         await wait_for(pilot, lambda: "open_port" in detail_text(app), what="the summary")
         await put_cursor_on(pilot, view, "deadhost")
         await wait_for(pilot, lambda: "No facts" in detail_text(app), what="no facts")

@@ -57,7 +57,8 @@ class HostsView(LazyTree[Row], RunView):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *LazyTree.BINDINGS,
-        Binding("o", "toggle_order", "Order", id="host_order"),
+        # Not in the footer, which the views' number keys fill: `?` and the README list it.
+        Binding("o", "toggle_order", "Order", show=False, id="host_order"),
     ]
 
     matches: HostMatches | None
