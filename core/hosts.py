@@ -2,9 +2,9 @@
 
 What the Hosts view shows, kept beside the tree. The runs are the tree's own host nodes;
 only where each one is filed (host, play) and what it adds to its host's figures is kept
-here. `HostIndex.apply` takes the `Changes` of one event and re-files just the runs they
-name, so it costs the same per event at any size of run, and any arrival order of the
-same events ends in the same index.
+here. `HostIndex.apply` takes the `Changes` of one or more events and re-files just the
+runs they name, as they are now, so it costs the same per event at any size of run, and
+any arrival order of the same events ends in the same index.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import Final
 
 from .nodes import Changes, Node
-from .status import FAILED, PROBLEMS, ROLLUP_ORDER, UNREACHABLE, rollup_bucket
+from .status import FAILED, PROBLEMS, ROLLUP_ORDER, STATUSES, UNREACHABLE, rollup_bucket
 from .tree import EventTree
 
 #: recap field -> the status it counts, for a host known only from the recap
@@ -112,6 +112,10 @@ def _worst(counts: dict[str, int]) -> str | None:
     return None
 
 
+#: each known status's roll-up bucket, looked up rather than computed
+_BUCKET: Final[dict[str, str]] = {status: rollup_bucket(status) for status in STATUSES}
+
+
 def _add(counts: dict[str, int], status: str, n: int) -> None:
     left = counts.get(status, 0) + n
     if left:
@@ -167,7 +171,17 @@ class HostPlay:
 class HostEntry:
     """One host: its runs by play, its figures, and its recap line once the run ended."""
 
-    __slots__ = ("_name_key", "_order_key", "counts", "name", "plays", "recap", "spent_us")
+    __slots__ = (
+        "_buckets",
+        "_name_key",
+        "_order_key",
+        "_status",
+        "counts",
+        "name",
+        "plays",
+        "recap",
+        "spent_us",
+    )
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -175,6 +189,9 @@ class HostEntry:
         self.plays: list[HostPlay] = []
         #: its task runs by their exact status
         self.counts: dict[str, int] = {}
+        #: the same by roll-up bucket (`ignored`, `rescued` as `ok`): its status is the worst
+        self._buckets: dict[str, int] = {}
+        self._status = "running"
         self.spent_us = 0
         #: `{ok, changed, failures, dark, skipped, rescued, ignored}` from playbook_on_stats
         self.recap: dict[str, int] | None = None
@@ -189,9 +206,15 @@ class HostEntry:
     def status(self) -> str:
         """The worst status of its runs (unreachable apart from failed); from the recap
         for a host that has no runs."""
-        status = _worst(self.counts)
-        if status is not None:
-            return status
+        return self._status
+
+    def _worst_now(self) -> str:
+        buckets = self._buckets
+        for status in ROLLUP_ORDER:
+            if status in buckets:
+                return status
+        if buckets:
+            return "running"  # statuses this version does not know
         if self.recap is not None:
             for field, recap_status in _RECAP_STATUS:
                 if self.recap.get(field):
@@ -249,7 +272,6 @@ class HostIndex:
         #: hosts by their worst status (for "13 hosts: 2 failed")
         self.states: dict[str, int] = {}
         self._filed: dict[int, _Filed] = {}
-        self._entry_state: dict[str, str] = {}
         #: the hosts in each order, each with the key it was sorted by
         self._by_name: list[HostEntry] = []
         self._by_problems: list[HostEntry] = []
@@ -284,7 +306,11 @@ class HostIndex:
     # ----------------------------------------------------------------- updates
 
     def apply(self, changes: Changes) -> None:
-        """File what one event did to the tree (call it with that event's changes only)."""
+        """File what some events did to the tree (call it with their changes only, once).
+
+        Each run named is filed as it is now, so it does not matter how many events the
+        changes gather: a run started and finished among them is filed once.
+        """
         for node in changes.removed:
             if node.kind == "host":
                 self._file(node)
@@ -327,25 +353,25 @@ class HostIndex:
                 del self._filed[run.id]
                 self._unfile(run, filed)
             return
-        host = run.host or run.name
         play = play_of(run)
-        status, spent, key = run.status, _spent(run), run_key(run)
-        if filed is not None and filed.group.play is play and filed.group.host.name == host:
+        status, spent = run.status, _spent(run)
+        if filed is not None and filed.group.play is play:  # a run's host never changes
             group = filed.group
             if status != filed.status or spent != filed.spent_us:
-                self._count(group, filed.status, filed.spent_us, -1)
-                self._count(group, status, spent, 1)
+                self._recount(group, filed.status, filed.spent_us, status, spent)
                 filed.status, filed.spent_us = status, spent
+            key = run_key(run)
             if key != filed.key:
                 _take(group, run, filed.key)
                 filed.key = key
                 _put(group, run, key)
             return
         # Filed anew before it leaves its old group, so its host is never dropped between.
-        group = self._group(host, play)
+        key = run_key(run)
+        group = self._group(run.host or run.name, play)
         self._filed[run.id] = _Filed(group, key, status, spent)
         _put(group, run, key)
-        self._count(group, status, spent, 1)
+        self._recount(group, None, 0, status, spent)
         if filed is not None:
             self._unfile(run, filed)
 
@@ -353,7 +379,7 @@ class HostIndex:
         """Take back what `run` added where it was filed; drop what is left empty."""
         group = filed.group
         _take(group, run, filed.key)
-        self._count(group, filed.status, filed.spent_us, -1)
+        self._recount(group, filed.status, filed.spent_us, None, 0)
         if group.runs:
             return
         entry = group.host
@@ -387,13 +413,42 @@ class HostIndex:
                 group.key = key
                 group.host.plays.sort(key=_group_key)
 
-    def _count(self, group: HostPlay, status: str, spent: int, n: int) -> None:
+    def _recount(
+        self, group: HostPlay, old: str | None, old_spent: int, new: str | None, new_spent: int
+    ) -> None:
+        """A run's status and time went from `old` to `new` (None: it came or went).
+
+        Once or twice an event: the dict work is written out rather than called.
+        """
         entry = group.host
-        _add(group.counts, status, n)
-        _add(entry.counts, status, n)
-        group.spent_us += n * spent
-        entry.spent_us += n * spent
-        self._restate(entry)
+        buckets = entry._buckets
+        restate = False
+        if old is not None:
+            for counts in (group.counts, entry.counts):
+                left = counts[old] - 1
+                if left:
+                    counts[old] = left
+                else:
+                    del counts[old]
+            bucket = _BUCKET.get(old) or rollup_bucket(old)
+            left = buckets[bucket] - 1
+            if left:
+                buckets[bucket] = left
+            else:
+                del buckets[bucket]
+                restate = True  # a status went: the worst may have
+        if new is not None:
+            for counts in (group.counts, entry.counts):
+                counts[new] = counts.get(new, 0) + 1
+            bucket = _BUCKET.get(new) or rollup_bucket(new)
+            had = buckets.get(bucket, 0)
+            buckets[bucket] = had + 1
+            restate = restate or not had
+        if new_spent != old_spent:
+            group.spent_us += new_spent - old_spent
+            entry.spent_us += new_spent - old_spent
+        if restate:
+            self._restate(entry)
 
     def _apply_recap(self) -> None:
         recap = self.tree.recap or {}
@@ -416,7 +471,6 @@ class HostIndex:
         self.hosts[name] = entry
         insort(self._by_name, entry, key=_by_name_key)
         insort(self._by_problems, entry, key=_by_problems_key)
-        self._entry_state[name] = entry.status
         _add(self.states, entry.status, 1)
         return entry
 
@@ -424,22 +478,26 @@ class HostIndex:
         del self.hosts[entry.name]
         del self._by_name[self.position(entry, by_name=True)]
         del self._by_problems[self.position(entry)]
-        _add(self.states, self._entry_state.pop(entry.name), -1)
+        _add(self.states, entry.status, -1)
 
     def _restate(self, entry: HostEntry) -> None:
         """Its status may have changed: count it again, and move it if its rank did."""
-        status = entry.status
-        old = self._entry_state.get(entry.name)
+        status = entry._worst_now()
+        old = entry._status
         if old == status:
             return
-        self._entry_state[entry.name] = status
-        if old is not None:
-            _add(self.states, old, -1)
-        _add(self.states, status, 1)
-        key = entry.order_key()
-        if key != entry._order_key:
+        entry._status = status
+        states = self.states
+        left = states[old] - 1
+        if left:
+            states[old] = left
+        else:
+            del states[old]
+        states[status] = states.get(status, 0) + 1
+        rank = _PROBLEM_RANK.get(status, _OTHER_RANK)
+        if rank != entry._order_key[0]:  # running <-> ok, most of the time: no move
             del self._by_problems[self.position(entry)]
-            entry._order_key = key
+            entry._order_key = (rank, entry._name_key)
             insort(self._by_problems, entry, key=_by_problems_key)
 
     # ---------------------------------------------------------------- export

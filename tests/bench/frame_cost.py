@@ -104,8 +104,7 @@ async def measure(
                 await asyncio.sleep(0.05)
             feed = app.feed
             with feed.lock:
-                for event in events[1:skip]:
-                    feed.state.add(event, feed._changes)
+                feed.state.add_all(events[1:skip], feed._changes)
             app._paint_frame()
             app.action_show_view(view)
             await pilot.pause(0.3)
@@ -120,8 +119,7 @@ async def measure(
             for start in range(skip, skip + per_frame * frames, per_frame):
                 t = time.process_time()
                 with feed.lock:
-                    for event in events[start : start + per_frame]:
-                        feed.state.add(event, feed._changes)
+                    feed.state.add_all(events[start : start + per_frame], feed._changes)
                 adds += time.process_time() - t
                 now[0] += 0.08
                 app._paint_frame()

@@ -319,3 +319,21 @@ def test_n_goes_through_the_failures_in_the_views_order_and_wraps() -> None:
 
 def test_no_failure_means_nowhere_to_go() -> None:
     assert next_host_problem(_state(_events("seed_linear")).hosts, None) is None
+
+
+@pytest.mark.parametrize("name", ["features", "includes", "seed_free"])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_events_given_in_batches_file_the_same_index(name: str, data: st.DataObject) -> None:
+    """The feed hands RunState what each read brought: a run may start and end in one."""
+    events = data.draw(st.permutations(_events(name)), label="order")
+    sizes = data.draw(st.lists(st.integers(1, 80), min_size=1, max_size=40), label="batches")
+    state = RunState()
+    changes = Changes()
+    at = 0
+    while at < len(events):
+        size = sizes[at % len(sizes)]
+        state.add_all(events[at : at + size], changes)
+        at += size
+    assert json.dumps(state.hosts.to_dict(), sort_keys=True) == _reference(name)
+    assert _as_filed(state.hosts) == _from_scratch(state)
