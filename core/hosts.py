@@ -92,14 +92,6 @@ def recap_items(recap: dict[str, int], *, zeros: bool = True) -> list[tuple[str,
     return out
 
 
-def _spent(run: Node) -> int:
-    """A finished run's time in microseconds (integers, so sums are exact in any order)."""
-    if run.status == "running":
-        return 0
-    elapsed = run.elapsed
-    return round(elapsed * 1_000_000) if elapsed is not None and elapsed > 0 else 0
-
-
 def _worst(counts: dict[str, int]) -> str | None:
     buckets: dict[str, int] = {}
     for status, n in counts.items():
@@ -346,22 +338,34 @@ class HostIndex:
         return True
 
     def _file(self, run: Node) -> None:
-        """Put `run` where it belongs now, and its status and time where they count."""
+        """Put `run` where it belongs now, and its status and time where they count.
+
+        Once or twice a run: the common case (the run is where it was filed, its status
+        or time changed) is written out rather than called.
+        """
         filed = self._filed.get(run.id)
-        if run.parent is None:  # removed from the tree (a split left it empty)
+        task = run.parent
+        if task is None:  # removed from the tree (a split left it empty)
             if filed is not None:
                 del self._filed[run.id]
                 self._unfile(run, filed)
             return
-        play = play_of(run)
-        status, spent = run.status, _spent(run)
+        play = task.parent
+        if task.kind != "task" or play is None or play.kind != "play":
+            play = play_of(run)
+        status = run.status
+        spent = 0  # microseconds: integers, so sums are exact in any order
+        if status != "running":
+            elapsed = run.elapsed
+            if elapsed is not None and elapsed > 0:
+                spent = round(elapsed * 1_000_000)
         if filed is not None and filed.group.play is play:  # a run's host never changes
             group = filed.group
             if status != filed.status or spent != filed.spent_us:
                 self._recount(group, filed.status, filed.spent_us, status, spent)
                 filed.status, filed.spent_us = status, spent
-            key = run_key(run)
-            if key != filed.key:
+            if run.counter != filed.key[0] or (run.uuid or "") != filed.key[1]:
+                key = run_key(run)
                 _take(group, run, filed.key)
                 filed.key = key
                 _put(group, run, key)
@@ -424,12 +428,18 @@ class HostIndex:
         buckets = entry._buckets
         restate = False
         if old is not None:
-            for counts in (group.counts, entry.counts):
-                left = counts[old] - 1
-                if left:
-                    counts[old] = left
-                else:
-                    del counts[old]
+            counts = group.counts
+            left = counts[old] - 1
+            if left:
+                counts[old] = left
+            else:
+                del counts[old]
+            counts = entry.counts
+            left = counts[old] - 1
+            if left:
+                counts[old] = left
+            else:
+                del counts[old]
             bucket = _BUCKET.get(old) or rollup_bucket(old)
             left = buckets[bucket] - 1
             if left:
@@ -438,8 +448,10 @@ class HostIndex:
                 del buckets[bucket]
                 restate = True  # a status went: the worst may have
         if new is not None:
-            for counts in (group.counts, entry.counts):
-                counts[new] = counts.get(new, 0) + 1
+            counts = group.counts
+            counts[new] = counts.get(new, 0) + 1
+            counts = entry.counts
+            counts[new] = counts.get(new, 0) + 1
             bucket = _BUCKET.get(new) or rollup_bucket(new)
             had = buckets.get(bucket, 0)
             buckets[bucket] = had + 1
