@@ -103,7 +103,7 @@ async def put_cursor_on(pilot, view: HostsView, name: str) -> None:  # type: ign
 # ----------------------------------------------------------------------- order
 
 
-async def test_2_shows_the_hosts_problems_first_and_o_orders_them_by_name() -> None:
+async def test_2_shows_the_hosts_problems_first_and_S_sorts_them_by_name() -> None:
     app = finished("hosts")
     async with running(app) as pilot:
         view = await show_hosts(pilot)
@@ -112,20 +112,20 @@ async def test_2_shows_the_hosts_problems_first_and_o_orders_them_by_name() -> N
         assert view.root.label.plain.startswith("✘ 4 hosts")
         # failed, then unreachable, then the rest by natural name (web2 before web10)
         assert host_names(view) == ["web10", "deadhost", "db1", "web2"]
-        await press(pilot, "o")
+        await press(pilot, "S")
         await frames_pass(pilot)
         assert host_names(view) == ["db1", "deadhost", "web2", "web10"]
-        await press(pilot, "o")
+        await press(pilot, "S")
         await frames_pass(pilot)
         assert host_names(view) == ["web10", "deadhost", "db1", "web2"]
 
 
-async def test_o_keeps_the_cursor_on_its_row() -> None:
+async def test_S_keeps_the_cursor_on_its_row() -> None:
     app = finished("hosts")
     async with running(app) as pilot:
         view = await show_hosts(pilot)
         await put_cursor_on(pilot, view, "web2")
-        await press(pilot, "o")
+        await press(pilot, "S")
         await frames_pass(pilot)
         row = cursor_row(view)
         assert isinstance(row, HostEntry) and row.name == "web2"
@@ -403,7 +403,7 @@ async def test_a_shuffled_live_feed_ends_on_the_view_an_ordered_one_ends_on(
             await press(pilot, "c", "e")
             await frames_pass(pilot)
             opened = view_state(view)
-            await press(pilot, "o")
+            await press(pilot, "S")
             await frames_pass(pilot)
             return opened, view_state(view), host_names(view)
 

@@ -70,7 +70,7 @@ async def test_the_hosts_view_keeps_lines_that_match_a_fresh_render(tmp_path: Pa
         view, feed = app.views.get("hosts"), app.feed
         assert isinstance(view, HostsView) and feed is not None
         read = feed.reader.read_count
-        steps = ["home", "l", "j j", "e", "o", "k", "n", "h", "f", "c", "o", "e", "end", "home"]
+        steps = ["home", "l", "j j", "e", "S", "k", "n", "h", "f", "c", "S", "e", "end", "home"]
         chunk = max(1, len(rest) // len(steps))
         for i, keys in enumerate(steps):
             drawn(view)

@@ -57,8 +57,9 @@ class HostsView(LazyTree[Row], RunView):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *LazyTree.BINDINGS,
-        # Not in the footer, which the views' number keys fill: `?` and the README list it.
-        Binding("o", "toggle_order", "Order", show=False, id="host_order"),
+        # S(ort): `o` is the app's (a worker stream's output). Not in the footer, which the
+        # views' number keys fill: `?` and the README list it.
+        Binding("S", "toggle_order", "Sort", show=False, id="host_order"),
     ]
 
     matches: HostMatches | None

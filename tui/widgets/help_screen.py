@@ -21,7 +21,7 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("1 / 2", "the Tasks view / the Hosts view (the selection goes along)"),
     ("e / c", "expand all / collapse all"),
     ("n / N", "next / previous failed or unreachable host"),
-    ("o", "Hosts view: failed and unreachable first, or by name only"),
+    ("S", "Hosts view: failed and unreachable first, or by name only"),
     ("f", "follow the newest activity"),
     ("/", "search (filters the tree live); escape clears"),
     ("s", "status filter: all, failed, rescued, changed, running, skipped, warnings"),
