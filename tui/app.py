@@ -389,10 +389,6 @@ class JobEventsApp(App[int]):
         self.switcher.display = True
         if self.view_id not in self.views:
             self.view_id = VIEW_TYPES[0].VIEW_ID
-        for view_id, view in self.views.items():
-            # Mounted after the switcher, every view shows until told not to: a hidden
-            # view would be laid out below the shown one, and keep painting there.
-            _widget(view).display = view_id == self.view_id
         self.switcher.current = _widget(self.views[self.view_id]).id
         self.query_filter = Query()
         self._apply_query()

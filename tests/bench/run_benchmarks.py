@@ -2,7 +2,7 @@
 
     .venv/bin/python tests/bench/run_benchmarks.py [--events 100000] [--quick]
         [--only cold_load tui_cold live memory tree_add profile diff stream navigator runs
-        log live_log] [--json OUT] [--data-dir /tmp/bench] [--log-search fatal]
+        log live_log hosts_view] [--json OUT] [--data-dir /tmp/bench] [--log-search fatal]
 
 Not part of the pytest run. Generated runs go to ``--data-dir`` (default ``/tmp/bench``)
 and are reused when already there; the live feed writes to ``/dev/shm``. Benchmarks:
@@ -34,6 +34,10 @@ log        the app opened on the Log view (log_driver.py): first paint vs the mi
            until the last line is painted and a search until it is done; the core alone:
            a full search, the bytes per event and the add time the log costs.
 live_log   `live` with the Log view shown (following, then keys moving its cursor).
+hosts_view the Hosts view against the task tree on the main run: the app ready with both
+           views vs without it; opening each view and its keys on the loaded run;
+           UI CPU a live frame with each shown; RunState (tree and host index) vs
+           EventTree.add.
 
 cold_load and tui_cold run on every shape of run (`--shapes`): linear, free (per-host task
 starts, 10 plays), serial batches, loops; live, memory and tree_add on the linear one.
@@ -90,6 +94,7 @@ NAMES = (
     "runs",
     "log",
     "live_log",
+    "hosts_view",
 )
 FINISHED = {"successful", "failed", "canceled", "timeout", "error"}
 MB = 1024 * 1024
@@ -1661,6 +1666,218 @@ def bench_log(report: Report, run: RunData, repeats: int, timeout: float, text: 
     )
 
 
+# --------------------------------------------------------------------------- 9. hosts view
+
+
+def bench_hosts_view(report: Report, run: RunData, repeats: int, timeout: float) -> None:
+    print(
+        f"[hosts_view] {run.ident_dir.name}: {repeats} x (app ready with / without the Hosts "
+        "view; frames with each shown; RunState.add / EventTree.add), the views' keys once",
+        flush=True,
+    )
+    warm(run)
+    both: list[dict[str, Any]] = []
+    alone: list[dict[str, Any]] = []
+    both_rss: list[int] = []
+    alone_rss: list[int] = []
+    frames: dict[str, list[dict[str, Any]]] = {"tasks": [], "hosts": []}
+    adds: dict[str, list[dict[str, Any]]] = {"state": [], "state_one": [], "tree": []}
+    load0 = loadavg()
+    for i in range(repeats):
+        proc, res = run_driver("app", str(run.ident_dir), "--timeout", str(timeout))
+        both.append(res)
+        both_rss.append(proc.maxrss)
+        proc, res = run_driver(
+            "app", str(run.ident_dir), "--timeout", str(timeout), "--views", "no-hosts"
+        )
+        alone.append(res)
+        alone_rss.append(proc.maxrss)
+        for view in ("tasks", "hosts"):
+            _, res = run_driver("frames", str(run.ident_dir), "--view", view)
+            frames[view].append(res)
+        _, res = run_driver("add", str(run.ident_dir), "--state", "--batch", "50")
+        adds["state"].append(res)
+        _, res = run_driver("add", str(run.ident_dir), "--state")
+        adds["state_one"].append(res)
+        _, res = run_driver("add", str(run.ident_dir))
+        adds["tree"].append(res)
+        print(
+            f"  #{i + 1}: ready {both[-1].get('ready_frame', float('nan')):.1f} s vs without "
+            f"Hosts {alone[-1].get('ready_frame', float('nan')):.1f} s; frame "
+            f"{frames['hosts'][-1]['ui_ms']:.1f} vs {frames['tasks'][-1]['ui_ms']:.1f} ms; add "
+            f"{adds['state'][-1]['us_per_event']:.1f} vs {adds['tree'][-1]['us_per_event']:.1f} "
+            f"µs; load {loadavg():.1f}",
+            flush=True,
+        )
+    _, keys = run_driver("views", str(run.ident_dir), "--timeout", str(timeout))
+    span = load_span(load0)
+    report.raw["hosts_view"] = {
+        "app_both": both,
+        "app_tree_alone": alone,
+        "frames": frames,
+        "adds": adds,
+        "keys": keys,
+    }
+    for res in (*both, *alone):
+        res.pop("frames", None)
+
+    ready_both = median([r["ready_frame"] for r in both if "ready_frame" in r])
+    ready_alone = median([r["ready_frame"] for r in alone if "ready_frame" in r])
+    ratio = ready_both / ready_alone
+    report.add(
+        Row(
+            "hosts_view",
+            f"app ready, with the Hosts view ({kilo(run.events)})",
+            ready_both,
+            ready_alone,
+            ratio=ratio,
+            target="ratio <= 1.1",
+            ok=ratio <= 1.1,
+            load=span,
+            note=f"vs the same app without the Hosts view; median of {repeats}; "
+            f"{keys.get('host_count', 0):,} hosts",
+        )
+    )
+    rss_ratio = median(both_rss) / median(alone_rss)
+    report.add(
+        Row(
+            "hosts_view",
+            "peak RSS, with the Hosts view",
+            median(both_rss) / MB,
+            median(alone_rss) / MB,
+            unit="MB",
+            ratio=rss_ratio,
+            target="(info)",
+            load=span,
+            note="vs the same app without the Hosts view",
+        )
+    )
+    ui_h = median([r["ui_ms"] for r in frames["hosts"]])
+    ui_t = median([r["ui_ms"] for r in frames["tasks"]])
+    hidden = median([r["parts_ms"].get("HostsView.apply_frame", 0.0) for r in frames["tasks"]])
+    report.add(
+        Row(
+            "hosts_view",
+            "UI CPU a live frame, Hosts shown",
+            ui_h,
+            ui_t,
+            unit="ms",
+            ratio=ui_h / ui_t,
+            target="ratio <= 1.2",
+            ok=ui_h / ui_t <= 1.2,
+            load=span,
+            note=f"vs Tasks shown; 160 events a frame (2,000/s); the Hosts view hidden costs "
+            f"{hidden:.1f} ms of the Tasks figure; median of {repeats}",
+        )
+    )
+    us_s = [r["us_per_event"] for r in adds["state"]]
+    us_t = [r["us_per_event"] for r in adds["tree"]]
+    inside = median([r["us_last_tenth"] / r["us_first_tenth"] for r in adds["state"]])
+    add_ratio = median([a / b for a, b in zip(us_s, us_t, strict=True)])
+    one = median([r["us_per_event"] for r in adds["state_one"]])
+    report.add(
+        Row(
+            "hosts_view",
+            "µs an event, RunState (tree + hosts)",
+            median(us_s),
+            median(us_t),
+            unit="us",
+            ratio=add_ratio,
+            target="flat <= 1.5x",
+            ok=inside <= 1.5,
+            load=span,
+            note=f"add_all of 50 events (a live read) vs EventTree.add alone; last/first "
+            f"tenth of the run {inside:.2f}; one event at a time {one:.1f} µs",
+        )
+    )
+
+    def cpu(figure: Any) -> float | None:
+        """CPU ms of a [wall, cpu] figure, or the median of a list of them."""
+        if not figure:
+            return None
+        if isinstance(figure[0], list):
+            return median([f[1] for f in figure])
+        return float(figure[1])
+
+    def wall(figure: Any) -> str:
+        if not figure:
+            return "-"
+        if isinstance(figure[0], list):
+            return f"{median([f[0] for f in figure]):.0f}"
+        return f"{figure[0]:.0f}"
+
+    first, back = keys.get("open_hosts_first"), keys.get("back_to_tasks_first")
+    h, t = cpu(first), cpu(back)
+    report.add(
+        Row(
+            "hosts_view",
+            "open the Hosts view (2), first time",
+            h,
+            t,
+            unit="ms",
+            ratio=h / t if h and t else None,
+            target="ratio <= 1.2",
+            ok=h is not None and t is not None and h <= 1.2 * t,
+            load=span,
+            note=f"CPU to the refresh after it (wall {wall(first)} / {wall(back)} ms); "
+            "baseline: back to Tasks (1)",
+        )
+    )
+    again_h, again_t = keys.get("open_hosts"), keys.get("open_tasks")
+    h, t = cpu(again_h), cpu(again_t)
+    report.add(
+        Row(
+            "hosts_view",
+            "switch to Hosts / to Tasks, again",
+            h,
+            t,
+            unit="ms",
+            ratio=h / t if h and t else None,
+            target="(info)",
+            load=span,
+            note=f"CPU, median of 5 each (wall {wall(again_h)} / {wall(again_t)} ms)",
+        )
+    )
+    hosts, tasks = keys.get("hosts", {}), keys.get("tasks", {})
+    for name, label in (
+        ("expand_all", "e"),
+        ("collapse_all", "c"),
+        ("scroll_end", "end"),
+        ("next_failed", "n"),
+        ("search", "/host-1"),
+        ("search_clear", "escape"),
+    ):
+        h, t = cpu(hosts.get(name)), cpu(tasks.get(name))
+        note = f"CPU (wall {wall(hosts.get(name))} / {wall(tasks.get(name))} ms)"
+        if name == "expand_all":
+            note += f"; lines after: {keys.get('lines', {})}"
+        report.add(
+            Row(
+                "hosts_view",
+                f"key {label}: Hosts / Tasks",
+                h,
+                t,
+                unit="ms",
+                ratio=h / t if h and t else None,
+                target="(info)",
+                load=span,
+                note=note,
+            )
+        )
+    if "order" in hosts:
+        report.add(
+            Row(
+                "hosts_view",
+                "key S (sort) in Hosts",
+                cpu(hosts["order"]),
+                unit="ms",
+                target="(info)",
+                load=span,
+                note=f"CPU, median of 4 (wall {wall(hosts['order'])} ms)",
+            )
+        )
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -1840,6 +2057,7 @@ def main(argv: list[str] | None = None) -> int:
         ("stream", lambda: bench_stream(report, main_run, repeats, a.app_timeout)),
         ("navigator", lambda: bench_navigator(report, a.data_dir, repeats)),
         ("runs", lambda: bench_runs(report, a.data_dir, repeats, a.switches)),
+        ("hosts_view", lambda: bench_hosts_view(report, main_run, repeats, a.app_timeout)),
     ]
     failed = False
     for name, step in steps:

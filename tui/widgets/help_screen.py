@@ -13,12 +13,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 KEYS: tuple[tuple[str, str], ...] = (
-    ("1  3", "Tasks view / Log view (the selection comes along)"),
+    ("1  2  3", "Tasks view / Hosts view / Log view (the selection comes along)"),
     ("↑ ↓  j k", "move"),
     ("← h", "collapse, or go to the parent"),
     ("→ l", "expand, or go to the first child"),
     ("enter  space", "expand or collapse"),
-    ("1 / 2", "the Tasks view / the Hosts view (the selection goes along)"),
     ("e / c", "expand all / collapse all"),
     ("n / N", "next / previous failed or unreachable host"),
     ("S", "Hosts view: failed and unreachable first, or by name only"),
