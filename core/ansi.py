@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-__all__ = ["safe_line", "sanitize_ansi", "strip_ansi"]
+__all__ = ["carry_sgr", "safe_line", "sanitize_ansi", "strip_ansi"]
 
 #: Every meaningful SGR value fits in three digits (0-255).  Rich turns each
 #: parameter into an `int`, which raises beyond 4300 digits, so longer ones go.
@@ -81,6 +81,10 @@ _OVERWRITTEN_PLAIN: Final = re.compile(r"^[^\n]*\r(?=[^\r\n])", re.MULTILINE)
 _OVERWRITTEN: Final = re.compile(r"(?s).*\r(?=(?:\x1b\[[0-9;:]*m)*+[^\r\x1b])")
 #: Everything before the last SGR that starts with a full reset (`0` or empty).
 _BEFORE_RESET: Final = re.compile(r"(?s).*(?=\x1b\[0*[;m])")
+#: At most this many SGRs are carried to the next line (real output sets one or two).
+_MAX_CARRIED: Final = 16
+#: A state whose last SGR is a plain reset (`ESC[m`, `ESC[0m`) carries nothing.
+_ENDS_IN_RESET: Final = re.compile(r"\x1b\[0*m$")
 _LINE_BREAKS: Final = str.maketrans(dict.fromkeys("\n\r\t\u2028\u2029", " "))
 
 
@@ -142,6 +146,42 @@ def strip_ansi(text: str) -> str:
     Searching it matches what the user sees on screen.
     """
     return _overwrite_lines(_scrub(text, _DROP_ALL))
+
+
+def carry_sgr(lines: list[str]) -> list[str]:
+    """Give each sanitized line the colour a terminal would still have at its start.
+
+    SGR state outlives a line break: text coloured across lines keeps its colour when a
+    line is drawn on its own (a log renders one line at a time). A line starts with the
+    SGRs of the lines above from their last full reset on; a state that ends in a plain
+    reset is no state. Lines are returned unchanged when nothing is carried.
+    """
+    state = ""
+    out = lines
+    for index, line in enumerate(lines):
+        if state:
+            if out is lines:
+                out = list(lines)
+            out[index] = state + line
+        if "\x1b" in line:
+            state = _sgr_state(state, line)
+    return out
+
+
+def _sgr_state(state: str, line: str) -> str:
+    """The SGR state after `line`, starting from `state`."""
+    reset = _BEFORE_RESET.match(line)
+    if reset is not None:
+        state = ""
+    sgrs = _SGR.findall(line, reset.end() if reset else 0)
+    if not sgrs:
+        return state
+    state += "".join(sgrs[-_MAX_CARRIED:])
+    if _ENDS_IN_RESET.search(state):
+        return ""
+    if state.count("\x1b") > _MAX_CARRIED:  # a flood of SGRs: the last ones decide
+        state = "".join(_SGR.findall(state)[-_MAX_CARRIED:])
+    return state
 
 
 def safe_line(text: str, limit: int = 500) -> str:

@@ -7,9 +7,15 @@ part sees it; the parts never read files themselves.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterable
+
 from .ansible_warnings import is_warning_node
 from .events import Event
-from .nodes import Changes
+from .holders import find_holder, held_events, holder_among, holds, is_attached
+from .hosts import HostIndex
+from .log import RunLog
+from .nodes import Changes, Node
 from .timing import RunTimes
 from .tree import EventTree
 
@@ -17,24 +23,78 @@ from .tree import EventTree
 class RunState:
     """The tree of a run and the indexes the views keep beside it.
 
-    Not thread-safe, like `EventTree`: one writer, readers under the same lock.
+    Not thread-safe, like `EventTree`: one writer, and readers, all holding `lock`.
     """
 
     def __init__(self) -> None:
+        #: held by whoever applies events and by whoever reads what they built
+        self.lock = threading.RLock()
         self.tree = EventTree()
+        #: the run's stdout in counter order; each event's owner is the node holding it
+        self.log: RunLog[Node] = RunLog()
         #: warnings and deprecations Ansible printed (message nodes `is_warning_node` picks)
         self.warnings = 0
         #: where the time went, per task and per host (kept per frame: see `frame_taken`)
         self.times = RunTimes(self.tree)
+        #: runs by host and play, for the Hosts view
+        self.hosts = HostIndex(self.tree)
+        #: what the events being applied did, before it joins the caller's changes
+        self._step = Changes()
+        #: events no node shows (the recap), with the number of events when that was found
+        self._unheld: dict[tuple[int, str], int] = {}
 
     def add(self, event: Event, changes: Changes) -> None:
         """Apply one event to every part (an event seen before changes nothing)."""
-        if event.key in self.tree:
+        self.add_all((event,), changes)
+
+    def add_all(self, events: Iterable[Event], changes: Changes) -> None:
+        """Apply events to every part, and add what they did to `changes`.
+
+        The tree and the log take each event; the hosts index then sees what the batch
+        did, once: it reads each touched run as it is now, so a host run started and
+        finished in one batch is filed once, and the cost stays O(1) an event.
+        """
+        step = self._step
+        for event in events:
+            self._add_one(event, step)
+        if not step:
             return
-        added = len(changes.added)
-        self.tree.add(event, changes)
+        self.hosts.apply(step)
+        changes.added.extend(step.added)
+        changes.changed.update(step.changed)
+        changes.moved.extend(step.moved)
+        changes.removed.extend(step.removed)
+        changes.recap = changes.recap or step.recap
+        step.clear()
+
+    def _add_one(self, event: Event, changes: Changes) -> None:
+        """The tree, the log and the warnings count take one event."""
+        added = changes.added
+        first_new = len(added)
+        if len(event.raw_stdout) <= 2:  # absent or "": no lines, nothing to place
+            self.tree.add(event, changes)  # the tree ignores an event seen before
+        else:
+            # What this one event changed names the node that shows it, kept with its
+            # lines: the new nodes at the end of `added`, the others in a `changed` of its own.
+            changed = changes.changed
+            own: set[Node] = set()
+            changes.changed = own
+            try:
+                self.tree.add(event, changes)
+            finally:
+                changed |= own
+                changes.changed = changed
+            counter, uuid = event.counter, event.uuid
+            owner = (
+                holder_among(added[first_new:], counter, uuid) if len(added) > first_new else None
+            )
+            if owner is None:
+                owner = holder_among(own, counter, uuid)
+            if owner is None and event.event == "playbook_on_stats":
+                owner = self.tree.root  # the recap: the run's own lines
+            self.log.add(counter, uuid, event.stdout, owner)  # the log ignores one seen before
         # The nodes this event added, not a recount: a message event adds one message node.
-        for node in changes.added[added:]:
+        for node in added[first_new:]:
             if is_warning_node(node):
                 self.warnings += 1
 
@@ -47,3 +107,93 @@ class RunState:
         nobody looks.
         """
         self.times.update(changes)
+
+    def node_at_line(self, number: int) -> Node:
+        """The node showing the event that wrote log line `number` (the root for the recap).
+
+        The owner kept with the event is checked; if the tree has moved the event since
+        (a late start split its host run, an include's copies folded), it is looked for
+        again and the answer kept.
+        """
+        entry = self.log.entry(number)
+        node = entry.owner
+        if node is self.tree.root or (
+            node is not None and self._holds(node, entry.counter, entry.uuid)
+        ):
+            return node
+        found = self.holder(entry.counter, entry.uuid)
+        if found is not self.tree.root:
+            self.log.set_owner(entry.counter, entry.uuid, found)
+        return found
+
+    def holder(self, counter: int, uuid: str) -> Node:
+        """The node showing the event (counter, uuid) in the tree as it is now: a task's
+        start by its uuid, anything else by a walk (the root when no node shows it)."""
+        tree = self.tree
+        root = tree.root
+        key = (counter, uuid)
+        if self._unheld.get(key) == tree.events:  # walked already, and nothing came since
+            return root
+        task = tree.task_node(uuid) if uuid else None
+        if task is not None and is_attached(task, root):
+            return task
+        found = find_holder(root, counter, uuid)
+        if found is not None:
+            return found
+        if len(self._unheld) > 64:
+            self._unheld.clear()
+        self._unheld[key] = tree.events
+        return root
+
+    def _holds(self, node: Node, counter: int, uuid: str) -> bool:
+        """`holds`, and a task copy's start shown in its execution's node, in the tree."""
+        if not is_attached(node, self.tree.root):
+            return False
+        if holds(node, counter, uuid):
+            return True
+        return node.kind == "task" and bool(uuid) and self.tree.task_node(uuid) is node
+
+    def first_line(self, node: Node) -> int | None:
+        """The log line where `node` begins: a play's or task's banner, a host's result.
+
+        A play or task begins where its counter falls when that line is its own (under
+        `free` a task's banner comes with its first result, after other tasks' lines),
+        else at the first line of its host runs; other nodes at the first of their own
+        events. Leading blank lines are skipped. None: nothing printed at or after it.
+        """
+        log = self.log
+        if node.is_structural:
+            first = log.first_line_from(node.counter)
+            if first is not None and _is_within(self.node_at_line(first), node):
+                return self._skip_blank(first)
+            held = [key for child in node.children for key in held_events(child)]
+        else:
+            held = list(held_events(node))
+        best: int | None = None
+        for counter, uuid in held:
+            at = log.position(counter, uuid) if uuid is not None else None
+            if at is not None and (best is None or at < best):
+                best = at
+        if best is None:
+            best = log.first_line_from(node.counter)
+        return None if best is None else self._skip_blank(best)
+
+    def _skip_blank(self, line: int) -> int:
+        """The first line from `line` on in the same event that is not blank (if any)."""
+        log = self.log
+        entry = log.entry(line)
+        while line + 1 < log.lines and not log.line(line).strip():
+            following = log.entry(line + 1)
+            if (following.counter, following.uuid) != (entry.counter, entry.uuid):
+                break
+            line += 1
+        return line
+
+
+def _is_within(node: Node, ancestor: Node) -> bool:
+    current: Node | None = node
+    while current is not None:
+        if current is ancestor:
+            return True
+        current = current.parent
+    return False

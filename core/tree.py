@@ -127,6 +127,12 @@ class EventTree(TaskNodes):
         """Whether the event `(counter, uuid)` has been applied."""
         return key in self._seen
 
+    def task_node(self, uuid: str) -> Node | None:
+        """The task node showing task `uuid` (with or without `_N`): the task's own, or
+        the one the copies of an included task's execution are shown in."""
+        copy = self._copies.get(base_uuid(uuid))
+        return copy.node if copy is not None else None
+
     def host_states(self) -> dict[str, int]:
         """Distinct hosts by their worst status so far (a host that failed once is failed)."""
         out: dict[str, int] = {}

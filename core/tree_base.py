@@ -266,6 +266,9 @@ class TreeBase:
         if old == status:
             return
         run.status = status
+        # A run turns `rescued` from another event than its own: say so, or no view (nor
+        # the hosts index) hears of it.
+        self._changes.changed.add(run)
         self._host_tally(run.host or run.name, old, status)
         parent = run.parent
         if parent is not None:

@@ -1,9 +1,10 @@
 """Make the README's screenshots from real runs: `python screenshots/make_screenshots.py`.
 
 Runs the built-in demo playbook through ansible-runner (about a minute), photographs
-the live view mid-way (the tree, the timeline) and at the end (a failure's detail, a
-search, a status filter), the committed free-strategy fixture run, and the committed
-drift_b run compared with drift_a. Writes SVG files next to this script.
+the live view mid-way (the tree, the timeline) and at the end (a failure's detail, the log,
+a search, a status filter, the Hosts view on the failed host), the committed free-strategy
+fixture run, and the committed drift_b run compared with drift_a. Writes SVG files next to
+this script.
 """
 
 from __future__ import annotations
@@ -65,12 +66,21 @@ async def demo() -> None:
             await pilot.press("n")
             await pilot.pause(1.0)
             _shoot(app, "failure.svg")
+            await pilot.press("3")  # the log, at that host's output; then a search in it
+            await pilot.press("slash", *"fatal", "enter")
+            await pilot.pause(1.0)
+            _shoot(app, "log.svg")
+            await pilot.press("escape", "1")
             await pilot.press("slash", *"nginx", "enter")
             await pilot.pause(1.0)
             _shoot(app, "search.svg")
             await pilot.press("escape", "s")
             await pilot.pause(1.0)
             _shoot(app, "status-filter.svg")
+            # The Hosts view: the failed host first, its recap, failure and facts.
+            await pilot.press("escape", "2", "c", "home", "down")
+            await pilot.pause(1.5)
+            _shoot(app, "hosts.svg")
             await pilot.press("q")
 
 

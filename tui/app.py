@@ -25,8 +25,8 @@ from textual.widget import AwaitRemove, Widget
 from textual.widgets import ContentSwitcher, Input, Static
 
 from jobevents.core.ansi import safe_line
+from jobevents.core.facts import FACT_CACHE
 from jobevents.core.folder import NoRunError, RunFolder
-from jobevents.core.nodes import Node
 from jobevents.core.query import STATUS_FILTERS, Query
 from jobevents.core.run_listing import RunListing
 from jobevents.core.run_summary import RunSummaries
@@ -43,7 +43,9 @@ from .comparing import Comparing
 from .editor import EditorError, editor_command
 from .feed import RunFeed
 from .launch import PlaybookProcess
-from .views.base import Frame, RunView
+from .views.base import Frame, RunView, Shown
+from .views.hosts import HostsView
+from .views.log import LogView
 from .views.tasks import TasksView
 from .views.timeline import TimelineView
 from .widgets.detail_pane import DETAIL_MODES, DetailPane
@@ -55,7 +57,7 @@ from .widgets.run_picker import RunPicker
 from .widgets.worker_output import WorkerOutput
 
 #: the views, in the order of their number keys
-VIEW_TYPES: tuple[type[RunView], ...] = (TasksView, TimelineView)
+VIEW_TYPES: tuple[type[RunView], ...] = (TasksView, HostsView, LogView, TimelineView)
 #: number key -> view id; ids without a view yet are kept for it
 VIEW_KEYS: tuple[tuple[str, str, str], ...] = (
     ("1", "tasks", "Tasks"),
@@ -154,13 +156,13 @@ class JobEventsApp(App[int]):
         #: follow new runs appearing under artifacts/ until the user picks one
         self.follow_newest = ident is None
         self._known_idents: set[str | None] = set()
-        self._unseen_mark = 0
+        self._unseen_mark: int | None = None
         self._status_index = 0
         self._reported_errors: set[str] = set()
         self._last_refilter = 0.0
         self._detail_stale = False
         self._detail_painted = 0.0
-        self._detail_next: Node | None = None
+        self._detail_next: Shown | None = None
         self._busy_until = 0.0
         self._last_frame = 0.0
         self._frame_timer: Timer | None = None
@@ -210,13 +212,16 @@ class JobEventsApp(App[int]):
             following = old.is_following if old is not None else True
             self.view_id = view_id
             self.switcher.current = _widget(new).id
+            if self.feed is not None:
+                with self.feed.lock:
+                    new.view_shown()
             self._apply_query()
             if following:
                 new.start_following()
             elif node is not None and self.feed is not None:
                 with self.feed.lock:
                     new.select_node(node)
-            self.detail.show(new.selected_node())
+            self.detail.show(new.selected_shown())
         _widget(new).focus()
         self._request_frame()
 
@@ -363,7 +368,7 @@ class JobEventsApp(App[int]):
             self.waiting.remove()
             self.waiting = None
         self._reported_errors = set()
-        self._unseen_mark = 0
+        self._unseen_mark = None
         feed, self._early_feed = self._early_feed, None
         if run is not None and (feed is None or feed.run != run):
             if feed is not None:
@@ -381,7 +386,12 @@ class JobEventsApp(App[int]):
         # a stream saved nowhere has no private data dir to look in
         pdd = private_data_dir_of(feed.run.ident_dir) if feed.run is not None else None
         roots = SourceRoots(self.projects, pdd)
-        self.detail.bind_run(feed.lock, feed.read_payload, roots)
+        ident_dir = feed.run.ident_dir if feed.run is not None else None
+        fact_cache = ident_dir / FACT_CACHE if ident_dir is not None else None
+        self.detail.bind_run(feed.lock, feed.read_payload, roots, fact_cache=fact_cache)
+        for view in self.views.values():
+            # ContentSwitcher hides only the children it had at mount: hide these until shown
+            _widget(view).display = False
         self.switcher.mount_all([_widget(v) for v in self.views.values()])
         self.switcher.display = True
         if self.view_id not in self.views:
@@ -470,7 +480,7 @@ class JobEventsApp(App[int]):
             for each in self.views.values():
                 each.apply_frame(frame)
             self.comparing.frame_taken(changes)
-            if changes and detail.node is not None and detail.node in changes.changed:
+            if changes and detail.is_stale(changes):
                 self._detail_stale = True
             every = DETAIL_BUSY_EVERY if busy else DETAIL_EVERY
             if self._detail_stale and now - self._detail_painted >= every:
@@ -510,7 +520,11 @@ class JobEventsApp(App[int]):
             errors=len(feed.errors),
             warnings=feed.state.warnings,
             follow=follow,
-            unseen=feed.tree.events - self._unseen_mark if not follow else 0,
+            # counted from when the view said follow went off (its message may come after
+            # a header painted from `is_following`: nothing is counted until then)
+            unseen=feed.tree.events - self._unseen_mark
+            if not follow and self._unseen_mark is not None
+            else 0,
             filter_text="  ".join(parts),
             clock=self.clock,
             view=view.VIEW_NAME,
@@ -528,6 +542,8 @@ class JobEventsApp(App[int]):
             return
         if self.feed is not None and not event.follow:
             self._unseen_mark = self.feed.tree.events
+        elif event.follow:
+            self._unseen_mark = None
         self._request_frame()  # the header says whether we follow
 
     @on(RunView.Highlighted)
@@ -536,13 +552,15 @@ class JobEventsApp(App[int]):
             return
         if event.following:
             # Follow mode moves the cursor as fast as tasks start: repaint on the frame clock.
-            self._detail_next = event.node
+            self._detail_next = event.shown
             self._detail_stale = True
             self._request_frame()
             return
         self._detail_next = None  # the user's node wins over a repaint follow had queued
         self._detail_stale = False
-        self.detail.show(event.node)
+        self.detail.show(event.shown)
+        if self.query_filter:
+            self._request_frame()  # the header's count of matches may name the cursor's
 
     # ------------------------------------------------------------- actions
 

@@ -71,7 +71,7 @@ class RunFeed:
         self.stream: StreamState | None = source.state if isinstance(source, StreamSource) else None
         self.state = RunState()
         self.tree = self.state.tree
-        self.lock = threading.RLock()
+        self.lock = self.state.lock
         self.force_polling = force_polling
         self.watch = watch
         self.status: str | None = source.status()
@@ -225,8 +225,7 @@ class RunFeed:
         if not (result.events or result.errors or result.recovered or result.changed):
             return
         with self.lock:
-            for event in result.events:
-                self.state.add(event, self._changes)
+            self.state.add_all(result.events, self._changes)
             self._errors.update(result.errors)
             for name in result.recovered:
                 self._errors.pop(name, None)

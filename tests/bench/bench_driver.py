@@ -6,10 +6,12 @@ modes are timed from interpreter start). Not meant to be run by hand, but it can
     python tests/bench/bench_driver.py app   --t0 $(date +%s.%N) --out r.json IDENT_DIR
     python tests/bench/bench_driver.py app   --out r.json STREAM.jsonl --stream --expect N
     python tests/bench/bench_driver.py minimal --t0 $(date +%s.%N) --out r.json
-    python tests/bench/bench_driver.py add   --out r.json IDENT_DIR [--limit N]
+    python tests/bench/bench_driver.py add   --out r.json IDENT_DIR [--limit N] [--state]
     python tests/bench/bench_driver.py feed  --out r.json SRC_IDENT_DIR DEST_IDENT_DIR --rate 2000
     python tests/bench/bench_driver.py picker --t0 $(date +%s.%N) --out r.json PDD [--cold]
     python tests/bench/bench_driver.py switch --out r.json PDD [--switches 50] [--cycle 7]
+    python tests/bench/bench_driver.py views --out r.json IDENT_DIR
+    python tests/bench/bench_driver.py frames --out r.json IDENT_DIR --view hosts
 
 Times in the app modes are wall-clock seconds since ``--t0``, the launcher's ``time.time()``
 taken just before it started this process: they include interpreter start and imports.
@@ -78,6 +80,7 @@ def run_app(
     timeout: float,
     stream: bool = False,
     expect: int | None = None,
+    views: str = "all",
 ) -> int:
     """Start JobEventsApp headless on a finished run; record first paint and full load.
 
@@ -90,9 +93,14 @@ def run_app(
     applied when it took them (see `watch_takes`). `ready_frame`: the end of the first
     frame whose take came after the feed's `loaded` was set (so it applied every event);
     `ready_painted`: the refresh after that frame. Then the app stops its timers and feed
-    and exits.
+    and exits. With `views="no-hosts"` the app has every view but the Hosts view (its
+    baseline).
     """
+    import jobevents.tui.app as app_module
     from jobevents.tui.app import JobEventsApp
+
+    if views == "no-hosts":
+        app_module.VIEW_TYPES = tuple(v for v in app_module.VIEW_TYPES if v.VIEW_ID != "hosts")
 
     t_import = time.time() - t0
     result: dict[str, Any] = {"import": t_import, "frames": []}
@@ -360,22 +368,27 @@ def _rss_bytes() -> int:
 # ---------------------------------------------------------------- EventTree.add
 
 
-def run_add(path: Path, out: Path, limit: int | None, chunk: int) -> int:
+def run_add(
+    path: Path, out: Path, limit: int | None, chunk: int, state: bool = False, batch: int = 1
+) -> int:
     """Decode the run's events (untimed), then time only `EventTree.add`, inside bulk_load.
 
     As load_run does: one reused `Changes`, emptied every `chunk` events (not timed).
+    With `state`, `RunState.add_all` on `batch` events at a time instead, as the feed
+    gives it what each read brought: the tree and the indexes the views keep beside it.
     """
     from jobevents.core.folder import EventReader, open_run
     from jobevents.core.loading import bulk_load
     from jobevents.core.nodes import Changes
-    from jobevents.core.tree import EventTree
+    from jobevents.core.state import RunState
 
     run = open_run(path)
     reader = EventReader(run)
     names = reader.list_names()
     if limit is not None:
         names = names[:limit]
-    tree = EventTree()
+    run_state = RunState()
+    tree = run_state.tree
     changes = Changes()
     per_chunk: list[float] = []
     perf = time.perf_counter
@@ -384,11 +397,16 @@ def run_add(path: Path, out: Path, limit: int | None, chunk: int) -> int:
         events = reader.read(names).events
         decode = perf() - t
         add = tree.add
+        add_all = run_state.add_all
         for start in range(0, len(events), chunk):
             part = events[start : start + chunk]
             t = perf()
-            for event in part:
-                add(event, changes)
+            if state:
+                for at in range(0, len(part), batch):
+                    add_all(part[at : at + batch], changes)
+            else:
+                for event in part:
+                    add(event, changes)
             per_chunk.append(perf() - t)
             changes.clear()
     total = sum(per_chunk)
@@ -413,6 +431,92 @@ def run_add(path: Path, out: Path, limit: int | None, chunk: int) -> int:
             "maxrss": _maxrss_bytes(),
         },
     )
+    return 0
+
+
+# ------------------------------------------------------------------ the views
+
+
+def run_views(path: Path, out: Path, timeout: float) -> int:
+    """The app on a loaded run: what each view costs to open and to answer its keys.
+
+    Every figure is [wall, cpu] milliseconds: the wall time from the call of an action to
+    the refresh after it (`call_after_refresh`), what a user waits for; the CPU time of
+    that and of the idle time after it, what it costs when the machine is shared.
+    """
+    import asyncio
+
+    from jobevents.tui.app import JobEventsApp
+
+    result: dict[str, Any] = {}
+
+    async def main() -> None:
+        app = JobEventsApp(path, watch=False)
+        async with app.run_test(size=SIZE) as pilot:
+            deadline = time.monotonic() + timeout
+            while not (app.feed and app.feed.loaded.is_set() and not app.feed.has_changes()):
+                if time.monotonic() > deadline:
+                    result["timeout"] = True
+                    return
+                await asyncio.sleep(0.05)
+            await pilot.pause(1.0)
+            for timer in list(app._timers):  # no frames or run checks while timing
+                timer.stop()
+
+            async def painted(action: Any, *args: Any) -> list[float]:
+                done = asyncio.Event()
+                t, cpu = time.perf_counter(), time.process_time()
+                action(*args)
+                app.call_after_refresh(done.set)
+                await done.wait()
+                wall = time.perf_counter() - t
+                # What the action left for idle time (Textual builds a tree's lines then)
+                # is its cost too: the CPU clock runs on through a pause, the wall one not.
+                await pilot.pause(0.3)
+                return [wall * 1000, (time.process_time() - cpu) * 1000]
+
+            show = app.action_show_view
+            result["open_hosts_first"] = await painted(show, "hosts")
+            result["back_to_tasks_first"] = await painted(show, "tasks")
+            result["open_hosts"] = []
+            result["open_tasks"] = []
+            for _ in range(5):
+                result["open_hosts"].append(await painted(show, "hosts"))
+                result["open_tasks"].append(await painted(show, "tasks"))
+            for view_id in ("tasks", "hosts"):
+                await painted(show, view_id)
+                view = app.views[view_id]
+                figures: dict[str, Any] = result.setdefault(view_id, {})
+                figures["expand_all"] = await painted(view.action_expand_all)
+                figures["scroll_end"] = await painted(view.action_scroll_end)
+                figures["collapse_all"] = await painted(view.action_collapse_all)
+                figures["next_failed"] = [await painted(view.action_next_problem) for _ in range(5)]
+                app.search.value = "host-1"
+                figures["search"] = await painted(app._apply_query)
+                app.search.value = ""
+                figures["search_clear"] = await painted(app._apply_query)
+                if view_id == "hosts":
+                    figures["order"] = [await painted(view.action_toggle_order) for _ in range(4)]
+            result["lines"] = {k: v.last_line + 1 for k, v in app.views.items()}
+            result["host_count"] = len(app.feed.state.hosts)
+            app.feed.stop()
+
+    asyncio.run(main())
+    result["maxrss"] = _maxrss_bytes()
+    _write(out, result)
+    return 0 if "timeout" not in result else 1
+
+
+def run_frames(path: Path, out: Path, view: str, frames: int, per_frame: int, skip: int) -> int:
+    """frame_cost.py's live frames with `view` shown: UI CPU a frame and who spent it."""
+    import asyncio
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import frame_cost
+
+    frame_cost.instrument()
+    result = asyncio.run(frame_cost.measure(path, frames, per_frame, skip, None, view=view))
+    _write(out, result)
     return 0
 
 
@@ -450,7 +554,9 @@ def run_feed(
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("mode", choices=("app", "minimal", "add", "feed", "picker", "switch"))
+    p.add_argument(
+        "mode", choices=("app", "minimal", "add", "feed", "picker", "switch", "views", "frames")
+    )
     p.add_argument("paths", nargs="*", type=Path)
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--t0", type=float, help="launcher's time.time() just before the start")
@@ -465,10 +571,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--cold", action="store_true", help="picker: no background warm-up")
     p.add_argument("--switches", type=int, default=50)
     p.add_argument("--cycle", type=int, default=7)
+    p.add_argument("--views", default="all", choices=("all", "no-hosts"))
+    p.add_argument("--state", action="store_true", help="add: RunState.add_all, not EventTree.add")
+    p.add_argument("--batch", type=int, default=1, help="add --state: events a RunState.add_all")
+    p.add_argument("--view", default="tasks", help="frames: the view shown")
+    p.add_argument("--frames", type=int, default=150)
+    p.add_argument("--per-frame", type=int, default=160)
+    p.add_argument("--skip", type=int, default=20_000)
     a = p.parse_intermixed_args(argv)
     t0 = a.t0 if a.t0 is not None else time.time()
     if a.mode == "app":
-        return run_app(a.paths[0], t0, a.out, a.timeout, a.stream, a.expect)
+        return run_app(a.paths[0], t0, a.out, a.timeout, a.stream, a.expect, a.views)
     if a.mode == "minimal":
         return run_minimal(t0, a.out)
     if a.mode == "picker":
@@ -476,7 +589,11 @@ def main(argv: list[str] | None = None) -> int:
     if a.mode == "switch":
         return run_switch(a.paths[0], a.out, a.switches, a.cycle)
     if a.mode == "add":
-        return run_add(a.paths[0], a.out, a.limit, a.chunk)
+        return run_add(a.paths[0], a.out, a.limit, a.chunk, a.state, a.batch)
+    if a.mode == "views":
+        return run_views(a.paths[0], a.out, a.timeout)
+    if a.mode == "frames":
+        return run_frames(a.paths[0], a.out, a.view, a.frames, a.per_frame, a.skip)
     return run_feed(a.paths[0], a.paths[1], a.out, a.rate, a.shuffle_window, a.duration)
 
 

@@ -10,6 +10,7 @@ a cProfile of the frames.
 
     .venv/bin/python tests/bench/frame_cost.py /tmp/bench/artifacts/linear-433h100t-s1
     .venv/bin/python tests/bench/frame_cost.py RUN --per-frame 160 --profile /tmp/f.prof
+    .venv/bin/python tests/bench/frame_cost.py RUN --view hosts      # the Hosts view shown
 
 160 events a frame is 2,000 events/s at the 80 ms a frame takes under that feed.
 """
@@ -37,6 +38,8 @@ import jobevents.tui.app as app_module
 from jobevents.core.events import Event, decode_event
 from jobevents.core.folder import event_file_key
 from jobevents.tui.app import JobEventsApp
+from jobevents.tui.views.hosts import HostsView
+from jobevents.tui.views.tasks import TasksView
 
 #: name -> [calls, seconds]
 STATS: defaultdict[str, list[float]] = defaultdict(lambda: [0, 0.0])
@@ -65,6 +68,8 @@ def instrument() -> None:
     StylesCache.render_widget = per_widget  # type: ignore[method-assign]
     for name in ("_on_timer_update", "_refresh_layout", "_compositor_refresh"):
         setattr(Screen, name, timed(f"Screen.{name}", getattr(Screen, name)))
+    for view in (TasksView, HostsView):  # each view's share of a frame, shown or not
+        view.apply_frame = timed(f"{view.__name__}.apply_frame", view.apply_frame)  # type: ignore[method-assign]
 
 
 def load_events(job_events: Path, count: int) -> tuple[list[str], list[Event]]:
@@ -72,7 +77,15 @@ def load_events(job_events: Path, count: int) -> tuple[list[str], list[Event]]:
     return names, [decode_event((job_events / n).read_bytes()) for n in names[:count]]
 
 
-async def measure(run: Path, frames: int, per_frame: int, skip: int, profile: Path | None) -> None:
+async def measure(
+    run: Path,
+    frames: int,
+    per_frame: int,
+    skip: int,
+    profile: Path | None,
+    view: str = "tasks",
+) -> dict[str, Any]:
+    """Run the frames with `view` shown; print and return the figures."""
     job_events = run / "job_events"
     names, events = load_events(job_events, skip + per_frame * frames)
     now = [1000.0]  # the app's monotonic clock: one frame a batch, however long it took
@@ -91,9 +104,9 @@ async def measure(run: Path, frames: int, per_frame: int, skip: int, profile: Pa
                 await asyncio.sleep(0.05)
             feed = app.feed
             with feed.lock:
-                for event in events[1:skip]:
-                    feed.tree.add(event, feed._changes)
+                feed.state.add_all(events[1:skip], feed._changes)
             app._paint_frame()
+            app.action_show_view(view)
             await pilot.pause(0.3)
             for timer in list(app._timers):  # frames come from here only
                 timer.stop()
@@ -106,8 +119,7 @@ async def measure(run: Path, frames: int, per_frame: int, skip: int, profile: Pa
             for start in range(skip, skip + per_frame * frames, per_frame):
                 t = time.process_time()
                 with feed.lock:
-                    for event in events[start : start + per_frame]:
-                        feed.tree.add(event, feed._changes)
+                    feed.state.add_all(events[start : start + per_frame], feed._changes)
                 adds += time.process_time() - t
                 now[0] += 0.08
                 app._paint_frame()
@@ -118,15 +130,20 @@ async def measure(run: Path, frames: int, per_frame: int, skip: int, profile: Pa
             feed.stop()
     finally:
         shutil.rmtree(root, ignore_errors=True)
+    ui_ms = (cpu - adds) / frames * 1000
+    adds_ms = adds / frames * 1000
     print(
-        f"{per_frame} events a frame, {frames} frames: UI {(cpu - adds) / frames * 1000:.1f} ms "
-        f"CPU a frame (adds {adds / frames * 1000:.1f} ms more)"
+        f"{view} view, {per_frame} events a frame, {frames} frames: UI {ui_ms:.1f} ms "
+        f"CPU a frame (adds {adds_ms:.1f} ms more)"
     )
+    parts = {}
     for name, (calls, seconds) in sorted(STATS.items(), key=lambda kv: -kv[1][1]):
         print(f"  {name:28} {calls / frames:6.2f} a frame {seconds / frames * 1000:8.2f} ms")
+        parts[name] = seconds / frames * 1000
     if profiler and profile:
         profiler.dump_stats(profile)
         print(f"profile: {profile}")
+    return {"view": view, "ui_ms": ui_ms, "adds_ms": adds_ms, "parts_ms": parts}
 
 
 def main() -> None:
@@ -136,9 +153,12 @@ def main() -> None:
     parser.add_argument("--per-frame", type=int, default=160)
     parser.add_argument("--skip", type=int, default=20_000, help="events loaded before timing")
     parser.add_argument("--profile", type=Path, help="write a cProfile of the frames here")
+    parser.add_argument("--view", default="tasks", help="the view shown: tasks or hosts")
     args = parser.parse_args()
     instrument()
-    asyncio.run(measure(args.run, args.frames, args.per_frame, args.skip, args.profile))
+    asyncio.run(
+        measure(args.run, args.frames, args.per_frame, args.skip, args.profile, view=args.view)
+    )
 
 
 if __name__ == "__main__":

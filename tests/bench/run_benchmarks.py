@@ -1,9 +1,8 @@
 """Performance benchmarks of jobevents-tui, each beside its baseline measured in the same run.
 
     .venv/bin/python tests/bench/run_benchmarks.py [--events 100000] [--quick]
-        [--only cold_load tui_cold live memory tree_add profile diff stream
-        timeline] [--json OUT]
-        [--data-dir /tmp/bench]
+        [--only cold_load tui_cold live memory tree_add profile diff stream navigator runs
+        log live_log hosts_view timeline] [--json OUT] [--data-dir /tmp/bench] [--log-search fatal]
 
 Not part of the pytest run. Generated runs go to ``--data-dir`` (default ``/tmp/bench``)
 and are reused when already there; the live feed writes to ``/dev/shm``. Benchmarks:
@@ -29,6 +28,16 @@ navigator  `jobevents-tui watch` until the whole run is on screen vs `ansible-na
            thousand events made through ansible-navigator (installed in its own venv).
 runs       an artifacts/ of 1,000 runs: first paint vs the minimal app, the run picker's
            opening, RSS over 50 run switches.
+log        the app opened on the Log view (log_driver.py): first paint vs the minimal app, the
+           log at its last line once all is read vs baseline_load.py, each beside the app
+           opened on the tree (tui_cold's figures, interleaved); on the loaded run, `3`
+           until the last line is painted and a search until it is done; the core alone:
+           a full search, the bytes per event and the add time the log costs.
+live_log   `live` with the Log view shown (following, then keys moving its cursor).
+hosts_view the Hosts view against the task tree on the main run: the app ready with both
+           views vs without it; opening each view and its keys on the loaded run;
+           UI CPU a live frame with each shown; RunState (tree and host index) vs
+           EventTree.add.
 
 cold_load and tui_cold run on every shape of run (`--shapes`): linear, free (per-host task
 starts, 10 plays), serial batches, loops; live, memory and tree_add on the linear one.
@@ -69,6 +78,7 @@ from tmux_timing import TmuxServer  # noqa: E402
 
 PY = sys.executable
 DRIVER = BENCH_DIR / "bench_driver.py"
+LOG_DRIVER = BENCH_DIR / "log_driver.py"
 TIMELINE_DRIVER = BENCH_DIR / "timeline_driver.py"
 BASELINE = BENCH_DIR / "baseline_load.py"
 CLI = Path(sys.executable).with_name("jobevents-tui")
@@ -83,6 +93,9 @@ NAMES = (
     "stream",
     "navigator",
     "runs",
+    "log",
+    "live_log",
+    "hosts_view",
     "timeline",
 )
 FINISHED = {"successful", "failed", "canceled", "timeout", "error"}
@@ -699,9 +712,10 @@ class LiveConfig:
     drain_timeout: float = 60.0
 
 
-def bench_live(report: Report, run: RunData, cfg: LiveConfig) -> None:
+def bench_live(report: Report, run: RunData, cfg: LiveConfig, view: str = "tasks") -> None:
+    name = "live" if view == "tasks" else f"live_{view}"
     print(
-        f"[live] {run.ident_dir.name} fed at {cfg.rate:,.0f}/s for {cfg.duration:.0f} s "
+        f"[{name}] {run.ident_dir.name} fed at {cfg.rate:,.0f}/s for {cfg.duration:.0f} s "
         f"(shuffle window {cfg.shuffle_window}), keys every {cfg.key_every} s",
         flush=True,
     )
@@ -710,17 +724,17 @@ def bench_live(report: Report, run: RunData, cfg: LiveConfig) -> None:
     root = Path(tempfile.mkdtemp(prefix="jobevents-live-", dir=shm if shm.is_dir() else None))
     load0 = loadavg()
     try:
-        res = asyncio.run(_live(run, root, cfg))
+        res = asyncio.run(_live(run, root, cfg, view))
     finally:
         shutil.rmtree(root, ignore_errors=True)
     span = load_span(load0)
-    report.raw["live"] = res
+    report.raw[name] = res
     lat = res["latency_ms"]
     painted = res["painted_latency_ms"]
     n = res["released"]
     report.add(
         Row(
-            "live",
+            name,
             "events released / applied",
             n,
             res["applied_final"],
@@ -732,7 +746,7 @@ def bench_live(report: Report, run: RunData, cfg: LiveConfig) -> None:
         )
     )
     report.add(
-        Row("live", "event latency p50 (release->frame)", percentile(lat, 50), unit="ms", load=span)
+        Row(name, "event latency p50 (release->frame)", percentile(lat, 50), unit="ms", load=span)
     )
     p95 = percentile(lat, 95)
     phases = (
@@ -742,7 +756,7 @@ def bench_live(report: Report, run: RunData, cfg: LiveConfig) -> None:
     )
     report.add(
         Row(
-            "live",
+            name,
             "event latency p95 (release->frame)",
             p95,
             unit="ms",
@@ -754,7 +768,7 @@ def bench_live(report: Report, run: RunData, cfg: LiveConfig) -> None:
     )
     report.add(
         Row(
-            "live",
+            name,
             "event latency max (release->frame)",
             max(lat) if lat else None,
             unit="ms",
@@ -763,7 +777,7 @@ def bench_live(report: Report, run: RunData, cfg: LiveConfig) -> None:
     )
     report.add(
         Row(
-            "live",
+            name,
             "event latency p95 (release->painted)",
             percentile(painted, 95),
             unit="ms",
@@ -776,7 +790,7 @@ def bench_live(report: Report, run: RunData, cfg: LiveConfig) -> None:
     core = res["core_latency_ms"]
     report.add(
         Row(
-            "live",
+            name,
             "  of which release->core tree p95",
             percentile(core, 95),
             unit="ms",
@@ -791,7 +805,7 @@ def bench_live(report: Report, run: RunData, cfg: LiveConfig) -> None:
     grows = slope > 0.05 * cfg.rate
     report.add(
         Row(
-            "live",
+            name,
             "backlog max (released-applied)",
             max(b for _t, b in backlog) if backlog else None,
             unit="ev",
@@ -806,7 +820,7 @@ def bench_live(report: Report, run: RunData, cfg: LiveConfig) -> None:
     k95 = percentile(keys, 95)
     report.add(
         Row(
-            "live",
+            name,
             "key latency p50 (down->cursor_line)",
             percentile(keys, 50),
             unit="ms",
@@ -816,7 +830,7 @@ def bench_live(report: Report, run: RunData, cfg: LiveConfig) -> None:
     )
     report.add(
         Row(
-            "live",
+            name,
             "key latency p95 (down->cursor_line)",
             k95,
             unit="ms",
@@ -829,7 +843,7 @@ def bench_live(report: Report, run: RunData, cfg: LiveConfig) -> None:
     kp = res["key_painted_ms"]
     report.add(
         Row(
-            "live",
+            name,
             "key latency p95 (down->painted)",
             percentile(kp, 95),
             unit="ms",
@@ -841,7 +855,8 @@ def bench_live(report: Report, run: RunData, cfg: LiveConfig) -> None:
     )
 
 
-async def _live(run: RunData, root: Path, cfg: LiveConfig) -> dict[str, Any]:
+async def _live(run: RunData, root: Path, cfg: LiveConfig, view: str = "tasks") -> dict[str, Any]:
+    """The live feed into the app showing `view` ("tasks" or "log"), keys on that view."""
     from textual import events as tevents
 
     from jobevents.tui.app import JobEventsApp
@@ -885,6 +900,11 @@ async def _live(run: RunData, root: Path, cfg: LiveConfig) -> dict[str, Any]:
             await asyncio.sleep(0.02)
         await pilot.pause(0.3)
         tree = app.run_tree
+        log_view: Any = None
+        if view == "log":
+            await pilot.press("3")
+            log_view = app.views["log"]
+            await pilot.pause(0.3)
         feed = app.feed
         feed_read = feed._read
 
@@ -907,7 +927,16 @@ async def _live(run: RunData, root: Path, cfg: LiveConfig) -> dict[str, Any]:
                 press["expected"] = tree.cursor_node is press.pop("expect", None)
                 app.call_after_refresh(stamp_painted, press)
 
-        tree.watch(tree, "cursor_line", on_cursor, init=False)
+        def log_cursor_moved() -> None:
+            # the log's cursor is a plain attribute: watched by the key loop instead
+            press = current[0]
+            if "changed" not in press and log_view.cursor != press["line"]:
+                press["changed"] = monotonic()
+                press["expected"] = log_view.cursor == press.pop("expect", None)
+                app.call_after_refresh(stamp_painted, press)
+
+        if log_view is None:
+            tree.watch(tree, "cursor_line", on_cursor, init=False)
         feeder = subprocess.Popen(
             [
                 PY,
@@ -938,11 +967,15 @@ async def _live(run: RunData, root: Path, cfg: LiveConfig) -> dict[str, Any]:
                 await asyncio.sleep(0.02)
                 continue
             t_next = monotonic() + cfg.key_every
-            key = "up" if tree.cursor_line >= tree.last_line else "down"
-            line = tree.cursor_line
+            if log_view is None:
+                key = "up" if tree.cursor_line >= tree.last_line else "down"
+                line = tree.cursor_line
+            else:
+                key = "up" if log_view.cursor >= log_view.run_log.lines - 1 else "down"
+                line = log_view.cursor
             target = line + (1 if key == "down" else -1)
             press: dict[str, Any] = {"key": key, "line": line}
-            press["expect"] = tree.get_node_at_line(target)
+            press["expect"] = tree.get_node_at_line(target) if log_view is None else target
             current[0] = press
             press["t"] = monotonic()
             event = tevents.Key(key, None)
@@ -950,6 +983,8 @@ async def _live(run: RunData, root: Path, cfg: LiveConfig) -> dict[str, Any]:
             app._driver.send_message(event)  # the way a terminal's key reaches the app
             while "changed" not in press and monotonic() < press["t"] + 2.0:
                 await asyncio.sleep(0.002)
+                if log_view is not None:
+                    log_cursor_moved()
             if not first:
                 keys.append(press)
             first = False
@@ -1489,6 +1524,365 @@ def bench_runs(report: Report, data_dir: Path, repeats: int, switches: int) -> N
         )
 
 
+# --------------------------------------------------------------------------- 8. the log
+
+
+def bench_log(report: Report, run: RunData, repeats: int, timeout: float, text: str) -> None:
+    print(
+        f"[log] {run.ident_dir.name}: {repeats} x (app opened on the log, on the tree, "
+        f"minimal app, baseline_load), {repeats} x (3 then / {text!r} on the loaded run), "
+        "core alone",
+        flush=True,
+    )
+    warm(run)
+    cold: list[dict[str, Any]] = []
+    tree: list[dict[str, Any]] = []
+    minimal: list[dict[str, Any]] = []
+    base: list[Proc] = []
+    keys: list[dict[str, Any]] = []
+    load0 = loadavg()
+    for i in range(repeats):
+        args = (str(run.ident_dir), "--timeout", str(timeout))
+        _proc, res = run_driver("cold", *args, driver=LOG_DRIVER, timeout=timeout + 120)
+        cold.append(res)
+        _proc, tres = run_driver("app", *args, timeout=timeout + 120)
+        tres.pop("frames", None)
+        tree.append(tres)
+        _, mres = run_driver("minimal")
+        minimal.append(mres)
+        b = run_proc(baseline_cmd(run))
+        check(b, "baseline_load")
+        base.append(b)
+        _proc, kres = run_driver(
+            "keys", *args, "--search", text, driver=LOG_DRIVER, timeout=timeout + 120
+        )
+        keys.append(kres)
+        print(
+            f"  #{i + 1}: log first paint {res.get('first_paint', float('nan')):.2f} s, "
+            f"last line {res.get('log_end_painted', float('nan')):.1f} s; "
+            f"3 -> end {kres.get('key_to_log_painted_ms', float('nan')):.0f} ms, "
+            f"search {kres.get('search_painted_ms', float('nan')):.0f} ms",
+            flush=True,
+        )
+    _proc, mem = run_driver("memory", str(run.ident_dir), "--search", text, driver=LOG_DRIVER)
+    span = load_span(load0)
+    report.raw["log"] = {"cold": cold, "tree": tree, "minimal": minimal, "keys": keys, "core": mem}
+    fp = median([r["first_paint"] for r in cold if "first_paint" in r])
+    fp_m = median([r["first_paint"] for r in minimal])
+    fp_t = median([r["first_paint"] for r in tree if "first_paint" in r])
+    report.add(
+        Row(
+            "log",
+            "opened on the log: first paint (exec)",
+            fp,
+            fp_m,
+            ratio=fp / fp_m,
+            target="ratio <= 1.5",
+            ok=fp / fp_m <= 1.5,
+            load=span,
+            note=f"vs minimal Textual app, the tree's budget; median of {repeats}; "
+            f"the tree's own here: {fp_t:.3f} s ({fp_t / fp_m:.2f})",
+        )
+    )
+    ends = [r["log_end_painted"] for r in cold if "log_end_painted" in r]
+    base_wall = median([b.wall for b in base])
+    tree_ready = median([r["ready_painted"] for r in tree if "ready_painted" in r])
+    if ends:
+        end = median(ends)
+        report.add(
+            Row(
+                "log",
+                f"log at its last line, all read ({kilo(run.events)})",
+                end,
+                base_wall,
+                ratio=end / base_wall,
+                target="ratio <= 1.0",
+                ok=end / base_wall <= 1.0 and len(ends) == len(cold),
+                load=span,
+                note=f"painted; vs baseline_load wall, as full tree ready (the tree's "
+                f"here: {tree_ready:.2f} s, {tree_ready / base_wall:.2f}); "
+                f"{cold[0].get('lines', 0):,} lines",
+            )
+        )
+    to_end = [k["key_to_log_painted_ms"] for k in keys if "key_to_log_painted_ms" in k]
+    report.add(
+        Row(
+            "log",
+            "3 on the loaded run -> last line painted",
+            median(to_end),
+            unit="ms",
+            target="<= 100 ms",
+            ok=bool(to_end) and median(to_end) <= 100,
+            load=span,
+            note=f"max {max(to_end, default=float('nan')):.0f} ms; median of {len(to_end)}",
+        )
+    )
+    found = [k["search_painted_ms"] for k in keys if "search_painted_ms" in k]
+    report.add(
+        Row(
+            "log",
+            f"/{text} enter -> whole log searched, on a match",
+            median(found),
+            unit="ms",
+            target="(info)",
+            load=span,
+            note=f"{keys[0].get('search_total', '?') if keys else '?'} lines match; "
+            f"painted; median of {len(found)}",
+        )
+    )
+    report.add(
+        Row(
+            "log",
+            "core: one full search, CPU",
+            mem["search_cpu_s"] * 1000,
+            unit="ms",
+            target="(info)",
+            load=span,
+            note=f"{mem['lines']:,} lines in {mem['blocks']:,} blocks; "
+            f"{mem['lines'] / max(mem['search_cpu_s'], 1e-9) / 1e6:.1f}M lines/s",
+        )
+    )
+    report.add(
+        Row(
+            "log",
+            "core: bytes per event the log adds",
+            mem["log_bytes_per_event"],
+            unit="B",
+            target="(info)",
+            load=span,
+            note=f"tracemalloc, RunState vs EventTree; of which text "
+            f"{mem['text_bytes'] / mem['events']:.0f} B",
+        )
+    )
+    report.add(
+        Row(
+            "log",
+            "core: RunState.add vs EventTree.add, CPU",
+            mem["state_add_cpu_s"],
+            mem["tree_add_cpu_s"],
+            ratio=mem["state_add_cpu_s"] / mem["tree_add_cpu_s"],
+            target="(info)",
+            load=span,
+            note="the log built on the feed thread; median of 3, interleaved",
+        )
+    )
+
+
+# --------------------------------------------------------------------------- 9. hosts view
+
+
+def bench_hosts_view(report: Report, run: RunData, repeats: int, timeout: float) -> None:
+    print(
+        f"[hosts_view] {run.ident_dir.name}: {repeats} x (app ready with / without the Hosts "
+        "view; frames with each shown; RunState.add / EventTree.add), the views' keys once",
+        flush=True,
+    )
+    warm(run)
+    both: list[dict[str, Any]] = []
+    alone: list[dict[str, Any]] = []
+    both_rss: list[int] = []
+    alone_rss: list[int] = []
+    frames: dict[str, list[dict[str, Any]]] = {"tasks": [], "hosts": []}
+    adds: dict[str, list[dict[str, Any]]] = {"state": [], "state_one": [], "tree": []}
+    load0 = loadavg()
+    for i in range(repeats):
+        proc, res = run_driver("app", str(run.ident_dir), "--timeout", str(timeout))
+        both.append(res)
+        both_rss.append(proc.maxrss)
+        proc, res = run_driver(
+            "app", str(run.ident_dir), "--timeout", str(timeout), "--views", "no-hosts"
+        )
+        alone.append(res)
+        alone_rss.append(proc.maxrss)
+        for view in ("tasks", "hosts"):
+            _, res = run_driver("frames", str(run.ident_dir), "--view", view)
+            frames[view].append(res)
+        _, res = run_driver("add", str(run.ident_dir), "--state", "--batch", "50")
+        adds["state"].append(res)
+        _, res = run_driver("add", str(run.ident_dir), "--state")
+        adds["state_one"].append(res)
+        _, res = run_driver("add", str(run.ident_dir))
+        adds["tree"].append(res)
+        print(
+            f"  #{i + 1}: ready {both[-1].get('ready_frame', float('nan')):.1f} s vs without "
+            f"Hosts {alone[-1].get('ready_frame', float('nan')):.1f} s; frame "
+            f"{frames['hosts'][-1]['ui_ms']:.1f} vs {frames['tasks'][-1]['ui_ms']:.1f} ms; add "
+            f"{adds['state'][-1]['us_per_event']:.1f} vs {adds['tree'][-1]['us_per_event']:.1f} "
+            f"µs; load {loadavg():.1f}",
+            flush=True,
+        )
+    _, keys = run_driver("views", str(run.ident_dir), "--timeout", str(timeout))
+    span = load_span(load0)
+    report.raw["hosts_view"] = {
+        "app_both": both,
+        "app_tree_alone": alone,
+        "frames": frames,
+        "adds": adds,
+        "keys": keys,
+    }
+    for res in (*both, *alone):
+        res.pop("frames", None)
+
+    ready_both = median([r["ready_frame"] for r in both if "ready_frame" in r])
+    ready_alone = median([r["ready_frame"] for r in alone if "ready_frame" in r])
+    ratio = ready_both / ready_alone
+    report.add(
+        Row(
+            "hosts_view",
+            f"app ready, with the Hosts view ({kilo(run.events)})",
+            ready_both,
+            ready_alone,
+            ratio=ratio,
+            target="ratio <= 1.1",
+            ok=ratio <= 1.1,
+            load=span,
+            note=f"vs the same app without the Hosts view; median of {repeats}; "
+            f"{keys.get('host_count', 0):,} hosts",
+        )
+    )
+    rss_ratio = median(both_rss) / median(alone_rss)
+    report.add(
+        Row(
+            "hosts_view",
+            "peak RSS, with the Hosts view",
+            median(both_rss) / MB,
+            median(alone_rss) / MB,
+            unit="MB",
+            ratio=rss_ratio,
+            target="(info)",
+            load=span,
+            note="vs the same app without the Hosts view",
+        )
+    )
+    ui_h = median([r["ui_ms"] for r in frames["hosts"]])
+    ui_t = median([r["ui_ms"] for r in frames["tasks"]])
+    hidden = median([r["parts_ms"].get("HostsView.apply_frame", 0.0) for r in frames["tasks"]])
+    report.add(
+        Row(
+            "hosts_view",
+            "UI CPU a live frame, Hosts shown",
+            ui_h,
+            ui_t,
+            unit="ms",
+            ratio=ui_h / ui_t,
+            target="ratio <= 1.2",
+            ok=ui_h / ui_t <= 1.2,
+            load=span,
+            note=f"vs Tasks shown; 160 events a frame (2,000/s); the Hosts view hidden costs "
+            f"{hidden:.1f} ms of the Tasks figure; median of {repeats}",
+        )
+    )
+    us_s = [r["us_per_event"] for r in adds["state"]]
+    us_t = [r["us_per_event"] for r in adds["tree"]]
+    inside = median([r["us_last_tenth"] / r["us_first_tenth"] for r in adds["state"]])
+    add_ratio = median([a / b for a, b in zip(us_s, us_t, strict=True)])
+    one = median([r["us_per_event"] for r in adds["state_one"]])
+    report.add(
+        Row(
+            "hosts_view",
+            "µs an event, RunState (tree + hosts)",
+            median(us_s),
+            median(us_t),
+            unit="us",
+            ratio=add_ratio,
+            target="flat <= 1.5x",
+            ok=inside <= 1.5,
+            load=span,
+            note=f"add_all of 50 events (a live read) vs EventTree.add alone; last/first "
+            f"tenth of the run {inside:.2f}; one event at a time {one:.1f} µs",
+        )
+    )
+
+    def cpu(figure: Any) -> float | None:
+        """CPU ms of a [wall, cpu] figure, or the median of a list of them."""
+        if not figure:
+            return None
+        if isinstance(figure[0], list):
+            return median([f[1] for f in figure])
+        return float(figure[1])
+
+    def wall(figure: Any) -> str:
+        if not figure:
+            return "-"
+        if isinstance(figure[0], list):
+            return f"{median([f[0] for f in figure]):.0f}"
+        return f"{figure[0]:.0f}"
+
+    first, back = keys.get("open_hosts_first"), keys.get("back_to_tasks_first")
+    h, t = cpu(first), cpu(back)
+    report.add(
+        Row(
+            "hosts_view",
+            "open the Hosts view (2), first time",
+            h,
+            t,
+            unit="ms",
+            ratio=h / t if h and t else None,
+            target="ratio <= 1.2",
+            ok=h is not None and t is not None and h <= 1.2 * t,
+            load=span,
+            note=f"CPU to the refresh after it (wall {wall(first)} / {wall(back)} ms); "
+            "baseline: back to Tasks (1)",
+        )
+    )
+    again_h, again_t = keys.get("open_hosts"), keys.get("open_tasks")
+    h, t = cpu(again_h), cpu(again_t)
+    report.add(
+        Row(
+            "hosts_view",
+            "switch to Hosts / to Tasks, again",
+            h,
+            t,
+            unit="ms",
+            ratio=h / t if h and t else None,
+            target="(info)",
+            load=span,
+            note=f"CPU, median of 5 each (wall {wall(again_h)} / {wall(again_t)} ms)",
+        )
+    )
+    hosts, tasks = keys.get("hosts", {}), keys.get("tasks", {})
+    for name, label in (
+        ("expand_all", "e"),
+        ("collapse_all", "c"),
+        ("scroll_end", "end"),
+        ("next_failed", "n"),
+        ("search", "/host-1"),
+        ("search_clear", "escape"),
+    ):
+        h, t = cpu(hosts.get(name)), cpu(tasks.get(name))
+        note = f"CPU (wall {wall(hosts.get(name))} / {wall(tasks.get(name))} ms)"
+        if name == "expand_all":
+            note += f"; lines after: {keys.get('lines', {})}"
+        report.add(
+            Row(
+                "hosts_view",
+                f"key {label}: Hosts / Tasks",
+                h,
+                t,
+                unit="ms",
+                ratio=h / t if h and t else None,
+                target="(info)",
+                load=span,
+                note=note,
+            )
+        )
+    if "order" in hosts:
+        report.add(
+            Row(
+                "hosts_view",
+                "key S (sort) in Hosts",
+                cpu(hosts["order"]),
+                unit="ms",
+                target="(info)",
+                load=span,
+                note=f"CPU, median of 4 (wall {wall(hosts['order'])} ms)",
+            )
+        )
+
+
+# --------------------------------------------------------------------------- 10. the timeline
+
+
 def bench_timeline(report: Report, run: RunData, repeats: int, timeout: float) -> None:
     print(
         f"[timeline] {run.ident_dir.name}: {repeats} x (app opened on the timeline, minimal "
@@ -1725,6 +2119,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--repeats", type=int, help="repeats of each timing (default 5, quick 3)")
     p.add_argument("--feed-seconds", type=float, help="live feed duration (default 30)")
     p.add_argument("--rate", type=float, default=2000.0, help="live feed events/s")
+    p.add_argument("--log-search", default="fatal", help="what the log benchmark searches")
     p.add_argument(
         "--app-timeout",
         type=float,
@@ -1778,6 +2173,13 @@ def main(argv: list[str] | None = None) -> int:
             lambda: bench_live(report, main_run, LiveConfig(rate=a.rate, duration=feed_seconds)),
         ),
         ("memory", lambda: bench_memory(report, small, main_run, big, a.app_timeout)),  # type: ignore[arg-type]
+        ("log", lambda: bench_log(report, main_run, repeats, a.app_timeout, a.log_search)),
+        (
+            "live_log",
+            lambda: bench_live(
+                report, main_run, LiveConfig(rate=a.rate, duration=feed_seconds), view="log"
+            ),
+        ),
         (
             "tree_add",
             lambda: bench_tree_add(
@@ -1789,6 +2191,7 @@ def main(argv: list[str] | None = None) -> int:
         ("stream", lambda: bench_stream(report, main_run, repeats, a.app_timeout)),
         ("navigator", lambda: bench_navigator(report, a.data_dir, repeats)),
         ("runs", lambda: bench_runs(report, a.data_dir, repeats, a.switches)),
+        ("hosts_view", lambda: bench_hosts_view(report, main_run, repeats, a.app_timeout)),
         ("timeline", lambda: bench_timeline(report, main_run, repeats, a.app_timeout)),
     ]
     failed = False

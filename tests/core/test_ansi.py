@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from rich.text import Text
 
 import jobevents.core.ansi as ansi_module
-from jobevents.core.ansi import safe_line, sanitize_ansi, strip_ansi
+from jobevents.core.ansi import carry_sgr, safe_line, sanitize_ansi, strip_ansi
 
 ESC = "\x1b"
 SAFE_SGR = re.compile(r"\x1b\[[0-9;:]*m")
@@ -453,3 +453,30 @@ def test_ansi_module_imports_only_the_standard_library() -> None:
         elif isinstance(node, ast.ImportFrom):
             imported.add((node.module or "").split(".")[0])
     assert imported <= {"__future__", "re", "typing"}
+
+
+# --- colour carried from line to line (the log draws one line at a time) -----------------
+
+
+def test_colour_held_across_lines_is_carried_to_each_line() -> None:
+    lines = ["\x1b[31mred", "still red", "\x1b[0mplain", "plain", "\x1b[1mbold\x1b[m", "x"]
+    assert carry_sgr(lines) == [
+        "\x1b[31mred",
+        "\x1b[31mstill red",
+        "\x1b[31m\x1b[0mplain",
+        "plain",
+        "\x1b[1mbold\x1b[m",
+        "x",
+    ]
+
+
+def test_lines_closing_their_colour_carry_nothing() -> None:
+    ansible = ["\x1b[0;32mok: [a] => {\x1b[0m", "\x1b[0;32m}\x1b[0m", "plain"]
+    assert carry_sgr(ansible) is ansible
+
+
+def test_a_flood_of_colours_carries_only_the_last_ones() -> None:
+    flood = "".join(f"\x1b[3{i % 8}m" for i in range(10_000))
+    carried = carry_sgr([flood, "next"])[1]
+    assert carried.endswith("next") and carried.count("\x1b") <= 16
+    assert carried.startswith("\x1b[3")

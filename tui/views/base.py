@@ -14,8 +14,12 @@ from typing import ClassVar
 from textual.message import Message
 
 from jobevents.core.diff_marks import DiffMarks
+from jobevents.core.hosts import HostEntry
 from jobevents.core.nodes import Changes, Node
 from jobevents.core.query import Query
+
+#: what the detail pane can show: a node of the tree, or a host of the Hosts view
+Shown = Node | HostEntry
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,12 +51,21 @@ class RunView:
     class Highlighted(Message):
         """The view's cursor moved to `node` (None: to something that is not one node)."""
 
-        def __init__(self, view: RunView, node: Node | None, *, following: bool) -> None:
+        def __init__(
+            self,
+            view: RunView,
+            node: Node | None,
+            *,
+            following: bool,
+            shown: Shown | None = None,
+        ) -> None:
             super().__init__()
             self.view = view
             self.node = node
             #: moved by follow mode rather than by the user
             self.following = following
+            #: what the detail pane shows for it (`node`, unless the row is a host)
+            self.shown = shown if shown is not None else node
 
     class FollowChanged(Message):
         """Follow mode of a view turned on or off."""
@@ -65,9 +78,19 @@ class RunView:
     def apply_frame(self, frame: Frame) -> None:
         """Bring the view in step with the run. Called with the feed's lock held."""
 
+    def view_shown(self) -> None:
+        """The view became the one shown: catch up on what it put off while hidden.
+
+        Called with the feed's lock held, before the selection is handed over.
+        """
+
     def selected_node(self) -> Node | None:
         """The core node under the cursor, if the cursor is on one."""
         return None
+
+    def selected_shown(self) -> Shown | None:
+        """What the detail pane shows for the cursor (`selected_node`, or a host)."""
+        return self.selected_node()
 
     def select_node(self, node: Node) -> bool:
         """Put the cursor on `node` (or the nearest thing this view shows of it).

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, Final, Literal
 
 from rich.console import Group, RenderableType
@@ -13,12 +14,15 @@ from textual import work
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from jobevents.core.nodes import Node
+from jobevents.core.facts import HostFacts, read_facts
+from jobevents.core.hosts import HostEntry
+from jobevents.core.nodes import Changes, Node
 from jobevents.core.task_file import SourceRoots, TaskSource, load_task_source, task_path_of
 
 from .. import detail
 from ..detail_raw import raw_view
 from ..detail_source import source_block, source_loading
+from ..host_detail import host_detail
 
 #: payloads larger than this are shown from their first bytes only
 PAYLOAD_LIMIT = 8 * 1024 * 1024
@@ -44,7 +48,8 @@ class DetailPane(VerticalScroll, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.node: Node | None = None
+        #: what is shown: a node of the tree, or a host of the Hosts view
+        self.node: Node | HostEntry | None = None
         #: what the pane shows of a node: the summary, or its event as JSON or YAML
         self.mode: DetailMode = "summary"
         #: where task files are looked for beside their path as written
@@ -54,6 +59,10 @@ class DetailPane(VerticalScroll, can_focus=True):
         self._read_payload: PayloadReader | None = None
         self._sources: OrderedDict[str, TaskSource | None] = OrderedDict()
         self._sources_lock = threading.Lock()
+        #: runner's fact_cache/ folder of the run, where hosts' facts are
+        self._fact_cache: Path | None = None
+        #: the facts last read for the host shown, kept while they are read again
+        self._facts: tuple[str, HostFacts] | None = None
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield self._body
@@ -63,16 +72,34 @@ class DetailPane(VerticalScroll, can_focus=True):
         lock: threading.RLock,
         read_payload: PayloadReader,
         roots: SourceRoots | None = None,
+        *,
+        fact_cache: Path | None = None,
     ) -> None:
-        """Where payloads come from (a folder's files, a stream's), the lock that guards the
-        tree's nodes, and where the run's task files may be."""
+        """Where payloads (a folder's files, a stream's) and facts come from, the lock that
+        guards the tree's nodes, and where the run's task files may be."""
         self._tree_lock = lock
         self._read_payload = read_payload
         self.roots = roots if roots is not None else SourceRoots()
         with self._sources_lock:
             self._sources.clear()
+        self._fact_cache = fact_cache
+        self._facts = None
 
-    def show(self, node: Node | None, *, force: bool = False) -> None:
+    def is_stale(self, changes: Changes) -> bool:
+        """Whether `changes` touched what is shown (a host: any of its runs)."""
+        node = self.node
+        if node is None:
+            return False
+        if isinstance(node, HostEntry):
+            name = node.name
+            return changes.recap or any(
+                each.kind == "host" and (each.host or each.name) == name
+                for group in (changes.changed, changes.added, changes.removed)
+                for each in group
+            )
+        return node in changes.changed
+
+    def show(self, node: Node | HostEntry | None, *, force: bool = False) -> None:
         """Show `node` (again, when `force`: its status or counts changed)."""
         if node is self.node and not force:
             return
@@ -80,6 +107,9 @@ class DetailPane(VerticalScroll, can_focus=True):
         self.node = node
         if node is None:
             self._body.update(Text(""))
+            return
+        if isinstance(node, HostEntry):
+            self._show_host(node, moved)
             return
         if node.is_structural and (self.mode == "summary" or node.ref is None):
             with self._locked():
@@ -98,6 +128,36 @@ class DetailPane(VerticalScroll, can_focus=True):
         self.mode = DETAIL_MODES[(DETAIL_MODES.index(self.mode) + 1) % len(DETAIL_MODES)]
         self.show(self.node, force=True)
         return self.mode
+
+    # -------------------------------------------------------------- hosts
+
+    def _show_host(self, entry: HostEntry, moved: bool) -> None:
+        """A host's summary now; its facts when the worker has read them."""
+        known = self._facts
+        facts = known[1] if known is not None and known[0] == entry.name else None
+        with self._locked():
+            self._body.update(Group(*host_detail(entry, facts, mode=self.mode)))
+        if moved:
+            self.scroll_home(animate=False)
+        self._load_facts(entry, self.mode)
+
+    @work(thread=True, exclusive=True, group="facts")
+    def _load_facts(self, entry: HostEntry, mode: DetailMode) -> None:
+        if self._fact_cache is None:
+            facts = HostFacts(None, None)
+        else:
+            facts = read_facts(self._fact_cache, entry.name)
+        with self._locked():
+            parts = host_detail(entry, facts, mode=mode)
+        self.app.call_from_thread(self._facts_read, entry, mode, facts, Group(*parts))
+
+    def _facts_read(
+        self, entry: HostEntry, mode: DetailMode, facts: HostFacts, renderable: RenderableType
+    ) -> None:
+        if entry is self.node:
+            self._facts = (entry.name, facts)
+            if mode == self.mode:
+                self._body.update(renderable)
 
     # ------------------------------------------------------------- source
 
