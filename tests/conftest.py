@@ -10,7 +10,9 @@ Real runs (see tests/fixtures/README.md):
 
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -41,20 +43,47 @@ class LiveRuns(Mapping[str, Path]):
 
 
 @pytest.fixture(scope="session")
-def live_runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveRuns]:
+def live_runs(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[LiveRuns]:
     """Every scenario of ``tests.fixtures.runners.SCENARIOS``, run fresh, concurrently.
 
-    ``JOBEVENTS_LIVE_WORKERS`` caps how many run at once (default: all of them).
+    Under xdist the workers share one set of runs (a playbook run is the costliest thing the
+    suite does): each scenario runs once, in whichever worker locks it first, the others wait
+    for it and read where it went. ``JOBEVENTS_LIVE_WORKERS`` caps how many run at once in a
+    worker (default: all of them).
     """
     from tests.fixtures.runners import SCENARIOS
 
-    base = tmp_path_factory.mktemp("live_runs")
+    shared = worker_id != "master"
+    base = tmp_path_factory.getbasetemp()
+    base = base.parent / "live_runs" if shared else base / "live_runs"
+    base.mkdir(parents=True, exist_ok=True)
     workers = int(os.environ.get("JOBEVENTS_LIVE_WORKERS", "0")) or len(SCENARIOS)
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="live-run")
     try:
-        yield LiveRuns({name: pool.submit(run, base / name) for name, run in SCENARIOS.items()})
+        yield LiveRuns({name: pool.submit(_run_once, base, name) for name in SCENARIOS})
     finally:
         pool.shutdown(wait=True)
+
+
+def _run_once(base: Path, name: str) -> Path:
+    """Run scenario `name` under `base` unless another worker did; its artifacts dir.
+
+    A lock file per scenario (flock: released if its holder dies) makes the others wait; a
+    run that raised leaves no record, so the next worker to ask runs it again.
+    """
+    from tests.fixtures.runners import SCENARIOS
+
+    record = base / f"{name}.done"
+    with open(base / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if record.exists():
+            return Path(record.read_text(encoding="utf-8"))
+        pdd = base / name
+        if pdd.exists():
+            shutil.rmtree(pdd)  # a run that failed half-way in another worker
+        path = SCENARIOS[name](pdd)
+        record.write_text(str(path), encoding="utf-8")
+        return path
 
 
 @pytest.fixture(scope="session")
