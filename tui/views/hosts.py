@@ -514,26 +514,6 @@ class HostsView(LazyTree[Row], RunView):
         self.follow = False
         return self.select_core_node(node)
 
-    def set_query(self, query: Query) -> None:
-        if query != self.query_filter:
-            super().set_query(query)
-
-    def filter_summary(self) -> str:
-        matches = self.matches
-        if matches is None:
-            return ""
-        text = f"{matches.total:,} matches"
-        if matches.truncated:
-            text += f"  first {len(matches.hits):,} shown"
-        return text
-
-    @property
-    def is_following(self) -> bool:
-        return self.follow
-
-    def start_following(self) -> None:
-        self.follow = True
-
     def action_toggle_order(self) -> None:
         """Order hosts by name only, or failed and unreachable ones first."""
         self.by_name = not self.by_name

@@ -16,7 +16,6 @@ from textual.widgets import Tree
 
 from jobevents.core.diff_marks import DiffMarks, next_difference
 from jobevents.core.nodes import Node
-from jobevents.core.query import Query
 from jobevents.core.state import RunState
 
 from ..marks import node_marks
@@ -60,26 +59,6 @@ class TasksView(RunTree, RunView):
     def select_node(self, node: Node) -> bool:
         self.follow = False
         return self.select_core_node(node)
-
-    def set_query(self, query: Query) -> None:
-        if query != self.query_filter:
-            super().set_query(query)
-
-    def filter_summary(self) -> str:
-        matches = self.matches
-        if matches is None:
-            return ""
-        text = f"{matches.total:,} matches"
-        if matches.truncated:
-            text += f"  first {len(matches.hits):,} shown"
-        return text
-
-    @property
-    def is_following(self) -> bool:
-        return self.follow
-
-    def start_following(self) -> None:
-        self.follow = True
 
     # ------------------------------------------------------------ comparison
 

@@ -471,8 +471,27 @@ class LazyTree(Tree[RowT], Generic[RowT]):
 
     def set_query(self, query: Query) -> None:
         """Show only hits of `query` and their paths (an empty query shows everything)."""
+        if query == self.query_filter:
+            return  # the same filter again (a view shown anew): the rows stand
         self.query_filter = query
         self._rebuild()
+
+    def filter_summary(self) -> str:
+        """What the filter found, for the header: "12 matches"."""
+        matches = self.matches
+        if matches is None:
+            return ""
+        text = f"{matches.total:,} matches"
+        if matches.truncated:
+            text += f"  first {len(matches.hits):,} shown"
+        return text
+
+    @property
+    def is_following(self) -> bool:
+        return self.follow
+
+    def start_following(self) -> None:
+        self.follow = True
 
     def refresh_filter(self) -> None:
         """Recompute hits after events arrived while a filter is on."""
