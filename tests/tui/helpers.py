@@ -10,14 +10,17 @@ from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from rich.console import Console
 from textual.app import App
 from textual.pilot import Pilot
 
 from jobevents.core.folder import event_file_key
+from jobevents.core.nodes import Node
 from jobevents.tui.app import FRAME_GAP, JobEventsApp
+from jobevents.tui.views.hosts import HostsView
+from jobevents.tui.widgets.lazy_tree import LazyTree
 from jobevents.tui.widgets.run_header import RunHeader
 
 from ..fixtures.paths import committed_run
@@ -147,10 +150,13 @@ class TreeState:
         )
 
 
-def tree_state(app: JobEventsApp) -> TreeState:
-    """What the tree widget shows: each line's depth, plain label and expanded flag."""
-    tree = app.run_tree
+def tree_state(app: JobEventsApp, view: LazyTree[Any] | None = None) -> TreeState:
+    """What a tree widget shows (the Tasks view's unless `view` is given): each line's
+    depth, plain label and expanded flag, and where the cursor is."""
+    tree = view if view is not None else app.run_tree
     assert tree is not None, "no run is shown"
+    if isinstance(tree, HostsView):
+        tree.labels_now()  # labels of lines off screen are built when drawn
     lines = []
     for number in range(tree.last_line + 1):
         node = tree.get_node_at_line(number)
@@ -160,6 +166,19 @@ def tree_state(app: JobEventsApp) -> TreeState:
             depth, parent = depth + 1, parent.parent
         lines.append(Line(depth, node.label.plain, node.is_expanded))
     return TreeState(tuple(lines), tree.cursor_line)
+
+
+def finished(name: str) -> JobEventsApp:
+    """The app on a committed, finished run, read once (no watcher)."""
+    return JobEventsApp(committed_run(name), watch=False)
+
+
+def cursor_data(app: JobEventsApp) -> Node:
+    """The core node under the Tasks view's cursor."""
+    assert app.run_tree is not None and app.run_tree.cursor_node is not None
+    data = app.run_tree.cursor_node.data
+    assert data is not None
+    return data
 
 
 # ---------------------------------------------------------------- live run folders

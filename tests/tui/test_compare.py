@@ -25,6 +25,7 @@ from ..fixtures.paths import committed_run
 from .helpers import (
     add_events,
     copy_run,
+    cursor_data,
     finish,
     frames_pass,
     header_text,
@@ -34,7 +35,6 @@ from .helpers import (
     tree_state,
     wait_for,
 )
-from .test_keys import cursor_data
 from .test_timeline import chart, screen_lines
 
 

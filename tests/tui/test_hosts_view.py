@@ -17,25 +17,21 @@ from jobevents.tui.widgets.run_tree import RunTree
 
 from ..fixtures.paths import committed_run
 from .helpers import (
-    Line,
     TreeState,
     add_events,
     copy_run,
     finish,
+    finished,
     frames_pass,
     header_text,
     press,
     rendered_text,
     running,
     settle,
+    tree_state,
     wait_for,
     write_event,
 )
-
-
-def finished(name: str) -> JobEventsApp:
-    """The app on a committed, finished run, read once (no watcher)."""
-    return JobEventsApp(committed_run(name), watch=False)
 
 
 def hosts_of(app: JobEventsApp) -> HostsView:
@@ -46,16 +42,7 @@ def hosts_of(app: JobEventsApp) -> HostsView:
 
 def view_state(view: HostsView) -> TreeState:
     """What the view shows: each line's depth, plain label and expanded flag."""
-    view.labels_now()  # labels of lines off screen are built when drawn
-    lines = []
-    for number in range(view.last_line + 1):
-        node = view.get_node_at_line(number)
-        assert node is not None
-        depth, parent = 0, node.parent
-        while parent is not None:
-            depth, parent = depth + 1, parent.parent
-        lines.append(Line(depth, node.label.plain, node.is_expanded))
-    return TreeState(tuple(lines), view.cursor_line)
+    return tree_state(view.app, view)  # type: ignore[arg-type]
 
 
 def host_names(view: HostsView) -> list[str]:

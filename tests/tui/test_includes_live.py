@@ -15,6 +15,7 @@ from .helpers import (
     add_events,
     copy_run,
     finish,
+    finished,
     frames_pass,
     header_text,
     press,
@@ -23,7 +24,7 @@ from .helpers import (
     tree_state,
     wait_for,
 )
-from .test_keys import finished, reference_states
+from .test_keys import reference_states
 
 EVENTS = "355 events"
 

@@ -24,7 +24,9 @@ from .helpers import (
     TreeState,
     add_events,
     copy_run,
+    cursor_data,
     finish,
+    finished,
     frames_pass,
     header_text,
     press,
@@ -34,18 +36,6 @@ from .helpers import (
     tree_state,
     wait_for,
 )
-
-
-def finished(name: str) -> JobEventsApp:
-    """The app on a committed, finished run, read once (no watcher)."""
-    return JobEventsApp(committed_run(name), watch=False)
-
-
-def cursor_data(app: JobEventsApp) -> Node:
-    assert app.run_tree is not None and app.run_tree.cursor_node is not None
-    data = app.run_tree.cursor_node.data
-    assert data is not None
-    return data
 
 
 def shown_nodes(app: JobEventsApp) -> list[Node]:

@@ -18,6 +18,7 @@ from .helpers import (
     add_events,
     copy_run,
     finish,
+    finished,
     frames_pass,
     header_text,
     press,
@@ -27,10 +28,6 @@ from .helpers import (
 )
 
 SGR = re.compile(r"\x1b\[[0-9;:]*m")
-
-
-def finished(name: str) -> JobEventsApp:
-    return JobEventsApp(committed_run(name), watch=False)
 
 
 def log_view(app: JobEventsApp) -> LogView:

@@ -15,7 +15,9 @@ from jobevents.tui.widgets.timeline_chart import TimelineChart
 from .helpers import (
     add_events,
     copy_run,
+    cursor_data,
     finish,
+    finished,
     frames_pass,
     header_text,
     press,
@@ -24,7 +26,6 @@ from .helpers import (
     settle,
     wait_for,
 )
-from .test_keys import cursor_data, finished
 
 
 def timeline(app: JobEventsApp) -> TimelineView:
