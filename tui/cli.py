@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from importlib.metadata import PackageNotFoundError, version
 
 from .commands import COMMANDS
 
@@ -15,10 +14,21 @@ PASSTHROUGH = frozenset({"run", "serve"})
 
 
 def _version() -> str:
+    # Imported here: importlib.metadata costs a fifth of a second at every start.
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version("jobevents-tui")
     except PackageNotFoundError:  # pragma: no cover - running from a source tree
         return "0+unknown"
+
+
+class _VersionAction(argparse.Action):
+    """`--version`, looked up only when asked for."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: object, **_kw: object) -> None:
+        print(f"{parser.prog} {_version()}")
+        parser.exit()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,7 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="jobevents-tui",
         description="See an Ansible run as a live tree, from ansible-runner's job events.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument(
+        "--version", action=_VersionAction, nargs=0, help="show program's version number and exit"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for command in COMMANDS:
         command.add_parser(sub)
