@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from bisect import insort
 from collections.abc import Callable, Mapping
+from sys import intern
 from typing import Any
 
 from .ansi import strip_ansi
@@ -474,11 +475,14 @@ class EventTree(TaskNodes):
     def _new_run(
         self, task_uuid: str, host: str, parent: Node, awaited: str | None, ev: Event
     ) -> Node:
+        # Interned: a run of 100k events holds these few names once each, not per host run.
+        host = intern(host)
         run = self._new("host", host, ev.counter)
         run.host = host
         run.uuid = ev.uuid
-        run.owner = task_uuid
-        run.action = ev.data.task_action
+        run.owner = intern(task_uuid)
+        action = ev.data.task_action
+        run.action = intern(action) if action is not None else None
         self._attach(run, parent)
         self._park(run, awaited)
         self._host_tally(host, None, run.status)
