@@ -27,6 +27,9 @@ from textual.widgets import ContentSwitcher, Input, Static
 from jobevents.core.ansi import safe_line
 from jobevents.core.facts import FACT_CACHE
 from jobevents.core.folder import NoRunError, RunFolder
+from jobevents.core.hosts import HostEntry
+from jobevents.core.name_index import NameHit, jump_target
+from jobevents.core.node_copy import node_essentials
 from jobevents.core.query import STATUS_FILTERS, Query
 from jobevents.core.run_listing import RunListing
 from jobevents.core.run_summary import RunSummaries
@@ -43,6 +46,7 @@ from .comparing import Comparing
 from .editor import EditorError, editor_command
 from .feed import RunFeed
 from .launch import PlaybookProcess
+from .palette import GoTo, RunCommands
 from .views.base import Frame, RunView, Shown
 from .views.hosts import HostsView
 from .views.log import LogView
@@ -96,7 +100,8 @@ class JobEventsApp(App[int]):
 
     TITLE = "jobevents-tui"
     CSS_PATH = "app.tcss"
-    ENABLE_COMMAND_PALETTE = False
+    #: ctrl+p: Textual's system commands (theme, keys, screenshot) and ours
+    COMMANDS = App.COMMANDS | {RunCommands, GoTo}
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="quit"),
@@ -119,6 +124,7 @@ class JobEventsApp(App[int]):
             for key, view_id, name in VIEW_KEYS
         ),
         Binding("o", "worker_output", "Output", id="worker_output"),
+        Binding("y", "copy_selected", "Copy", show=False, id="copy"),
     ]
 
     def __init__(
@@ -224,6 +230,68 @@ class JobEventsApp(App[int]):
             self.detail.show(new.selected_shown())
         _widget(new).focus()
         self._request_frame()
+
+    def view_keys(self) -> list[tuple[str, str, str]]:
+        """(key, view id, name) of each view the run shows."""
+        return [entry for entry in VIEW_KEYS if entry[1] in self.views]
+
+    def view_action(self, name: str) -> None:
+        """Run a view's own action (`expand_all`, `follow`, ...) from the palette; a view
+        made of parts (the timeline) runs it on the part that has it."""
+        view = self.view
+        if view is None:
+            return
+        widget = _widget(view)
+        targets = [widget, *widget.query("*")]
+        for target in targets:
+            if hasattr(target, f"action_{name}"):
+                self.run_worker(target.run_action(name), group="palette-action")
+                return
+        self.notify(f"The {view.VIEW_NAME} view has no {name.replace('_', ' ')}.", markup=False)
+
+    def set_status_filter(self, status: str | None) -> None:
+        """Show only host runs of `status` (None: all), as `s` cycles to it."""
+        self._status_index = STATUS_FILTERS.index(status)
+        self._apply_query()
+
+    def find_names(self, query: str, limit: int) -> list[NameHit]:
+        """Plays, tasks and hosts of the run whose names match `query` (the palette's go to)."""
+        feed = self.feed
+        if feed is None:
+            return []
+        with feed.lock:
+            return feed.state.names.search(query, limit)
+
+    def go_to(self, hit: NameHit) -> None:
+        """Put the cursor on a play, task or host: in the view shown when it can show it,
+        else in the Tasks view, opening the way (and dropping a filter that hides it)."""
+        feed = self.feed
+        if feed is None:
+            return
+        with feed.lock:
+            node = jump_target(hit, feed.state.hosts)
+        if node is None:
+            self.notify(f"{hit.kind} {hit.name}: no run of it is in the tree yet.", markup=False)
+            return
+        view = self.view
+        with feed.lock:
+            done = view is not None and view.select_node(node)
+        if not done:
+            if self.view_id != TasksView.VIEW_ID:
+                self.action_show_view(TasksView.VIEW_ID)
+            tasks = self.view
+            with feed.lock:
+                done = tasks is not None and tasks.select_node(node)
+            if not done and self.query_filter:
+                self.search.value = ""
+                self.search.remove_class("-visible")
+                self._status_index = 0
+                self._apply_query()
+                with feed.lock:
+                    done = tasks is not None and tasks.select_node(node)
+        self._focus_view()
+        if done and self.view is not None:
+            self._request_frame()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # "/" typed into the search is text (a path, a role/task name), not the key again:
@@ -563,6 +631,29 @@ class JobEventsApp(App[int]):
             self._request_frame()  # the header's count of matches may name the cursor's
 
     # ------------------------------------------------------------- actions
+
+    def action_copy_selected(self) -> None:
+        """Copy the selected node's host, task, status, msg and path:line as plain text."""
+        view, feed = self.view, self.feed
+        if view is None or feed is None:
+            return
+        with feed.lock:
+            node = view.selected_node()
+            shown = view.selected_shown()
+            if node is not None:
+                text = node_essentials(node)
+            elif isinstance(shown, HostEntry):
+                text = f"host: {shown.name}\nstatus: {shown.status}"
+            else:
+                text = ""
+        if not text:
+            self.notify("Nothing selected to copy.", title="Copy")
+            return
+        self.copy_to_clipboard(text)
+        first = text.splitlines()[0]
+        more = text.count("\n")
+        said = safe_line(first, 80) + (f" (+{more} lines)" if more else "")
+        self.notify(said, title="Copied", markup=False)
 
     def action_help(self) -> None:
         """Show every key."""
