@@ -43,10 +43,13 @@ from jobevents.core.task_file import (
 )
 
 from .comparing import Comparing
+from .detail import set_time_format
 from .editor import EditorError, editor_command
 from .feed import RunFeed
 from .launch import PlaybookProcess
 from .palette import GoTo, RunCommands
+from .settings import Settings, load_settings, save_theme, settings_path
+from .theme import apply_theme
 from .views.base import Frame, RunView, Shown
 from .views.hosts import HostsView
 from .views.log import LogView
@@ -139,8 +142,18 @@ class JobEventsApp(App[int]):
         process: PlaybookProcess | None = None,
         retry_for: float = 5.0,
         projects: Sequence[Path] = (),
+        theme: str | None = None,
+        settings: Settings | None = None,
     ) -> None:
         super().__init__()
+        #: the settings file's (read now unless given); a bad file is said once mounted
+        self.settings_error: str | None = None
+        if settings is None:
+            settings, self.settings_error = load_settings()
+        self.settings = settings
+        #: `--theme`, over the settings' theme
+        self.start_theme = theme or settings.theme
+        set_time_format(settings.time_format, settings.time_zone)
         #: a feed made by the caller (a worker stream): the one run shown, no runs to find
         self.given_feed = feed
         self.path = Path(path if path is not None else feed.source.label if feed else ".")
@@ -334,10 +347,59 @@ class JobEventsApp(App[int]):
         yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
+        self._apply_settings()
         self.set_interval(HEARTBEAT, self._request_frame)
         self.set_interval(1.0, self._check_runs)
         self._apply_width(self.size.width)
         self._check_runs()
+
+    # ------------------------------------------------------------ settings
+
+    def _apply_settings(self) -> None:
+        """Theme, keys and the detail pane's place from the settings (and `--theme`)."""
+        settings = self.settings
+        problems = [self.settings_error] if self.settings_error else []
+        name = self.start_theme
+        if name is not None:
+            if name in self.available_themes:
+                self.theme = name
+            else:
+                problems.append(f"theme: {name!r} is not a theme; using {self.theme}")
+        apply_theme(self.get_css_variables())
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        if settings.keys:
+            unknown = sorted(set(settings.keys) - binding_ids(self))
+            if unknown:
+                problems.append(
+                    f"{settings_path()}: keys.{unknown[0]}: no binding has this id "
+                    "(see the README's key table)"
+                )
+            self.set_keymap({k: v for k, v in settings.keys.items() if k not in unknown})
+        side, width = settings.detail_side, settings.detail_width
+        self.screen.set_class(side == "bottom", "-detail-bottom")
+        self.screen.set_class(side == "left", "-detail-left")
+        if side == "bottom":
+            self.detail.styles.height = f"{width}%"
+        else:
+            self.detail.styles.width = f"{width}%"
+        if side == "left":
+            self.main.move_child(self.detail, before=self.waiting or self.switcher)
+        for problem in problems:
+            self.notify(problem, title="Settings", severity="error", timeout=10, markup=False)
+
+    def _theme_changed(self, _theme: object) -> None:
+        """Paint every status in the new theme's colours, and remember the theme."""
+        apply_theme(self.get_css_variables())
+        for view in self.views.values():
+            view.restyle()
+        self.detail.show(self.detail.node, force=True)
+        self._request_frame()
+        if self.theme != self.start_theme:
+            self.start_theme = self.theme
+            try:
+                save_theme(self.theme)
+            except OSError as exc:
+                self.notify(f"Cannot save the theme: {exc}", title="Settings", markup=False)
 
     def on_unmount(self) -> None:
         self.comparing.stop()
@@ -472,6 +534,9 @@ class JobEventsApp(App[int]):
         self.query_filter = Query()
         self._apply_query()
         _widget(self.views[self.view_id]).focus()
+        if not self.settings.follow:
+            for view in self.views.values():
+                view.stop_following()
         feed.tell_to(self._feed_changed)
         if replacing:
             self.run_worker(self._start_clean(feed, removals), group="open-run", exclusive=True)
@@ -841,6 +906,19 @@ class JobEventsApp(App[int]):
             self.exit(rc, return_code=rc)
         else:
             self.exit(0)
+
+
+def binding_ids(app: App[object]) -> set[str]:
+    """The ids of every binding of the app and its views (what `[keys]` may remap)."""
+    from .widgets.timeline_chart import TimelineChart
+
+    ids: set[str] = set()
+    for owner in (type(app), *VIEW_TYPES, TimelineChart):
+        for cls in owner.__mro__:
+            for binding in getattr(cls, "BINDINGS", ()):
+                if isinstance(binding, Binding) and binding.id:
+                    ids.add(binding.id)
+    return ids
 
 
 def _forget_removed_styles() -> None:

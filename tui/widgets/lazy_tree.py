@@ -184,6 +184,15 @@ class LazyTree(Tree[RowT], Generic[RowT]):
         """Arithmetic instead of rendering every label on each rebuild."""
         return node._label.cell_len + (2 if node._allow_expand else 0)
 
+    def restyle(self) -> None:
+        """Label every node shown again (the theme changed its colours), then repaint."""
+        for tree_node in list(self._shown_nodes.values()):
+            row = tree_node.data
+            if row is not None:
+                self._relabel(tree_node, row)
+        self._line_cache.clear()
+        self.refresh()
+
     def _relabel(self, tree_node: TreeNode[RowT], row: RowT) -> None:
         """`set_label` without its repaint message: `apply` repaints once for the batch.
 
