@@ -147,7 +147,7 @@ async def test_y_copies_the_selected_nodes_essentials_and_a_toast_says_so() -> N
         assert any(n.title == "Copied" for n in app._notifications)
 
 
-async def test_a_click_selects_in_the_tasks_hosts_and_log_views() -> None:
+async def test_a_click_selects_and_a_double_click_toggles_in_every_view() -> None:
     app = JobEventsApp(committed_run("seed_linear"), watch=False)
     async with running(app) as pilot:
         await settle(pilot)
@@ -157,6 +157,14 @@ async def test_a_click_selects_in_the_tasks_hosts_and_log_views() -> None:
         await pilot.click(tree, offset=(14, 2))  # on the label: selects
         await pilot.pause()
         assert tree.cursor_line == top + 2 and not app.view.is_following  # type: ignore[union-attr]
+        line = tree.cursor_line
+        was_open = tree.get_node_at_line(line).is_expanded  # type: ignore[union-attr]
+        await pilot.double_click(tree, offset=(14, 2))  # a double click toggles
+        await pilot.pause(0.1)
+        assert tree.get_node_at_line(line).is_expanded != was_open  # type: ignore[union-attr]
+        await pilot.click(tree, offset=(6, 2))  # so does a click on the expander
+        await pilot.pause(0.1)
+        assert tree.get_node_at_line(line).is_expanded == was_open  # type: ignore[union-attr]
 
         await press(pilot, "2")
         hosts = app.view
