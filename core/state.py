@@ -15,6 +15,7 @@ from .events import Event
 from .holders import find_holder, held_events, holder_among, holds, is_attached
 from .hosts import HostIndex
 from .log import RunLog
+from .name_index import NameIndex
 from .nodes import Changes, Node
 from .timing import RunTimes
 from .tree import EventTree
@@ -38,6 +39,8 @@ class RunState:
         self.times = RunTimes(self.tree)
         #: runs by host and play, for the Hosts view
         self.hosts = HostIndex(self.tree)
+        #: plays, tasks and hosts by name, for the palette's "go to" (kept per frame)
+        self.names = NameIndex()
         #: what the events being applied did, before it joins the caller's changes
         self._step = Changes()
         #: events no node shows (the recap), with the number of events when that was found
@@ -104,9 +107,10 @@ class RunState:
         `RunTimes` recomputes a task from all its host runs, so it notes the tasks a frame
         touched and recomputes them when asked (the timeline, shown, asks every frame):
         not once per event (a task of 1,000 hosts gets 2,000 events), and not at all while
-        nobody looks.
+        nobody looks. The name index takes the frame's new names, so a search never walks.
         """
         self.times.update(changes)
+        self.names.update(changes)
 
     def node_at_line(self, number: int) -> Node:
         """The node showing the event that wrote log line `number` (the root for the recap).

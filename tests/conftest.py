@@ -92,3 +92,16 @@ def committed_run() -> Callable[[str], Path]:
     from tests.fixtures.paths import committed_run as get
 
     return get
+
+
+# --- settings -------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _settings_dir(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Every test reads and writes settings in a fresh temporary dir, never the user's."""
+    path = tmp_path_factory.mktemp("config")
+    monkeypatch.setenv("JOBEVENTS_TUI_CONFIG_DIR", str(path))
+    return path

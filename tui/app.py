@@ -27,6 +27,9 @@ from textual.widgets import ContentSwitcher, Input, Static
 from jobevents.core.ansi import safe_line
 from jobevents.core.facts import FACT_CACHE
 from jobevents.core.folder import NoRunError, RunFolder
+from jobevents.core.hosts import HostEntry
+from jobevents.core.name_index import NameHit, jump_target
+from jobevents.core.node_copy import node_essentials
 from jobevents.core.query import STATUS_FILTERS, Query
 from jobevents.core.run_listing import RunListing
 from jobevents.core.run_summary import RunSummaries
@@ -40,9 +43,13 @@ from jobevents.core.task_file import (
 )
 
 from .comparing import Comparing
+from .detail import set_time_format
 from .editor import EditorError, editor_command
 from .feed import RunFeed
 from .launch import PlaybookProcess
+from .palette import GoTo, RunCommands
+from .settings import Settings, load_settings, save_theme, settings_path
+from .theme import apply_theme
 from .views.base import Frame, RunView, Shown
 from .views.hosts import HostsView
 from .views.log import LogView
@@ -96,7 +103,8 @@ class JobEventsApp(App[int]):
 
     TITLE = "jobevents-tui"
     CSS_PATH = "app.tcss"
-    ENABLE_COMMAND_PALETTE = False
+    #: ctrl+p: Textual's system commands (theme, keys, screenshot) and ours
+    COMMANDS = App.COMMANDS | {RunCommands, GoTo}
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="quit"),
@@ -119,6 +127,7 @@ class JobEventsApp(App[int]):
             for key, view_id, name in VIEW_KEYS
         ),
         Binding("o", "worker_output", "Output", id="worker_output"),
+        Binding("y", "copy_selected", "Copy", show=False, id="copy"),
     ]
 
     def __init__(
@@ -133,8 +142,18 @@ class JobEventsApp(App[int]):
         process: PlaybookProcess | None = None,
         retry_for: float = 5.0,
         projects: Sequence[Path] = (),
+        theme: str | None = None,
+        settings: Settings | None = None,
     ) -> None:
         super().__init__()
+        #: the settings file's (read now unless given); a bad file is said once mounted
+        self.settings_error: str | None = None
+        if settings is None:
+            settings, self.settings_error = load_settings()
+        self.settings = settings
+        #: `--theme`, over the settings' theme
+        self.start_theme = theme or settings.theme
+        set_time_format(settings.time_format, settings.time_zone)
         #: a feed made by the caller (a worker stream): the one run shown, no runs to find
         self.given_feed = feed
         self.path = Path(path if path is not None else feed.source.label if feed else ".")
@@ -225,6 +244,68 @@ class JobEventsApp(App[int]):
         _widget(new).focus()
         self._request_frame()
 
+    def view_keys(self) -> list[tuple[str, str, str]]:
+        """(key, view id, name) of each view the run shows."""
+        return [entry for entry in VIEW_KEYS if entry[1] in self.views]
+
+    def view_action(self, name: str) -> None:
+        """Run a view's own action (`expand_all`, `follow`, ...) from the palette; a view
+        made of parts (the timeline) runs it on the part that has it."""
+        view = self.view
+        if view is None:
+            return
+        widget = _widget(view)
+        targets = [widget, *widget.query("*")]
+        for target in targets:
+            if hasattr(target, f"action_{name}"):
+                self.run_worker(target.run_action(name), group="palette-action")
+                return
+        self.notify(f"The {view.VIEW_NAME} view has no {name.replace('_', ' ')}.", markup=False)
+
+    def set_status_filter(self, status: str | None) -> None:
+        """Show only host runs of `status` (None: all), as `s` cycles to it."""
+        self._status_index = STATUS_FILTERS.index(status)
+        self._apply_query()
+
+    def find_names(self, query: str, limit: int) -> list[NameHit]:
+        """Plays, tasks and hosts of the run whose names match `query` (the palette's go to)."""
+        feed = self.feed
+        if feed is None:
+            return []
+        with feed.lock:
+            return feed.state.names.search(query, limit)
+
+    def go_to(self, hit: NameHit) -> None:
+        """Put the cursor on a play, task or host: in the view shown when it can show it,
+        else in the Tasks view, opening the way (and dropping a filter that hides it)."""
+        feed = self.feed
+        if feed is None:
+            return
+        with feed.lock:
+            node = jump_target(hit, feed.state.hosts)
+        if node is None:
+            self.notify(f"{hit.kind} {hit.name}: no run of it is in the tree yet.", markup=False)
+            return
+        view = self.view
+        with feed.lock:
+            done = view is not None and view.select_node(node)
+        if not done:
+            if self.view_id != TasksView.VIEW_ID:
+                self.action_show_view(TasksView.VIEW_ID)
+            tasks = self.view
+            with feed.lock:
+                done = tasks is not None and tasks.select_node(node)
+            if not done and self.query_filter:
+                self.search.value = ""
+                self.search.remove_class("-visible")
+                self._status_index = 0
+                self._apply_query()
+                with feed.lock:
+                    done = tasks is not None and tasks.select_node(node)
+        self._focus_view()
+        if done and self.view is not None:
+            self._request_frame()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # "/" typed into the search is text (a path, a role/task name), not the key again:
         # None leaves the key to the input and shows the binding as unavailable
@@ -266,10 +347,59 @@ class JobEventsApp(App[int]):
         yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
+        self._apply_settings()
         self.set_interval(HEARTBEAT, self._request_frame)
         self.set_interval(1.0, self._check_runs)
         self._apply_width(self.size.width)
         self._check_runs()
+
+    # ------------------------------------------------------------ settings
+
+    def _apply_settings(self) -> None:
+        """Theme, keys and the detail pane's place from the settings (and `--theme`)."""
+        settings = self.settings
+        problems = [self.settings_error] if self.settings_error else []
+        name = self.start_theme
+        if name is not None:
+            if name in self.available_themes:
+                self.theme = name
+            else:
+                problems.append(f"theme: {name!r} is not a theme; using {self.theme}")
+        apply_theme(self.get_css_variables())
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        if settings.keys:
+            unknown = sorted(set(settings.keys) - binding_ids(self))
+            if unknown:
+                problems.append(
+                    f"{settings_path()}: keys.{unknown[0]}: no binding has this id "
+                    "(see the README's key table)"
+                )
+            self.set_keymap({k: v for k, v in settings.keys.items() if k not in unknown})
+        side, width = settings.detail_side, settings.detail_width
+        self.screen.set_class(side == "bottom", "-detail-bottom")
+        self.screen.set_class(side == "left", "-detail-left")
+        if side == "bottom":
+            self.detail.styles.height = f"{width}%"
+        else:
+            self.detail.styles.width = f"{width}%"
+        if side == "left":
+            self.main.move_child(self.detail, before=self.waiting or self.switcher)
+        for problem in problems:
+            self.notify(problem, title="Settings", severity="error", timeout=10, markup=False)
+
+    def _theme_changed(self, _theme: object) -> None:
+        """Paint every status in the new theme's colours, and remember the theme."""
+        apply_theme(self.get_css_variables())
+        for view in self.views.values():
+            view.restyle()
+        self.detail.show(self.detail.node, force=True)
+        self._request_frame()
+        if self.theme != self.start_theme:
+            self.start_theme = self.theme
+            try:
+                save_theme(self.theme)
+            except OSError as exc:
+                self.notify(f"Cannot save the theme: {exc}", title="Settings", markup=False)
 
     def on_unmount(self) -> None:
         self.comparing.stop()
@@ -404,6 +534,9 @@ class JobEventsApp(App[int]):
         self.query_filter = Query()
         self._apply_query()
         _widget(self.views[self.view_id]).focus()
+        if not self.settings.follow:
+            for view in self.views.values():
+                view.stop_following()
         feed.tell_to(self._feed_changed)
         if replacing:
             self.run_worker(self._start_clean(feed, removals), group="open-run", exclusive=True)
@@ -563,6 +696,29 @@ class JobEventsApp(App[int]):
             self._request_frame()  # the header's count of matches may name the cursor's
 
     # ------------------------------------------------------------- actions
+
+    def action_copy_selected(self) -> None:
+        """Copy the selected node's host, task, status, msg and path:line as plain text."""
+        view, feed = self.view, self.feed
+        if view is None or feed is None:
+            return
+        with feed.lock:
+            node = view.selected_node()
+            shown = view.selected_shown()
+            if node is not None:
+                text = node_essentials(node)
+            elif isinstance(shown, HostEntry):
+                text = f"host: {shown.name}\nstatus: {shown.status}"
+            else:
+                text = ""
+        if not text:
+            self.notify("Nothing selected to copy.", title="Copy")
+            return
+        self.copy_to_clipboard(text)
+        first = text.splitlines()[0]
+        more = text.count("\n")
+        said = safe_line(first, 80) + (f" (+{more} lines)" if more else "")
+        self.notify(said, title="Copied", markup=False)
 
     def action_help(self) -> None:
         """Show every key."""
@@ -750,6 +906,19 @@ class JobEventsApp(App[int]):
             self.exit(rc, return_code=rc)
         else:
             self.exit(0)
+
+
+def binding_ids(app: App[object]) -> set[str]:
+    """The ids of every binding of the app and its views (what `[keys]` may remap)."""
+    from .widgets.timeline_chart import TimelineChart
+
+    ids: set[str] = set()
+    for owner in (type(app), *VIEW_TYPES, TimelineChart):
+        for cls in owner.__mro__:
+            for binding in getattr(cls, "BINDINGS", ()):
+                if isinstance(binding, Binding) and binding.id:
+                    ids.add(binding.id)
+    return ids
 
 
 def _forget_removed_styles() -> None:

@@ -17,8 +17,9 @@ from __future__ import annotations
 import json
 import reprlib
 import shlex
+import time
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Final
 
 from rich import box
@@ -269,7 +270,7 @@ def _run_header(
 
 def _why_box(node: Node, res: Mapping[str, Any] | None) -> RenderableType:
     """A bordered box saying why a run failed: message, rc, stderr, exception, items."""
-    style = STATUS_STYLE.get(node.status, "bold red")
+    style = STATUS_STYLE.get(node.status) or STATUS_STYLE["failed"]
     parts: list[RenderableType] = []
     if res is not None and res.get("censored") is not None:
         parts.append(Text("The result is censored (no_log: true).", style=_NOTE_STYLE))
@@ -674,7 +675,7 @@ def _rc_style(rc: Any) -> str:
     if isinstance(rc, bool):
         return ""
     if isinstance(rc, int):
-        return "" if rc == 0 else "bold red"
+        return "" if rc == 0 else STATUS_STYLE["failed"]
     return ""
 
 
@@ -696,12 +697,36 @@ def _fits_why(msg: str) -> bool:
     return msg.count("\n") < _WHY_LINES and len(msg) <= _WHY_CHARS
 
 
+#: how times show (the settings' [time]): format absolute|relative, zone event|local|utc
+_TIME_FORMAT = {"format": "absolute", "zone": "event"}
+
+
+def set_time_format(format_: str, zone: str) -> None:
+    """Show times absolute or relative ("3m05s ago"), as recorded, in local time or UTC."""
+    _TIME_FORMAT.update(format=format_, zone=zone)
+
+
 def _time_text(value: str) -> str:
     """An ISO timestamp as `2026-11-26 22:57:49.095 +00:00`; anything else as one line."""
     try:
         moment = datetime.fromisoformat(value)
     except (ValueError, TypeError):
         return _line(value, 80)
+    if _TIME_FORMAT["format"] == "relative":
+        try:
+            ago = time.time() - moment.timestamp()
+        except (OverflowError, OSError, ValueError):
+            ago = None
+        if ago is not None:
+            return f"{duration_text(abs(ago))} {'ago' if ago >= 0 else 'from now'}"
+    zone = _TIME_FORMAT["zone"]
+    try:
+        if zone == "utc":
+            moment = moment.astimezone(UTC)
+        elif zone == "local":
+            moment = moment.astimezone()
+    except (OverflowError, OSError, ValueError):
+        pass
     text = moment.isoformat(sep=" ", timespec="milliseconds")
     if moment.tzinfo is not None and len(text) > 6 and text[-6] in "+-":
         text = f"{text[:-6]} {text[-6:]}"

@@ -11,7 +11,7 @@ from jobevents.core.render import duration_text
 from jobevents.core.status import STATUSES
 
 from .labels import counts_label
-from .theme import STATUS_GLYPH, STATUS_STYLE
+from .theme import PART_STYLE, STATUS_GLYPH, STATUS_STYLE
 
 _NAME_LIMIT = 160
 _DETAIL_LIMIT = 120
@@ -92,7 +92,7 @@ def run_label(run: Node) -> Text:
         if task.handler:
             text.append("HANDLER ", style="bold cyan")
         if task.role:
-            text.append(safe_line(task.role, 60), style="magenta")
+            text.append(safe_line(task.role, 60), style=PART_STYLE["role"])
             text.append(" : ", style="dim")
         text.append(safe_line(task.name, _NAME_LIMIT) or "(unnamed task)")
     duration = duration_text(run.elapsed) if status != "running" else ""

@@ -9,7 +9,7 @@ from jobevents.core.nodes import Node
 from jobevents.core.render import duration_text
 from jobevents.core.status import STATUSES
 
-from .theme import MESSAGE_GLYPH, MESSAGE_NAME, STATUS_GLYPH, STATUS_STYLE
+from .theme import MESSAGE_GLYPH, MESSAGE_NAME, PART_STYLE, STATUS_GLYPH, STATUS_STYLE
 
 _NAME_LIMIT = 160
 _DETAIL_LIMIT = 120
@@ -48,9 +48,9 @@ def node_label(node: Node) -> Text:
             text.append(f" [{node.batches} batches]", style="dim")
     elif kind == "task":
         if node.handler:
-            text.append("HANDLER ", style="bold cyan")
+            text.append("HANDLER ", style=PART_STYLE["handler"])
         if node.role:
-            text.append(safe_line(node.role, 60), style="magenta")
+            text.append(safe_line(node.role, 60), style=PART_STYLE["role"])
             text.append(" : ", style="dim")
         text.append(safe_line(node.name, _NAME_LIMIT) or "(unnamed task)")
     elif kind == "playbook":

@@ -13,17 +13,26 @@ from jobevents.core.ansi import safe_line
 from jobevents.core.diff_marks import DiffMarks, TaskTally
 from jobevents.core.render import duration_text
 
+from .theme import PART_STYLE
+
 if TYPE_CHECKING:
     from jobevents.core.comparison import Mark
 
-MARK_STYLE: dict[str, str] = {
-    "new_failure": "bold red",
-    "fixed": "bold green",
-    "changed": "yellow",
-    "slower": "red",
-    "faster": "green",
-    "added": "cyan",
+#: a mark's kind -> its part of the theme's styles (`PART_STYLE`)
+_MARK_PART: dict[str, str] = {
+    "new_failure": "new_failure",
+    "fixed": "fixed",
+    "changed": "differs",
+    "slower": "slower",
+    "faster": "faster",
+    "added": "added",
 }
+
+
+def mark_style(kind: str) -> str:
+    """A mark's style in the active theme ("" for a kind without one)."""
+    part = _MARK_PART.get(kind)
+    return PART_STYLE[part] if part is not None else ""
 
 
 def delta_text(seconds: float) -> str:
@@ -34,7 +43,7 @@ def delta_text(seconds: float) -> str:
 
 def mark_text(mark: Mark) -> Text:
     """`✘ new ok→failed`, `✔ fixed failed→ok`, `≠ ok→changed`, `▲ +2.30s`, `+ new task`."""
-    style = MARK_STYLE.get(mark.kind, "")
+    style = mark_style(mark.kind)
     if mark.kind in ("slower", "faster"):
         glyph = "▲" if mark.kind == "slower" else "▼"
         return Text(f"{glyph} {delta_text(mark.delta_s or 0.0)}", style=style)
@@ -51,11 +60,13 @@ def tally_text(tally: TaskTally) -> Text:
     text = Text("Δ ", style="bold")
     parts: list[tuple[str, str]] = []
     if tally.new_failures:
-        parts.append((f"{tally.new_failures} new failure{_s(tally.new_failures)}", "bold red"))
+        parts.append(
+            (f"{tally.new_failures} new failure{_s(tally.new_failures)}", PART_STYLE["new_failure"])
+        )
     if tally.fixed:
-        parts.append((f"{tally.fixed} fixed", "bold green"))
+        parts.append((f"{tally.fixed} fixed", PART_STYLE["fixed"]))
     if tally.changed:
-        parts.append((f"{tally.changed} changed", "yellow"))
+        parts.append((f"{tally.changed} changed", PART_STYLE["differs"]))
     for i, (part, style) in enumerate(parts):
         if i:
             text.append(", ", style="dim")
@@ -92,7 +103,7 @@ def compact_marks(marks: DiffMarks | None, node_id: int) -> Text | None:
         return None
     text = Text()
     if own is not None:
-        style = MARK_STYLE.get(own.kind, "")
+        style = mark_style(own.kind)
         if own.kind in ("slower", "faster"):
             text.append_text(mark_text(own))
         elif own.kind == "added":
@@ -104,7 +115,13 @@ def compact_marks(marks: DiffMarks | None, node_id: int) -> Text | None:
     if tally:
         if text:
             text.append(" ")
-        worst = "bold red" if tally.new_failures else "bold green" if tally.fixed else "yellow"
+        worst = (
+            PART_STYLE["new_failure"]
+            if tally.new_failures
+            else PART_STYLE["fixed"]
+            if tally.fixed
+            else PART_STYLE["differs"]
+        )
         text.append(f"Δ{tally.new_failures + tally.fixed + tally.changed}", style=worst)
     return text
 
@@ -112,19 +129,19 @@ def compact_marks(marks: DiffMarks | None, node_id: int) -> Text | None:
 def compare_header(against: str, marks: DiffMarks | None, *, loading: bool) -> Text:
     """`vs drift_a: 1 new failure, 1 fixed, 21 changed, 1 slower, tasks +2 −2`, the most
     pressing first (a narrow header cuts the end)."""
-    text = Text("vs ", style="bold cyan")
-    text.append(safe_line(against, 40), style="bold cyan")
+    text = Text("vs ", style=PART_STYLE["compare"])
+    text.append(safe_line(against, 40), style=PART_STYLE["compare"])
     if loading:
-        text.append(": loading…", style="cyan")
+        text.append(": loading…", style=PART_STYLE["added"])
         return text
     counts = marks.counts if marks is not None else {}
     parts: list[tuple[str, str]] = []
     for key, label, style in (
-        ("new_failures", "new failure", "bold red"),
-        ("fixed", "fixed", "bold green"),
-        ("changed", "changed", "yellow"),
-        ("slower", "slower", "red"),
-        ("faster", "faster", "green"),
+        ("new_failures", "new failure", PART_STYLE["new_failure"]),
+        ("fixed", "fixed", PART_STYLE["fixed"]),
+        ("changed", "changed", PART_STYLE["differs"]),
+        ("slower", "slower", PART_STYLE["slower"]),
+        ("faster", "faster", PART_STYLE["faster"]),
     ):
         n = counts.get(key, 0)
         if n:
@@ -132,10 +149,10 @@ def compare_header(against: str, marks: DiffMarks | None, *, loading: bool) -> T
             parts.append((f"{n:,} {label}{plural}", style))
     added, removed = counts.get("added", 0), counts.get("removed", 0)
     if added or removed:
-        parts.append((f"tasks +{added:,} −{removed:,}", "cyan"))
-    text.append(": ", style="cyan")
+        parts.append((f"tasks +{added:,} −{removed:,}", PART_STYLE["added"]))
+    text.append(": ", style=PART_STYLE["added"])
     if not parts:
-        text.append("no differences", style="cyan")
+        text.append("no differences", style=PART_STYLE["added"])
     for i, (part, style) in enumerate(parts):
         if i:
             text.append(", ", style="dim")

@@ -20,7 +20,7 @@ from jobevents.core.time_axis import Bar, TimeWindow, bar
 from jobevents.core.timeline import TimelineRow
 from jobevents.core.timing import RunTimes, run_bounds
 
-from .theme import STATUS_GLYPH, STATUS_STYLE
+from .theme import BAR_STYLE, PART_STYLE, STATUS_GLYPH, STATUS_STYLE
 
 #: cells of the wall-time column ("12.3s", "4m05s", "1h02m") and of the mark column
 WALL_CELLS = 7
@@ -30,13 +30,7 @@ LABEL_SHARE = 0.3
 LABEL_MIN, LABEL_MAX = 12, 40
 BAR_MIN = 8
 
-#: a bar's colour: the status's colour, without bold; skipped bars are grey, not dim
-BAR_STYLE: dict[str, Style] = {
-    status: Style(color=Style.parse(style).color or "grey50")
-    for status, style in STATUS_STYLE.items()
-}
 _FLIP = Style(reverse=True)
-_PLAY_BAR = Style(color="grey50")
 _DIM = Style(dim=True)
 _BOLD = Style(bold=True)
 
@@ -142,7 +136,7 @@ def row_label(row: TimelineRow, opened: bool) -> Text:
     if node.handler:
         text.append("HANDLER ", style="bold cyan")
     if node.role:
-        text.append(safe_line(node.role, 60), style="magenta")
+        text.append(safe_line(node.role, 60), style=PART_STYLE["role"])
         text.append(" : ", style="dim")
     text.append(safe_line(node.name, 200) or "(unnamed task)")
     return text
@@ -194,7 +188,8 @@ def line_segments(
     status = row.status
     segments = render(label, shape.label)
     segments.append(Segment(" "))
-    style = _PLAY_BAR if row.kind == "play" else BAR_STYLE.get(status, _PLAY_BAR)
+    play = BAR_STYLE["play"]
+    style = play if row.kind == "play" else BAR_STYLE.get(status, play)
     segments.extend(bar_segments(bars, shape.bar, style))
     wall = duration_text(seconds) if seconds is not None else ""
     segments.append(Segment(wall.rjust(shape.wall), _BOLD if running else _DIM))

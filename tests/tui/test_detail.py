@@ -138,7 +138,7 @@ def test_status_maps_cover_every_status() -> None:
         assert status in STATUS_STYLE
         assert status in STATUS_GLYPH
     assert STATUS_GLYPH["failed"] == "✘"
-    assert "red" in STATUS_STYLE["failed"]
+    assert "bold" in STATUS_STYLE["failed"]  # its colour is the theme's $error
 
 
 def test_real_changed_host_shows_cmd_and_stdout() -> None:

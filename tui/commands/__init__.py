@@ -6,7 +6,7 @@ Modules import what they need inside `run`, so `dump` never loads Textual.
 
 from __future__ import annotations
 
-from . import demo, diff, dump, profile, run, serve, watch
+from . import config, demo, diff, dump, profile, run, serve, watch
 
 #: in the order `--help` lists them
-COMMANDS = (watch, run, demo, dump, profile, diff, serve)
+COMMANDS = (watch, run, demo, dump, profile, diff, serve, config)

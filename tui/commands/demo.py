@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from .run import add_theme_option
+
 NAME = "demo"
 
 
@@ -16,10 +18,11 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         metavar="DIR",
         help="private data dir to run in and keep (default: a fresh temp dir)",
     )
+    add_theme_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     from ..demo_run import prepare_demo
     from .run import launch_and_watch
 
-    return launch_and_watch(prepare_demo(args.keep))
+    return launch_and_watch(prepare_demo(args.keep), theme=args.theme)

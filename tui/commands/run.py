@@ -43,6 +43,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="key=value pairs, YAML/JSON, or @file (repeatable)",
     )
     parser.add_argument("--limit", "-l", help="limit to hosts matching this pattern")
+    add_theme_option(parser)
     parser.add_argument("--ident", help="runner ident of this run (default: a timestamp)")
     parser.add_argument(
         "--worker",
@@ -63,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     except UsageError as exc:
         print(f"jobevents-tui: {exc}", file=sys.stderr)
         return 2
-    return launch_and_watch(spec)
+    return launch_and_watch(spec, theme=args.theme)
 
 
 def run_spec(args: argparse.Namespace) -> LaunchSpec:
@@ -152,14 +153,23 @@ def _extra_vars(values: list[str]) -> dict[str, object]:
     return merged
 
 
-def launch_and_watch(spec: LaunchSpec) -> int:
+def add_theme_option(parser: argparse.ArgumentParser) -> None:
+    """`--theme NAME`: any Textual theme (the palette's "Theme" lists them)."""
+    parser.add_argument(
+        "--theme",
+        metavar="NAME",
+        help="Textual theme, e.g. textual-light, nord (default: the last chosen)",
+    )
+
+
+def launch_and_watch(spec: LaunchSpec, theme: str | None = None) -> int:
     """Start the run, watch it, and return its rc (or 0 when the user detached)."""
     from ..app import JobEventsApp
     from ..launch import PlaybookProcess
 
     process = PlaybookProcess(spec)
     process.start()
-    app = JobEventsApp(Path(spec.private_data_dir), ident=spec.ident, process=process)
+    app = JobEventsApp(Path(spec.private_data_dir), ident=spec.ident, process=process, theme=theme)
     try:
         app.run()
     finally:

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from jobevents.core.stream_source import StreamSource
 
+from .run import add_theme_option
+
 NAME = "watch"
 
 #: where a stream from stdin is saved unless --save says otherwise (as `run` keeps its runs)
@@ -56,6 +58,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "(default: ./.jobevents)",
     )
     save.add_argument("--no-save", action="store_true", help="do not save a stream read from stdin")
+    add_theme_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -75,7 +78,9 @@ def run(args: argparse.Namespace) -> int:
     from ..app import JobEventsApp
 
     projects = [p.expanduser() for p in args.project]
-    app = JobEventsApp(args.path, ident=args.ident, force_polling=args.poll, projects=projects)
+    app = JobEventsApp(
+        args.path, ident=args.ident, force_polling=args.poll, projects=projects, theme=args.theme
+    )
     return app.run() or 0
 
 
@@ -102,7 +107,7 @@ def watch_stream(args: argparse.Namespace) -> int:
         print(f"jobevents-tui: {exc}", file=sys.stderr)
         return 2
     feed = RunFeed(source)
-    app = JobEventsApp(feed=feed)
+    app = JobEventsApp(feed=feed, theme=args.theme)
     try:
         app.run()
     finally:

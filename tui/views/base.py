@@ -84,6 +84,18 @@ class RunView:
         Called with the feed's lock held, before the selection is handed over.
         """
 
+    def restyle(self) -> None:
+        """The theme changed: rebuild whatever was painted and kept in its colours.
+
+        The default drops the line caches of the view and its parts (`notify_style_update`).
+        """
+        from textual.widget import Widget
+
+        if isinstance(self, Widget):
+            for widget in (self, *self.query("*")):
+                widget.notify_style_update()
+                widget.refresh()
+
     def selected_node(self) -> Node | None:
         """The core node under the cursor, if the cursor is on one."""
         return None
@@ -116,6 +128,11 @@ class RunView:
 
     def start_following(self) -> None:
         """Follow the newest activity (if the view can)."""
+
+    def stop_following(self) -> None:
+        """Stay where the user is (the settings' `follow = false`)."""
+        if hasattr(self, "follow"):
+            self.follow = False
 
     def show_marks(self, marks: DiffMarks | None) -> None:
         """Mark what a comparison with another run found (None: no comparison).

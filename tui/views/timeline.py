@@ -168,6 +168,9 @@ class TimelineView(Container, RunView):
     def is_following(self) -> bool:
         return self.chart.follow
 
+    def stop_following(self) -> None:
+        self.chart.follow = False
+
     def start_following(self) -> None:
         if self.chart.follow:
             self.chart.follow_now()

@@ -21,7 +21,7 @@ from textual.widgets.option_list import Option
 from jobevents.core.ansi import safe_line
 from jobevents.core.folder import RunFolder
 
-from ..theme import RUN_STATE_STYLE
+from ..theme import PART_STYLE, RUN_STATE_STYLE
 
 
 @dataclass(frozen=True)
@@ -87,5 +87,5 @@ def _label(candidate: Candidate) -> Text:
             style="dim",
         )
     if candidate.previous:
-        label.append("  ← the previous run", style="cyan")
+        label.append("  ← the previous run", style=PART_STYLE["added"])
     return label

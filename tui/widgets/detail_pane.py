@@ -23,6 +23,7 @@ from .. import detail
 from ..detail_raw import raw_view
 from ..detail_source import source_block, source_loading
 from ..host_detail import host_detail
+from ..theme import STATUS_STYLE
 
 #: payloads larger than this are shown from their first bytes only
 PAYLOAD_LIMIT = 8 * 1024 * 1024
@@ -240,7 +241,7 @@ class DetailPane(VerticalScroll, can_focus=True):
         if loading:
             parts = [*parts, Text("loading…", style="dim italic")]
         if problem:
-            parts = [*parts, Text(problem, style="bold red")]
+            parts = [*parts, Text(problem, style=STATUS_STYLE["failed"])]
         return Group(*parts)
 
     def _locked(self) -> threading.RLock | _NoLock:

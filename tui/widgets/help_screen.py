@@ -12,6 +12,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from ..theme import STATUS_GLYPH, STATUS_MEANING, STATUS_STYLE
+
 KEYS: tuple[tuple[str, str], ...] = (
     ("1  2  3  4", "Tasks / Hosts / Log / Timeline view (the selection comes along)"),
     ("↑ ↓  j k", "move"),
@@ -31,6 +33,8 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("x", "detail pane: summary → event JSON → event YAML (the footer names the one shown)"),
     ("E", "open the task's file in $VISUAL or $EDITOR at its line"),
     ("o", "a worker stream's own output lines and its error"),
+    ("ctrl+p", "command palette: every action, go to a play, task or host, themes"),
+    ("y", "copy the selected node (host, task, status, msg, path:line)"),
     ("?", "this help"),
     ("q", "quit"),
     ("", ""),
@@ -43,6 +47,10 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("→ l / ← h  space", "show / hide a task's lanes, one per host"),
     ("+ - / < > / 0", "zoom in / out, pan (also shift+← →), the whole run again"),
     ("enter", "the row's task or host run in the Tasks view"),
+    ("", ""),
+    ("mouse", ""),
+    ("click / double-click", "select / expand or collapse (the ▶ toggles too); wheel scrolls"),
+    ("drag in the detail", "select text; ctrl+c copies it"),
 )
 
 
@@ -63,13 +71,22 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         table = Table.grid(padding=(0, 2))
-        table.add_column(style="bold cyan", no_wrap=True)
+        table.add_column(style="bold", no_wrap=True)
         table.add_column()
         for keys, what in KEYS:
             table.add_row(Text(keys), Text(what))
+        legend = Table.grid(padding=(0, 2))
+        legend.add_column(no_wrap=True)
+        legend.add_column()
+        for status, glyph in STATUS_GLYPH.items():
+            legend.add_row(
+                Text(f"{glyph} {status}", style=STATUS_STYLE[status]), Text(STATUS_MEANING[status])
+            )
         with VerticalScroll():
             yield Static(Text("jobevents-tui keys", style="bold"))
             yield Static(table)
+            yield Static(Text("\nstatus glyphs (colours from the theme)", style="bold"))
+            yield Static(legend)
             yield Static(Text("escape closes", style="dim"))
 
     def action_dismiss(self, result: None = None) -> None:  # type: ignore[override]

@@ -184,6 +184,15 @@ class LazyTree(Tree[RowT], Generic[RowT]):
         """Arithmetic instead of rendering every label on each rebuild."""
         return node._label.cell_len + (2 if node._allow_expand else 0)
 
+    def restyle(self) -> None:
+        """Label every node shown again (the theme changed its colours), then repaint."""
+        for tree_node in list(self._shown_nodes.values()):
+            row = tree_node.data
+            if row is not None:
+                self._relabel(tree_node, row)
+        self._line_cache.clear()
+        self.refresh()
+
     def _relabel(self, tree_node: TreeNode[RowT], row: RowT) -> None:
         """`set_label` without its repaint message: `apply` repaints once for the batch.
 
@@ -541,8 +550,21 @@ class LazyTree(Tree[RowT], Generic[RowT]):
             self._user_opened.discard(key)
 
     async def _on_click(self, event: events.Click) -> None:
+        """A click selects the line; a double click, or a click on the expander, toggles it
+        (Textual's tree toggles on every click, which makes a click to look a surprise)."""
+        event.prevent_default()  # Textual's own handler (the class below) would toggle too
         self._user_moved()
-        await super()._on_click(event)
+        meta = event.style.meta
+        if "line" not in meta:
+            return
+        line = meta["line"]
+        async with self.lock:
+            if event.chain == 1:
+                self.cursor_line = line
+            if meta.get("toggle", False) or event.chain == 2:
+                node = self.get_node_at_line(line)
+                if node is not None:
+                    self._toggle_node(node)
 
     # ------------------------------------------------------------ actions
 

@@ -15,7 +15,7 @@ from jobevents.core.status import STATUSES
 from jobevents.core.stream import StreamState
 from jobevents.core.tree import EventTree
 
-from ..theme import RUN_STATE_STYLE, STATUS_GLYPH, STATUS_STYLE
+from ..theme import PART_STYLE, RUN_STATE_STYLE, STATUS_GLYPH, STATUS_STYLE
 
 
 class RunHeader(Static):
@@ -78,9 +78,9 @@ class RunHeader(Static):
         # What changes the reading of everything else comes first, before narrow screens cut.
         text.append(" │ ", style="dim")
         if follow:
-            text.append("following", style="green")
+            text.append("following", style=PART_STYLE["faster"])
         else:
-            text.append("paused", style="yellow")
+            text.append("paused", style=PART_STYLE["differs"])
             if unseen:
                 text.append(f" +{unseen:,} new", style="bold yellow")
             text.append(" (f)", style="dim")
@@ -89,10 +89,12 @@ class RunHeader(Static):
             text.append_text(compare)
         if errors:
             text.append(" │ ", style="dim")
-            text.append(f"{errors} unreadable", style="bold red")
+            text.append(f"{errors} unreadable", style=STATUS_STYLE["failed"])
         if warnings:
             text.append(" │ ", style="dim")
-            text.append(f"⚠ {warnings:,} warning{'s' if warnings != 1 else ''}", style="yellow")
+            text.append(
+                f"⚠ {warnings:,} warning{'s' if warnings != 1 else ''}", style=PART_STYLE["differs"]
+            )
         if filter_text:
             text.append(" │ ", style="dim")
             text.append(filter_text, style="bold yellow")
@@ -120,7 +122,7 @@ def _append_stream(text: Text, stream: StreamState, clock: Callable[[], float]) 
         text.append(f" rc {stream.rc}", style="dim")
     if stream.explanation:
         text.append(" ")
-        text.append(safe_line(stream.explanation, 80), style="red")
+        text.append(safe_line(stream.explanation, 80), style=PART_STYLE["slower"])
     if stream.ended is None and stream.last_heard is not None:
         quiet = clock() - stream.last_heard
         if quiet >= QUIET_AFTER:
@@ -129,7 +131,7 @@ def _append_stream(text: Text, stream: StreamState, clock: Callable[[], float]) 
             text.append(f" heard {ago} ago", style=style)
     if stream.output_count:
         text.append(" │ ", style="dim")
-        text.append(f"{stream.output_count:,} output lines (o)", style="cyan")
+        text.append(f"{stream.output_count:,} output lines (o)", style=PART_STYLE["added"])
 
 
 def _elapsed(tree: EventTree, status: str | None, clock: Callable[[], float]) -> str:

@@ -16,7 +16,7 @@ from jobevents.core.ansi import safe_line
 from jobevents.core.render import duration_text
 from jobevents.core.timing import HostTime, RunTimes, TaskTime
 
-from ..theme import STATUS_GLYPH, STATUS_STYLE
+from ..theme import PART_STYLE, STATUS_GLYPH, STATUS_STYLE
 
 #: cells of the time and share columns
 _TIME, _SHARE = 7, 5
@@ -95,7 +95,7 @@ def task_lines(tasks: Sequence[TaskTime], span: float | None, width: int, rows: 
         status = node.status
         name = Text(STATUS_GLYPH.get(status, "?") + " ", style=STATUS_STYLE.get(status, ""))
         if node.role:
-            name.append(safe_line(node.role, 40) + " : ", style="magenta")
+            name.append(safe_line(node.role, 40) + " : ", style=PART_STYLE["role"])
         name.append(safe_line(node.name, 200) or "(unnamed task)")
         lines.append(_line(name, row.wall, span, name_cells, running=row.running > 0))
     if len(lines) == 1:

@@ -1,0 +1,62 @@
+"""The command palette open on a run, and a light theme: SVG snapshots (fixed size, no clock)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from textual.command import CommandPalette
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from jobevents.tui.app import JobEventsApp
+from jobevents.tui.theme import apply_theme, theme_variables
+
+from ..fixtures.paths import committed_run
+from ..tui.helpers import halt, press, settle, wait_for
+from .test_screens import PROJECT, SIZE, SnapCompare, after
+
+
+@pytest.fixture(autouse=True)
+def _dark_again() -> Iterator[None]:
+    """The styles are the process's: put textual-dark back for the tests that follow."""
+    yield
+    apply_theme(theme_variables("textual-dark"))
+
+
+def test_palette_going_to_a_host(snap_compare: SnapCompare) -> None:
+    app = JobEventsApp(
+        committed_run("features"), watch=False, clock=lambda: 0.0, projects=[PROJECT]
+    )
+    app.animation_level = "none"
+
+    async def run_before(pilot: Pilot) -> None:
+        await settle(pilot)
+        await press(pilot, "ctrl+p")
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), what="the palette")
+        for field in app.screen.query(Input):
+            field.cursor_blink = False
+        await pilot.press(*"tower")
+
+        def listed() -> bool:
+            options = app.screen.query_one("CommandList").options  # type: ignore[attr-defined]
+            return len(options) >= 2
+
+        await wait_for(pilot, listed, what="the hits")
+        await pilot.pause(0.3)
+        halt(app)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_a_failed_host_in_a_light_theme(snap_compare: SnapCompare) -> None:
+    app = JobEventsApp(
+        committed_run("features"),
+        watch=False,
+        clock=lambda: 0.0,
+        projects=[PROJECT],
+        theme="textual-light",
+    )
+    app.animation_level = "none"
+    run_before = after("e", "n", detail="tower2 fails for real")
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
