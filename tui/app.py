@@ -242,6 +242,9 @@ class JobEventsApp(App[int]):
                     new.select_node(node)
             self.detail.show(new.selected_shown())
         _widget(new).focus()
+        # The footer's keys right after the focus moves, not after the next refresh: the
+        # view, its keys and the header are laid out and painted once, together.
+        self.call_later(self.footer.show_keys)
         self._request_frame()
 
     def view_keys(self) -> list[tuple[str, str, str]]:
@@ -344,7 +347,8 @@ class JobEventsApp(App[int]):
             yield self.switcher
             yield self.detail
         yield self.search
-        yield KeyFooter(compact=True)
+        self.footer = KeyFooter(compact=True)
+        yield self.footer
 
     def on_mount(self) -> None:
         self._apply_settings()

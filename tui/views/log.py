@@ -30,6 +30,7 @@ from jobevents.core.query import Query
 from jobevents.core.state import RunState
 
 from ..ansi_text import ansi_line
+from ..widgets.style_memo import StyleMemo
 from .base import Frame, RunView
 
 #: rendered lines kept: a few screens' worth, so scrolling back and forth stays cheap
@@ -112,6 +113,8 @@ class LogView(ScrollView, RunView, can_focus=True):
         self._widest = 0
         #: rendered lines by what they show
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(STRIP_CACHE_SIZE)
+        #: the styles those lines were drawn in: a focus change keeps them, a theme not
+        self._drawn_in = StyleMemo(self.COMPONENT_CLASSES)
         #: lines read for the screen being painted (one core call per repaint)
         self._page: dict[int, str] = {}
         #: the widget's style and its component classes', looked up once
@@ -347,6 +350,8 @@ class LogView(ScrollView, RunView, can_focus=True):
         with self.state.lock:
             if self._shown_version != self.run_log.version:
                 self._set_virtual_size()  # hidden until now: the lines grew meanwhile
+            if self._drawn_in.changed(self):
+                self._strips.clear()
             top = int(self.scroll_offset.y) + crop.y
             lines = self.run_log.lines_between(top, top + crop.height)
             self._page = dict(enumerate(lines, top))
@@ -438,7 +443,8 @@ class LogView(ScrollView, RunView, can_focus=True):
         return Strip([Segment(" Nothing printed yet.", empty)]).crop_extend(0, width, style)
 
     def notify_style_update(self) -> None:
-        self._strips.clear()
+        # Lines stay (each focus change comes here): `render_lines` drops them when the
+        # styles they were drawn in changed.
         self._components.clear()
         super().notify_style_update()
 

@@ -1,31 +1,119 @@
-"""KeyFooter: Textual's Footer without the keys it leaks at every recompose.
+"""KeyFooter: Textual's Footer, updated in place when the keys shown change.
 
-The Footer recomposes its keys whenever the focused widget's bindings change, and each
-`FooterKey` is data-bound to the footer's `compact`: the binding is a watcher kept on the
-footer, pruned only when `compact` changes, so every key removed stays alive with all it
-rendered (40 keys at each focus change or run switch). After a recompose the watchers of
-removed keys are dropped, as Textual itself drops them when the value changes.
+Textual's Footer recomposes from scratch whenever the focused widget's bindings change:
+every view switch removed and mounted some 20 keys, each styled, laid out and painted
+anew (a third of a switch's CPU). This footer keeps its `FooterKey` widgets and changes
+the text of those whose key differs, adding or removing only the difference. Keys are not
+data-bound to `compact` (the footer's stays as built): Textual keeps a bound key's
+watcher on the footer after the key is removed, with all it rendered.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
+from typing import NamedTuple
+
+from textual.await_complete import AwaitComplete
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+
+class ShownKey(NamedTuple):
+    """What one key in the footer shows, and does when clicked."""
+
+    key: str
+    display: str
+    description: str
+    action: str
+    enabled: bool
+    tooltip: str
 
 
 class KeyFooter(Footer):
-    """The app's footer: Textual's, whose removed keys can be collected."""
+    """The app's footer: its keys change in place, so a view switch costs a few repaints."""
+
+    def __init__(self, *, compact: bool = False) -> None:
+        super().__init__(compact=compact, show_command_palette=False)
+        #: what each of our FooterKey children shows, in order
+        self._shown: list[ShownKey] = []
+
+    def shown_keys(self) -> list[ShownKey] | None:
+        """The keys to show now, as Footer.compose would; None when a binding group asks
+        for Textual's own layout (none of ours does)."""
+        keys: list[ShownKey] = []
+        actions: set[str] = set()
+        for _ns, binding, enabled, tooltip in self.screen.active_bindings.values():
+            if not binding.show:
+                continue
+            if binding.group is not None:
+                return None
+            if binding.action in actions:  # Footer shows one key per action
+                continue
+            actions.add(binding.action)
+            keys.append(
+                ShownKey(
+                    binding.key,
+                    self.app.get_key_display(binding),
+                    binding.description,
+                    binding.action,
+                    enabled,
+                    tooltip,
+                )
+            )
+        return keys
 
     async def recompose(self) -> None:
-        await super().recompose()
-        drop_closed_watchers(self)
+        if not self.is_attached or not self._bindings_ready:
+            return
+        if self.shown_keys() is None:
+            self._shown = []
+            await super().recompose()
+            return
+        await self.show_keys()
+
+    def show_keys(self) -> AwaitComplete:
+        """Show the keys of the focused widget now, in this refresh (a view switch calls
+        it: one layout for the view and the footer, not a second pass for the keys)."""
+        wanted = self.shown_keys()
+        if wanted is None or wanted == self._shown or not self.is_attached:
+            return AwaitComplete.nothing()
+        present = list(self.children)
+        pending: list[Awaitable[object]] = []
+        if any(type(child) is not FooterKey for child in present):  # after a grouped layout
+            pending.append(self.remove_children())
+            present, self._shown = [], []
+        for widget, old, new in zip(present, self._shown, wanted, strict=False):
+            if old != new:
+                _show_key(widget, new)
+        if len(present) > len(wanted):
+            pending.append(self.remove_children(present[len(wanted) :]))
+        elif len(wanted) > len(present):
+            pending.append(self.mount_all(self._new_key(shown) for shown in wanted[len(present) :]))
+        self._shown = list(wanted)
+        return AwaitComplete(*pending)
+
+    def _new_key(self, shown: ShownKey) -> FooterKey:
+        key = FooterKey(
+            shown.key,
+            shown.display,
+            shown.description,
+            shown.action,
+            disabled=not shown.enabled,
+            tooltip=shown.tooltip,
+        )
+        key.set_reactive(FooterKey.compact, self.compact)
+        key.set_class(self.compact, "-compact")
+        return key
 
 
-def drop_closed_watchers(node: Footer) -> None:
-    """Forget the watchers that removed widgets left on `node` (Textual keeps them)."""
-    watchers: dict[str, list[tuple[object, object]]] = getattr(node, "__watchers", {})
-    for name, entries in watchers.items():
-        watchers[name] = [
-            (reactable, callback)
-            for reactable, callback in entries
-            if not getattr(reactable, "_closing", False) and getattr(reactable, "is_attached", True)
-        ]
+def _show_key(widget: object, shown: ShownKey) -> None:
+    """Make an existing FooterKey show `shown` (what its constructor would have set)."""
+    assert isinstance(widget, FooterKey)
+    widget.key = shown.key
+    widget.key_display = shown.display
+    widget.description = shown.description
+    widget.action = shown.action
+    widget._disabled = not shown.enabled
+    widget.set_class(not shown.enabled, "-disabled")
+    widget.tooltip = shown.tooltip or None
+    widget.refresh(layout=True)

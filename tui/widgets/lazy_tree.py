@@ -27,11 +27,14 @@ from textual.geometry import Region
 from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
+from textual.widget import Widget
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from jobevents.core.nodes import Changes
 from jobevents.core.query import Query
+
+from .style_memo import StyleMemo
 
 #: `e` opens at most this many lines at once, so one key never freezes a huge run
 EXPAND_ALL_LIMIT = 20_000
@@ -109,6 +112,8 @@ class LazyTree(Tree[RowT], Generic[RowT]):
         self._filter_dirty = False
         #: rendered lines by what they show (see `_render_line`)
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(STRIP_CACHE_SIZE)
+        #: the styles those lines were drawn in: a focus change keeps them, a theme not
+        self._drawn_in = StyleMemo(self.COMPONENT_CLASSES)
         #: the widget's base style, looked up once a repaint instead of once a line
         self._pass_style: Style | None = None
         self.root.expand()
@@ -205,6 +210,9 @@ class LazyTree(Tree[RowT], Generic[RowT]):
     # ---------------------------------------------------------- rendering
 
     def render_lines(self, crop: Region) -> list[Strip]:
+        if self._drawn_in.changed(self):
+            self._strips.clear()
+            self._clear_line_cache()
         self._pass_style = self.rich_style  # walks every ancestor's styles: once a repaint
         try:
             return super().render_lines(crop)
@@ -261,8 +269,11 @@ class LazyTree(Tree[RowT], Generic[RowT]):
         return self
 
     def notify_style_update(self) -> None:
-        self._strips.clear()
-        super().notify_style_update()
+        # Not Tree's: it drops every cached line and lays the tree out again, and Textual
+        # calls this at each focus change (a view switch). Lines are keyed by the
+        # pseudo-classes; `render_lines` drops them when the styles really changed.
+        Widget.notify_style_update(self)
+        self.refresh()
 
     # --------------------------------------------------- applying changes
 

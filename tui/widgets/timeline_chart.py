@@ -42,6 +42,7 @@ from jobevents.core.timeline import (
 
 from ..marks import compact_marks
 from ..timeline_lines import Geometry, bars_of, geometry, line_segments, row_label, row_times
+from .style_memo import StyleMemo
 
 #: rendered lines kept: a few screens' worth
 STRIP_CACHE_SIZE = 1024
@@ -150,6 +151,8 @@ class TimelineChart(ScrollView, can_focus=True):
         #: the structure changed under a filter: rebuilt when the app next refilters
         self._filter_dirty = False
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(STRIP_CACHE_SIZE)
+        #: the styles those lines were drawn in: a focus change keeps them, a theme not
+        self._drawn_in = StyleMemo(self.COMPONENT_CLASSES)
         #: what every line of the paint under way shares: one look at the clock, the size
         #: and the styles a paint, not one a line (`rich_style` walks every ancestor)
         self._paint: _Paint | None = None
@@ -275,6 +278,8 @@ class TimelineChart(ScrollView, can_focus=True):
     # ------------------------------------------------------------ rendering
 
     def render_lines(self, crop: Region) -> list[Strip]:
+        if self._drawn_in.changed(self):
+            self._strips.clear()
         self._paint = paint = self._paint_state()
         self._paint_axis(paint.window)
         try:
@@ -356,8 +361,10 @@ class TimelineChart(ScrollView, can_focus=True):
         return compact_marks(marks, row.node.id)
 
     def notify_style_update(self) -> None:
-        self._strips.clear()
+        # Lines stay (each focus change comes here): `render_lines` drops them when the
+        # styles they were drawn in changed.
         super().notify_style_update()
+        self.refresh()
 
     def on_resize(self, _event: events.Resize) -> None:
         self.virtual_size = Size(self.size.width, len(self.rows))
