@@ -449,10 +449,10 @@ class JobEventsApp(App[int]):
             return
         newest = new[0]
         if self.follow_newest and self.view is not None and self.view.is_following:
-            self.notify(f"Following the new run {newest.ident}.", title="New run")
+            self._say(f"Following the new run {newest.ident}.", title="New run")
             self.open(newest)
         else:
-            self.notify(f"New run {newest.ident}: press r to open it.", title="New run")
+            self._say(f"New run {newest.ident}: press r to open it.", title="New run")
 
     def _warm_summaries(self) -> None:
         """Once the run shown is loaded, read the other runs' summaries for the picker.
@@ -488,7 +488,7 @@ class JobEventsApp(App[int]):
             return
         status = self.feed.status or ("successful" if rc == 0 else "failed")
         severity = "information" if rc == 0 else "error"
-        self.notify(f"{status}, rc {rc}. q quits.", title="Run finished", severity=severity)
+        self._say(f"{status}, rc {rc}. q quits.", title="Run finished", severity=severity)
 
     def open(self, run: RunFolder | None) -> None:
         """Show `run` (replacing the one shown); None: the feed the app was given."""
@@ -635,7 +635,7 @@ class JobEventsApp(App[int]):
             self._reported_errors.update(name for name, _why in fresh)
             title = "Unreadable record" if feed.stream is not None else "Unreadable event file"
             for name, why in fresh[:3]:
-                self.notify(f"{name}: {why}", title=title, severity="warning")
+                self._say(f"{name}: {why}", title=title, severity="warning")
             if len(fresh) > 3:
                 self.notify(f"and {len(fresh) - 3} more", title="Unreadable event files")
 
@@ -862,8 +862,13 @@ class JobEventsApp(App[int]):
             self._edit_says(f"{command[0]} exited with {code}.", "warning")
 
     def _edit_says(self, message: str, severity: SeverityLevel = "information") -> None:
-        """A toast about `E`: it names paths from events, so it is one safe line, no markup."""
-        self.notify(safe_line(message, 1_000), title="Edit", severity=severity, markup=False)
+        """A toast about `E`: it names paths from events."""
+        self._say(message, title="Edit", severity=severity)
+
+    def _say(self, message: str, *, title: str, severity: SeverityLevel = "information") -> None:
+        """A toast whose message holds run data (idents, names, paths, errors read from
+        files or streams): one safe line, never markup (`[b]` in a name is shown as is)."""
+        self.notify(safe_line(message, 1_000), title=title, severity=severity, markup=False)
 
     def action_worker_output(self) -> None:
         """Show the worker's own output lines (a stream's non-JSON lines), and its error."""
@@ -879,7 +884,7 @@ class JobEventsApp(App[int]):
         note = self.feed.take_end_note() if self.feed is not None else None
         if note is not None:
             title, message, severity = note
-            self.notify(message, title=title, severity=severity)
+            self._say(message, title=title, severity=severity)
 
     async def action_quit(self) -> None:
         """Stop watching and leave (asks first when our run is still going)."""

@@ -523,7 +523,8 @@ class LogView(ScrollView, RunView, can_focus=True):
             search.update()
             target = search.next_match(self.cursor, backwards=backwards)
         if target is None:
-            self.notify(f"No line matches {search.text!r}.", title="Search")
+            # what was typed is shown as typed: `[x]` is text, not markup
+            self.notify(f"No line matches {search.text!r}.", title="Search", markup=False)
             return
         self._user_moved()
         self._move_to(target, center=True)
