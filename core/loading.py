@@ -54,7 +54,7 @@ class LoadedRun:
 def load_path(path: Path, ident: str | None = None) -> LoadedRun:
     """The run at PATH (any form `open_run` takes, a stream file, or `-`), read whole.
 
-    Raises NoRunError.
+    Raises NoRunError, also for a run folder that cannot be listed (not an empty run).
     """
     if is_stream_path(path):
         if ident is not None:
@@ -81,6 +81,11 @@ def load_path(path: Path, ident: str | None = None) -> LoadedRun:
             stream=source.state,
         )
     run = open_run(path, ident)
+    try:  # the reader takes a folder it cannot list for one not written yet: empty
+        with os.scandir(run.job_events):
+            pass
+    except OSError as exc:
+        raise NoRunError(f"cannot read {run.job_events}: {exc.strerror or exc}") from None
     tree, reader = load_run(run)
     return LoadedRun(
         tree=tree,

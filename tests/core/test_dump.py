@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -73,6 +75,22 @@ def test_no_run_exits_2_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixt
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "no ansible-runner run" in err
     assert main(["dump", str(tmp_path / "missing")]) == 2
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads a folder whatever its mode")
+def test_an_unreadable_folder_exits_2_not_an_empty_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    events = tmp_path / "job_events"
+    shutil.copytree(committed_run("adhoc") / "job_events", events)
+    events.chmod(0)
+    try:
+        code = main(["dump", str(tmp_path), "--format", "json"])
+    finally:
+        events.chmod(0o700)
+    captured = capsys.readouterr()
+    assert code == 2 and captured.out == ""
+    assert captured.err.count("\n") == 1 and f"cannot read {events}" in captured.err
 
 
 def test_list_and_ident(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
