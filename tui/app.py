@@ -646,6 +646,8 @@ class JobEventsApp(App[int]):
             parts.append(f"/{query.text}")
         if query.status and view.FILTERS_STATUS:
             parts.append(f"status: {query.status}")
+        elif query.status:  # kept for the views it filters: said, not silently on
+            parts.append(f"status: {query.status} (in the tree views)")
         summary = view.filter_summary()
         if summary:
             parts.append(summary)
@@ -770,6 +772,15 @@ class JobEventsApp(App[int]):
         or warnings."""
         self._status_index = (self._status_index + 1) % len(STATUS_FILTERS)
         self._apply_query()
+        view = self.view
+        if view is not None and not view.FILTERS_STATUS:
+            status = STATUS_FILTERS[self._status_index] or "all"
+            self.notify(
+                f"Status filter: {status}. It filters the Tasks and Hosts views; "
+                f"the {view.VIEW_NAME} shows every line.",
+                title="Status",
+                timeout=3,
+            )
 
     def _apply_query(self) -> None:
         """Give the active view the search and status filter (views not shown get it later)."""

@@ -410,3 +410,19 @@ def test_a_huge_line_is_drawn_cut_and_never_with_half_an_escape() -> None:
     assert _clip("x" * 20) == "x" * 20
     whole = "\x1b[32m" + "y" * (MAX_LINE + 5)
     assert _clip(whole) == whole[:MAX_LINE] + "…"
+
+
+async def test_s_in_the_log_says_the_filter_is_for_the_tree_views_and_shows_it() -> None:
+    app = JobEventsApp(committed_run("features"), watch=False)
+    async with running(app) as pilot:
+        await settle(pilot)
+        await press(pilot, "3")
+        await press(pilot, "s")
+        await frames_pass(pilot)
+        messages = [str(n.message) for n in app._notifications]
+        assert any("filters the Tasks and Hosts views" in m for m in messages), messages
+        assert "status: failed (in the tree views)" in header_text(app)
+        await press(pilot, "1")
+        await frames_pass(pilot)
+        header = header_text(app)
+        assert "status: failed" in header and "(in the tree views)" not in header
