@@ -35,6 +35,7 @@ from jobevents.core.render import counts_text, duration_text
 from jobevents.core.status import STATUSES
 
 from .columns import Column, Columns
+from .detail_styles import SECONDARY
 from .theme import STATUS_GLYPH, STATUS_STYLE
 
 __all__ = [
@@ -68,10 +69,6 @@ _RUN_KINDS: Final = frozenset({"host", "item", "retry", "async"})
 #: Statuses whose detail opens with why the run failed (ignored and rescued failures too).
 _PROBLEMS: Final = frozenset({"failed", "unreachable", "ignored", "rescued"})
 _STATUS_RANK: Final = {status: rank for rank, status in enumerate(STATUSES)}
-
-_KEY_STYLE: Final = "dim"
-_NOTE_STYLE: Final = "dim italic"
-_RULE_STYLE: Final = "dim"
 
 _repr = reprlib.Repr()
 _repr.maxstring = 200
@@ -182,7 +179,7 @@ def message_detail(
         if created:
             rows.append(("at", Text(_time_text(created))))
     if node.ref is not None:
-        rows.append(("event", Text(f"#{node.ref[0]}", style=_KEY_STYLE)))
+        rows.append(("event", Text(f"#{node.ref[0]}", style=SECONDARY.key)))
     out: list[RenderableType] = [Group(title, _grid(rows))]
     if event is None:
         out.append(_note("The event is not loaded (still reading it, or its file is unreadable)."))
@@ -222,7 +219,7 @@ def _run_header(
         label = f"item {node.name}" if node.kind == "item" else node.name
         title.append(_line(label, 200), style="bold")
         if host:
-            title.append(" on ", style=_KEY_STYLE)
+            title.append(" on ", style=SECONDARY.key)
             title.append(_line(host, 200), style="bold")
 
     task = _ancestor(node, "task")
@@ -264,7 +261,7 @@ def _run_header(
             rows.append(("at", Text(_time_text(created))))
         if kind:
             ref = f" #{node.ref[0]}" if node.ref is not None else ""
-            rows.append(("event", Text(_line(kind, 80) + ref, style=_KEY_STYLE)))
+            rows.append(("event", Text(_line(kind, 80) + ref, style=SECONDARY.key)))
     return Group(title, _grid(rows))
 
 
@@ -273,7 +270,7 @@ def _why_box(node: Node, res: Mapping[str, Any] | None) -> RenderableType:
     style = STATUS_STYLE.get(node.status) or STATUS_STYLE["failed"]
     parts: list[RenderableType] = []
     if res is not None and res.get("censored") is not None:
-        parts.append(Text("The result is censored (no_log: true).", style=_NOTE_STYLE))
+        parts.append(Text("The result is censored (no_log: true).", style=SECONDARY.note))
     msg = _to_text(res.get("msg")) if res is not None else None
     if msg and msg.strip():
         parts.extend(_block(msg, max_chars=_WHY_CHARS, max_lines=_WHY_LINES, style="bold"))
@@ -282,19 +279,19 @@ def _why_box(node: Node, res: Mapping[str, Any] | None) -> RenderableType:
     if res is not None:
         rc = res.get("rc")
         if rc is not None:
-            parts.append(Text.assemble(("rc ", _KEY_STYLE), (_one_line_str(rc), _rc_style(rc))))
+            parts.append(Text.assemble(("rc ", SECONDARY.key), (_one_line_str(rc), _rc_style(rc))))
         stderr = _to_text(res.get("stderr"))
         if stderr and stderr.strip():
-            parts.append(Text("stderr (last lines):", style=_KEY_STYLE))
+            parts.append(Text("stderr (last lines):", style=SECONDARY.key))
             parts.extend(_tail(stderr, _WHY_LINES, _WHY_CHARS))
         exception = _exception_line(res.get("exception"))
         if exception:
-            parts.append(Text.assemble(("exception ", _KEY_STYLE), exception))
+            parts.append(Text.assemble(("exception ", SECONDARY.key), exception))
         failed_items = _failed_items(res.get("results"))
         if failed_items:
-            parts.append(Text.assemble(("failed items ", _KEY_STYLE), failed_items))
+            parts.append(Text.assemble(("failed items ", SECONDARY.key), failed_items))
     if not parts:
-        parts.append(Text("The result gives no reason.", style=_NOTE_STYLE))
+        parts.append(Text("The result gives no reason.", style=SECONDARY.note))
     word = {
         "failed": "failed",
         "unreachable": "unreachable",
@@ -317,7 +314,7 @@ def _res_sections(node: Node, res: Mapping[str, Any]) -> list[RenderableType]:
         out.append(
             Text.assemble(
                 ("Censored: ", "bold"),
-                (_one_line_str(censored_text, 1_000), _NOTE_STYLE),
+                (_one_line_str(censored_text, 1_000), SECONDARY.note),
             )
         )
     msg = _to_text(res.get("msg"))
@@ -366,7 +363,7 @@ def _results_table(results: list[Any]) -> Table:
         msg = _to_text(r.get("msg")) or ""
         if r.get("censored") is not None:
             msg = "censored (no_log)"
-        msg_style = "" if status in _PROBLEMS else _KEY_STYLE
+        msg_style = "" if status in _PROBLEMS else SECONDARY.key
         table.add_row(
             _one_line(label if isinstance(label, str) else _compact(label)),
             status_text(status),
@@ -413,7 +410,7 @@ def _failed_items(results: Any) -> Text | None:
 
 def _structural_header(node: Node, now: float | None) -> RenderableType:
     kind = "handler" if node.kind == "task" and node.handler else node.kind
-    title = Text.assemble((kind, _KEY_STYLE), " ")
+    title = Text.assemble((kind, SECONDARY.key), " ")
     title.append(_line(node.name, 200) if node.name else "(unnamed)", style="bold")
     title.append("  ")
     title.append_text(status_text(node.status))
@@ -433,10 +430,10 @@ def _structural_header(node: Node, now: float | None) -> RenderableType:
         if node.batches > 1:
             rows.append(("batches", Text(f"{node.batches} (serial)")))
     if node.placeholder:
-        rows.append(("note", Text("its start event has not arrived yet", style=_NOTE_STYLE)))
+        rows.append(("note", Text("its start event has not arrived yet", style=SECONDARY.note)))
     if node.start or node.end:
         span = Text(_time_text(node.start) if node.start else "?")
-        span.append(" → ", style=_KEY_STYLE)
+        span.append(" → ", style=SECONDARY.key)
         span.append(_time_text(node.end) if node.end else "…")
         rows.append(("span", span))
     duration = _duration(node, now)
@@ -448,7 +445,7 @@ def _structural_header(node: Node, now: float | None) -> RenderableType:
 def _counts_line(counts: dict[str, int] | None) -> Text | None:
     if not counts:
         return None
-    line = Text("host runs ", style=_KEY_STYLE)
+    line = Text("host runs ", style=SECONDARY.key)
     total = 0
     first = True
     for status in reversed(STATUSES):
@@ -460,7 +457,7 @@ def _counts_line(counts: dict[str, int] | None) -> Text | None:
             line.append("  ")
         first = False
         line.append(f"{STATUS_GLYPH.get(status, '?')} {n:,} {status}", style=STATUS_STYLE[status])
-    line.append(f"   ({total:,} in all)", style=_KEY_STYLE)
+    line.append(f"   ({total:,} in all)", style=SECONDARY.key)
     return line
 
 
@@ -488,12 +485,12 @@ def _children_table(node: Node, now: float | None) -> list[RenderableType]:
             key = "message" if child.kind == "message" else child.status
             hidden[key] = hidden.get(key, 0) + 1
         table.add_row(
-            Text(f"… {len(children) - MAX_ROWS:,} more", style=_NOTE_STYLE),
+            Text(f"… {len(children) - MAX_ROWS:,} more", style=SECONDARY.note),
             Text(""),
             Text(""),
             Text(
                 ", ".join(f"{n:,} {_line(key, 40)}" for key, n in hidden.items()),
-                style=_NOTE_STYLE,
+                style=SECONDARY.note,
             ),
         )
     out: list[RenderableType] = [table]
@@ -507,22 +504,22 @@ def _children_table(node: Node, now: float | None) -> list[RenderableType]:
 
 def _child_row(child: Node, now: float | None) -> tuple[Text, Text, Text, Text]:
     if child.kind == "message":
-        name = Text(_line(child.name, 120), style=_KEY_STYLE)
+        name = Text(_line(child.name, 120), style=SECONDARY.key)
         status = (
             Text("✘ error", style=STATUS_STYLE["failed"]) if child.status == "failed" else Text("")
         )
-        detail = Text(_line(child.detail or "", _LINE), style=_KEY_STYLE)
+        detail = Text(_line(child.detail or "", _LINE), style=SECONDARY.key)
         return name, status, Text(""), detail
     if child.kind == "task":
         name = _task_title(child)
     elif child.kind == "play":
         name = Text(_line(child.name, 200) if child.name else "(unnamed)")
         if child.batches > 1:
-            name.append(f" ({child.batches} batches)", style=_KEY_STYLE)
+            name.append(f" ({child.batches} batches)", style=SECONDARY.key)
     else:
         name = Text(_line(child.name, 200) if child.name else "(unnamed)")
         if child.kind != "host":
-            name = Text.assemble((f"{child.kind} ", _KEY_STYLE), name)
+            name = Text.assemble((f"{child.kind} ", SECONDARY.key), name)
     duration = _duration(child, now) or Text("")
     if child.is_structural:
         summary = Text(counts_text(child.counts))
@@ -531,17 +528,17 @@ def _child_row(child: Node, now: float | None) -> tuple[Text, Text, Text, Text]:
         if child.status in _PROBLEMS:
             summary.stylize(STATUS_STYLE.get(child.status, ""))
         elif child.children:
-            summary = Text(f"{len(child.children):,} steps", style=_KEY_STYLE)
+            summary = Text(f"{len(child.children):,} steps", style=SECONDARY.key)
     return name, status_text(child.status), duration, summary
 
 
 def _task_title(task: Node) -> Text:
     text = Text()
     if task.handler:
-        text.append("handler ", style=_KEY_STYLE)
+        text.append("handler ", style=SECONDARY.key)
     if task.role:
         text.append(_line(task.role, 80), style="italic")
-        text.append(" : ", style=_KEY_STYLE)
+        text.append(" : ", style=SECONDARY.key)
     text.append(_line(task.name, 200) if task.name else "(unnamed)")
     return text
 
@@ -819,16 +816,16 @@ def _cut_note(more_lines: int, more_chars: int) -> Text:
 
 
 def _note(text: str) -> Text:
-    return Text(text, style=_NOTE_STYLE)
+    return Text(text, style=SECONDARY.note)
 
 
 def _rule(title: str) -> Rule:
-    return Rule(Text(title, style="bold"), align="left", style=_RULE_STYLE)
+    return Rule(Text(title, style="bold"), align="left", style=SECONDARY.rule)
 
 
 def _grid(rows: Iterable[tuple[str, Text]]) -> Table:
     grid = Table.grid(padding=(0, 2))
-    grid.add_column(no_wrap=True, style=_KEY_STYLE)
+    grid.add_column(no_wrap=True, style=SECONDARY.key)
     grid.add_column(overflow="fold")
     for key, value in rows:
         grid.add_row(Text(key), value)

@@ -17,6 +17,7 @@ from jobevents.core.ansi import safe_line
 from jobevents.core.task_file import SourceExcerpt, SourceMissing, TaskSource
 
 from .detail import _note, _rule
+from .detail_styles import SECONDARY
 
 #: Pygments style names the terminal's own palette, so the theme's colours apply.
 SYNTAX_THEME: Final = "ansi_dark"
@@ -41,11 +42,11 @@ def source_loading(task_path: str) -> list[RenderableType]:
 def _where(source: SourceExcerpt) -> Text:
     """The file shown (where it was found, which may not be the path as written) and line."""
     line = source.task.line
-    where = Text(safe_line(str(source.found.path), _PATH_CHARS), style="dim")
+    where = Text(safe_line(str(source.found.path), _PATH_CHARS), style=SECONDARY.key)
     if line is not None:
-        where.append(f":{line}", style="dim")
+        where.append(f":{line}", style=SECONDARY.key)
     if source.found.how != "as written":
-        where.append(f"  (found via {source.found.how})", style="dim italic")
+        where.append(f"  (found via {source.found.how})", style=SECONDARY.note)
     return where
 
 

@@ -22,11 +22,10 @@ from jobevents.core.render import duration_text
 
 from .detail import MAX_ROWS, event_json, status_text
 from .detail_raw import event_yaml
+from .detail_styles import SECONDARY
 from .host_labels import recap_text
 from .labels import counts_label
 
-_KEY_STYLE = "dim"
-_NOTE_STYLE = "dim italic"
 _LINE = 300
 
 
@@ -61,18 +60,20 @@ def _header(entry: HostEntry) -> RenderableType:
     runs = entry.runs
     if runs:
         counts = counts_label(entry.counts)
-        counts.append(f"   ({runs:,} task run{'s' if runs != 1 else ''})", style=_KEY_STYLE)
+        counts.append(f"   ({runs:,} task run{'s' if runs != 1 else ''})", style=SECONDARY.key)
         rows.append(("runs", counts))
     plays = [group.name or "(no play)" for group in entry.plays]
     if plays:
         rows.append(("plays", Text(_line(", ".join(plays)))))
     if entry.spent_us:
-        spent = Text.assemble(duration_text(entry.spent), ("  its task runs added up", _KEY_STYLE))
+        spent = Text.assemble(
+            duration_text(entry.spent), ("  its task runs added up", SECONDARY.key)
+        )
         rows.append(("time", spent))
     if entry.recap is not None:
         rows.append(("recap", recap_text(entry.recap)))
     else:
-        rows.append(("recap", Text("when the run ends (playbook_on_stats)", style=_NOTE_STYLE)))
+        rows.append(("recap", Text("when the run ends (playbook_on_stats)", style=SECONDARY.note)))
     return Group(title, _grid(rows))
 
 
@@ -86,18 +87,18 @@ def _problems_list(problems: list[Node]) -> list[RenderableType]:
         if task is not None and task.kind == "task":
             if task.role:
                 line.append(_line(task.role, 60), style="italic")
-                line.append(" : ", style=_KEY_STYLE)
+                line.append(" : ", style=SECONDARY.key)
             line.append(_line(task.name) or "(unnamed task)", style="bold")
         else:
-            line.append("(task not known yet)", style=_KEY_STYLE)
+            line.append("(task not known yet)", style=SECONDARY.key)
         if play is not None and play.kind == "play" and play.name:
-            line.append(f"  in {_line(play.name, 80)}", style=_KEY_STYLE)
+            line.append(f"  in {_line(play.name, 80)}", style=SECONDARY.key)
         out.append(line)
         why = Text("  ")
         if run.detail:
             why.append(_line(run.detail))
         else:
-            why.append("no reason given", style=_NOTE_STYLE)
+            why.append("no reason given", style=SECONDARY.note)
         out.append(why)
     if len(problems) > MAX_ROWS:
         out.append(_note(f"… {len(problems) - MAX_ROWS:,} more not shown"))
@@ -137,16 +138,16 @@ def _line(text: str, limit: int = _LINE) -> str:
 
 
 def _note(text: str) -> Text:
-    return Text(text, style=_NOTE_STYLE)
+    return Text(text, style=SECONDARY.note)
 
 
 def _rule(title: str) -> RenderableType:
-    return Rule(Text(title, style="bold"), align="left", style="dim")
+    return Rule(Text(title, style="bold"), align="left", style=SECONDARY.rule)
 
 
 def _grid(rows: list[tuple[str, Text]]) -> RenderableType:
     grid = Table.grid(padding=(0, 2))
-    grid.add_column(no_wrap=True, style=_KEY_STYLE)
+    grid.add_column(no_wrap=True, style=SECONDARY.key)
     grid.add_column(overflow="fold")
     for key, value in rows:
         grid.add_row(Text(key), value)

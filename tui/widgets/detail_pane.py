@@ -6,9 +6,10 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Any, ClassVar, Final, Literal
 
 from rich.console import Group, RenderableType
+from rich.style import Style
 from rich.text import Text
 from textual import work
 from textual.containers import VerticalScroll
@@ -22,6 +23,7 @@ from jobevents.core.task_file import SourceRoots, TaskSource, load_task_source, 
 from .. import detail
 from ..detail_raw import raw_view
 from ..detail_source import source_block, source_loading
+from ..detail_styles import SECONDARY
 from ..host_detail import host_detail
 from ..theme import STATUS_STYLE
 
@@ -42,9 +44,15 @@ class DetailPane(VerticalScroll, can_focus=True):
     """Follows the view's cursor. Payloads and source files load in workers, so a 50 MB
     result or a slow disk never stalls the keys."""
 
+    #: secondary text, in colours made for text on the theme's background (not `dim`)
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"detail--key", "detail--note", "detail--rule"}
+
     DEFAULT_CSS = """
     DetailPane { padding: 0 1; }
     DetailPane > Static { width: 100%; }
+    DetailPane > .detail--key { color: $text-muted; }
+    DetailPane > .detail--note { color: $text-muted; text-style: italic; }
+    DetailPane > .detail--rule { color: $foreground 35%; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -55,7 +63,9 @@ class DetailPane(VerticalScroll, can_focus=True):
         self.mode: DetailMode = "summary"
         #: where task files are looked for beside their path as written
         self.roots = SourceRoots()
-        self._body = Static(Text("Move the cursor to a node to see its details.", style="dim"))
+        self._body = Static(
+            Text("Move the cursor to a node to see its details.", style=SECONDARY.note)
+        )
         self._tree_lock: threading.RLock | None = None
         self._read_payload: PayloadReader | None = None
         self._sources: OrderedDict[str, TaskSource | None] = OrderedDict()
@@ -67,6 +77,30 @@ class DetailPane(VerticalScroll, can_focus=True):
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield self._body
+
+    def on_mount(self) -> None:
+        self._restyle()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self.call_later(self._restyle)  # a new theme: secondary text follows it
+
+    def _restyle(self) -> None:
+        """Hand the builders the theme's colours for secondary text; repaint if they changed."""
+        try:
+            key, note, rule = (
+                self.get_component_rich_style(name)
+                for name in ("detail--key", "detail--note", "detail--rule")
+            )
+        except KeyError:  # not styled yet
+            return
+        changed = SECONDARY.set(
+            key=Style(color=key.color),
+            note=Style(color=note.color, italic=bool(note.italic)),
+            rule=Style(color=rule.color),
+        )
+        if changed and self.node is not None:
+            self.show(self.node, force=True)
 
     def bind_run(
         self,
@@ -239,7 +273,7 @@ class DetailPane(VerticalScroll, can_focus=True):
             else:
                 parts = detail.host_detail(node, event, raw=raw, source=source)
         if loading:
-            parts = [*parts, Text("loading…", style="dim italic")]
+            parts = [*parts, Text("loading…", style=SECONDARY.note)]
         if problem:
             parts = [*parts, Text(problem, style=STATUS_STYLE["failed"])]
         return Group(*parts)
