@@ -121,54 +121,69 @@ def test_version_and_help() -> None:
 
 @pytest.mark.slow
 def test_a_real_install_has_every_module_and_file(tmp_path: Path) -> None:
-    """`pip install .` (not editable): the package-dir mapping and package data work."""
-    target = tmp_path / "site"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--no-deps",
-            "--target",
-            str(target),
-            str(REPO),
-        ],
-        check=True,
-        capture_output=True,
+    """The wheel, installed (not editable) in a fresh venv, run from elsewhere: every module
+    of core/ and tui/ imports from it and every data file is in it.
+
+    The editable install of the test run answers imports from the source tree, so a
+    package missing from pyproject.toml would go unnoticed there. The fresh venv sees the
+    test run's site-packages for the dependencies (a .pth line: its editable hook, itself a
+    .pth there, is not run), so nothing is downloaded.
+    """
+    source = tmp_path / "src"  # built from a copy: a build writes build/ and egg-info
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        shutil.copy(REPO / name, source / name)
+    for package in ("core", "tui"):
+        shutil.copytree(
+            REPO / package, source / package, ignore=shutil.ignore_patterns("__pycache__")
+        )
+    wheels = tmp_path / "wheels"
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
+    _run([*pip, "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-w", wheels, source])
+    venv = tmp_path / "venv"
+    _run([sys.executable, "-m", "venv", "--without-pip", venv])
+    python = venv / "bin" / "python"
+    site = Path(_run([python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"]))
+    deps = [p for p in sys.path if p.endswith("site-packages")]
+    (site / "deps.pth").write_text("\n".join(deps) + "\n")
+    wheel = next(wheels.glob("jobevents_tui-*.whl"))
+    _run([*pip, "--python", python, "install", "--no-deps", "--no-index", wheel])
+
+    modules = sorted(
+        "jobevents." + ".".join(path.relative_to(REPO).with_suffix("").parts)
+        for package in ("core", "tui")
+        for path in (REPO / package).rglob("*.py")
+        if path.name != "__init__.py"
     )
-    installed = target / "jobevents"
-    assert (installed / "core" / "tree.py").is_file()
-    assert (installed / "tui" / "app.tcss").is_file()
-    assert (installed / "tui" / "demo" / "demo.yml").is_file()
-    env = {"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"}
-    code = (
-        "import jobevents.core, jobevents.tui.app, sys; "
-        "from jobevents.tui.cli import main; "
-        f"sys.exit(main(['dump', {str(committed_run('seed_free'))!r}]))"
+    data = sorted(
+        str(path.relative_to(REPO))
+        for package in ("core", "tui")
+        for path in (REPO / package).rglob("*")
+        if path.is_file() and path.suffix not in (".py", ".pyc")
     )
+    check = f"""
+import importlib, json, pathlib, sys
+root = pathlib.Path(importlib.import_module("jobevents.core").__file__).parents[1]
+missing = []
+for name in {modules!r}:
+    try:
+        importlib.import_module(name)
+    except ImportError as exc:
+        missing.append(f"{{name}}: {{exc}}")
+files = [f for f in {data!r} if not (root / f).is_file()]
+print(json.dumps({{"root": str(root), "missing": missing, "files": files}}))
+"""
+    found = json.loads(_run([python, "-I", "-c", check], cwd=tmp_path))
+    assert found["root"].startswith(str(venv)), found["root"]  # not the source tree
+    assert found["missing"] == [] and found["files"] == []
+    dump = _run([venv / "bin" / "jobevents-tui", "dump", committed_run("seed_free")], cwd=tmp_path)
+    assert "seed.yml  [changed]" in dump
+
+
+def _run(command: list[str | Path], cwd: Path | None = None) -> str:
+    """Run `command`; its stdout, stripped. Fails with its stderr."""
     done = subprocess.run(
-        [sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(target)!r}); {code}"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
+        [str(part) for part in command], capture_output=True, text=True, cwd=cwd, check=False
     )
     assert done.returncode == 0, done.stderr
-    assert "seed.yml  [changed]" in done.stdout
-    assert (
-        str(target)
-        in subprocess.run(
-            [
-                sys.executable,
-                "-I",
-                "-c",
-                f"import sys; sys.path.insert(0, {str(target)!r}); import jobevents.core; "
-                "print(jobevents.core.__file__)",
-            ],
-            capture_output=True,
-            text=True,
-            cwd=tmp_path,
-        ).stdout
-    )
+    return done.stdout.strip()
