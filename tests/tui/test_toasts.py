@@ -27,7 +27,8 @@ async def test_a_new_run_named_like_markup_is_toasted_literally(tmp_path: Path) 
             await settle(pilot)
             copy_run("adhoc", tmp_path, ident=HOSTILE)
             app._check_runs()
-            await wait_for(pilot, lambda: bool(_toasts(app)), what="a toast")
+            # generous: the new run is opened (followed) first, slow on a loaded machine
+            await wait_for(pilot, lambda: bool(_toasts(app)), timeout=30, what="a toast")
             shown = " ".join(_toasts(app))
             assert f"new run {HOSTILE}" in shown, shown
         finally:
