@@ -33,9 +33,12 @@ class KeyFooter(Footer):
     """The app's footer: its keys change in place, so a view switch costs a few repaints."""
 
     def __init__(self, *, compact: bool = False) -> None:
-        super().__init__(compact=compact, show_command_palette=False)
-        #: what each of our FooterKey children shows, in order
+        super().__init__(compact=compact)
+        #: what each of our FooterKey children shows, in order (the palette's key apart)
         self._shown: list[ShownKey] = []
+        #: the command palette's key, docked right, as Textual's Footer shows it
+        self._palette_key: FooterKey | None = None
+        self._palette_shown: ShownKey | None = None
 
     def shown_keys(self) -> list[ShownKey] | None:
         """The keys to show now, as Footer.compose would; None when a binding group asks
@@ -62,11 +65,32 @@ class KeyFooter(Footer):
             )
         return keys
 
+    def palette_key(self) -> ShownKey | None:
+        """The command palette's key, when the app has a palette (as Footer.compose)."""
+        app = self.app
+        if not (self.show_command_palette and app.ENABLE_COMMAND_PALETTE):
+            return None
+        try:
+            _ns, binding, enabled, _tooltip = self.screen.active_bindings[
+                app.COMMAND_PALETTE_BINDING
+            ]
+        except KeyError:
+            return None
+        tooltip = binding.tooltip or binding.description
+        return ShownKey(
+            binding.key,
+            app.get_key_display(binding),
+            binding.description,
+            binding.action,
+            enabled,
+            tooltip,
+        )
+
     async def recompose(self) -> None:
         if not self.is_attached or not self._bindings_ready:
             return
         if self.shown_keys() is None:
-            self._shown = []
+            self._shown, self._palette_key, self._palette_shown = [], None, None
             await super().recompose()
             return
         await self.show_keys()
@@ -75,13 +99,19 @@ class KeyFooter(Footer):
         """Show the keys of the focused widget now, in this refresh (a view switch calls
         it: one layout for the view and the footer, not a second pass for the keys)."""
         wanted = self.shown_keys()
-        if wanted is None or wanted == self._shown or not self.is_attached:
+        palette = self.palette_key()
+        if wanted is None or not self.is_attached:
             return AwaitComplete.nothing()
-        present = list(self.children)
+        if wanted == self._shown and palette == self._palette_shown:
+            return AwaitComplete.nothing()
+        present = [child for child in self.children if child is not self._palette_key]
         pending: list[Awaitable[object]] = []
         if any(type(child) is not FooterKey for child in present):  # after a grouped layout
             pending.append(self.remove_children())
             present, self._shown = [], []
+            self._palette_key = self._palette_shown = None
+        if palette != self._palette_shown:
+            pending.extend(self._show_palette(palette))
         for widget, old, new in zip(present, self._shown, wanted, strict=False):
             if old != new:
                 _show_key(widget, new)
@@ -91,6 +121,19 @@ class KeyFooter(Footer):
             pending.append(self.mount_all(self._new_key(shown) for shown in wanted[len(present) :]))
         self._shown = list(wanted)
         return AwaitComplete(*pending)
+
+    def _show_palette(self, shown: ShownKey | None) -> list[Awaitable[object]]:
+        """Show, change or remove the palette's key."""
+        key, self._palette_shown = self._palette_key, shown
+        if shown is None:
+            self._palette_key = None
+            return [key.remove()] if key is not None else []
+        if key is not None:
+            _show_key(key, shown)
+            return []
+        key = self._palette_key = self._new_key(shown)
+        key.add_class("-command-palette")
+        return [self.mount(key)]
 
     def _new_key(self, shown: ShownKey) -> FooterKey:
         key = FooterKey(
