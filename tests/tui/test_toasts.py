@@ -31,8 +31,11 @@ async def test_a_new_run_named_like_markup_is_toasted_literally(tmp_path: Path) 
     async with running(app) as pilot:
         await settle(pilot)
         copy_run("adhoc", tmp_path, ident=HOSTILE)
-        app._check_runs()
-        # generous: the app's own check may have run first, on a loaded machine
-        await wait_for(pilot, lambda: bool(app._notifications), timeout=30, what="a toast")
+
+        def toasted() -> bool:
+            app._check_runs()  # as the app's 1 s check does, without waiting for it
+            return bool(app._notifications)
+
+        await wait_for(pilot, toasted, timeout=30, what="a toast")
         shown = " ".join(_toasted(app))
         assert f"new run {HOSTILE}" in shown, shown
