@@ -113,7 +113,7 @@ class JobEventsApp(App[int]):
         Binding("slash", "search", "Search", id="search", priority=True),
         Binding("escape", "clear_filter", "Clear", show=False, id="clear"),
         Binding("s", "cycle_status", "Status", id="status_filter"),
-        Binding("r", "pick_run", "Runs", id="runs"),
+        Binding("r", "pick_run", "Runs", show=False, id="runs"),
         Binding("d", "compare", "Compare", show=False, id="compare"),
         Binding("tab", "toggle_focus", "Detail", id="focus_detail"),
         # One binding a mode, the one shown naming the mode now shown: `x` cycles them.

@@ -46,12 +46,12 @@ async def test_switching_views_keeps_the_footer_keys_and_changes_their_text() ->
     async with running(app) as pilot:
         await settle(pilot)
         before = _footer(app)
-        assert "Expand all" in [key.description for key in before]
+        assert "Next failed" in [key.description for key in before]
         await press(pilot, "3")
         await pilot.pause(0.1)
         after = _footer(app)
         descriptions = [key.description for key in after]
-        assert "Task" in descriptions and "Expand all" not in descriptions  # the Log's keys
+        assert "Next match" in descriptions and "Next failed" not in descriptions  # the Log's keys
         assert set(map(id, before)) & set(map(id, after)), "the footer was rebuilt"
         kept = [key for key in after if key in before]
         assert len(kept) >= min(len(before), len(after))

@@ -92,7 +92,7 @@ class LogView(ScrollView, RunView, can_focus=True):
         Binding("enter", "open_task", "Task", id="log_open_task"),
         Binding("n", "next_match", "Next match", id="log_next_match"),
         Binding("N", "previous_match", "Prev match", show=False, id="log_previous_match"),
-        Binding("f", "follow", "Follow", id="log_follow"),
+        Binding("f", "follow", "Follow", show=False, id="log_follow"),
     ]
 
     follow: reactive[bool] = reactive(True)

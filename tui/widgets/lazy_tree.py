@@ -68,11 +68,11 @@ class LazyTree(Tree[RowT], Generic[RowT]):
         Binding("k", "cursor_up", "Up", show=False),
         Binding("left,h", "collapse_or_parent", "Collapse", show=False),
         Binding("right,l", "expand_or_child", "Expand", show=False),
-        Binding("e", "expand_all", "Expand all", id="expand_all"),
-        Binding("c", "collapse_all", "Collapse all", id="collapse_all"),
+        Binding("e", "expand_all", "Expand all", show=False, id="expand_all"),
+        Binding("c", "collapse_all", "Collapse all", show=False, id="collapse_all"),
         Binding("n", "next_problem", "Next failed", id="next_failed"),
         Binding("N", "previous_problem", "Prev failed", show=False, id="previous_failed"),
-        Binding("f", "follow", "Follow", id="follow"),
+        Binding("f", "follow", "Follow", show=False, id="follow"),
     ]
 
     #: while `apply` runs, Textual's invalidations are held back (see `_invalidate`);

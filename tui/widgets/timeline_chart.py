@@ -102,13 +102,18 @@ class TimelineChart(ScrollView, can_focus=True):
         Binding("plus,equals_sign", "zoom(2)", "Zoom", key_display="+/-", id="timeline_zoom"),
         Binding("minus", "zoom(-2)", "Zoom out", show=False, id="timeline_zoom_out"),
         Binding(
-            "greater_than_sign,shift+right", "pan(1)", "Pan", key_display="</>", id="timeline_pan"
+            "greater_than_sign,shift+right",
+            "pan(1)",
+            "Pan",
+            key_display="</>",
+            show=False,
+            id="timeline_pan",
         ),
         Binding("less_than_sign,shift+left", "pan(-1)", "Pan back", show=False),
         Binding("0", "reset_zoom", "Whole run", show=False, id="timeline_reset"),
         Binding("n", "next_problem", "Next failed", id="timeline_next_failed"),
         Binding("N", "previous_problem", "Prev failed", show=False),
-        Binding("f", "follow", "Follow", id="timeline_follow"),
+        Binding("f", "follow", "Follow", show=False, id="timeline_follow"),
     ]
 
     follow: reactive[bool] = reactive(True)
