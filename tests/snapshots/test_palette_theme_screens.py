@@ -7,14 +7,15 @@ from collections.abc import Iterator
 import pytest
 from textual.command import CommandPalette
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from jobevents.tui.app import JobEventsApp
 from jobevents.tui.theme import apply_theme, theme_variables
+from jobevents.tui.widgets.detail_pane import DetailPane
 
 from ..fixtures.paths import committed_run
-from ..tui.helpers import halt, press, settle, wait_for
-from .test_screens import PROJECT, SIZE, SnapCompare, after
+from ..tui.helpers import halt, press, rendered_text, settle, wait_for
+from .test_screens import PROJECT, SIZE, SnapCompare, after, detail_shows_cursor
 
 
 @pytest.fixture(autouse=True)
@@ -32,6 +33,10 @@ def test_palette_going_to_a_host(snap_compare: SnapCompare) -> None:
 
     async def run_before(pilot: Pilot) -> None:
         await settle(pilot)
+        # In follow mode the detail pane catches up with the cursor on the frame clock.
+        await wait_for(pilot, lambda: detail_shows_cursor(app), what="the detail to catch up")
+        body = app.query_one(DetailPane).query_one(Static)
+        await wait_for(pilot, lambda: "loading" not in rendered_text(body.content), what="load")
         await press(pilot, "ctrl+p")
         await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), what="the palette")
         for field in app.screen.query(Input):
@@ -39,8 +44,13 @@ def test_palette_going_to_a_host(snap_compare: SnapCompare) -> None:
         await pilot.press(*"tower")
 
         def listed() -> bool:
-            options = app.screen.query_one("CommandList").options  # type: ignore[attr-defined]
-            return len(options) >= 2
+            """The hits of the whole word: under load, those of "t" or "to" show first."""
+            screen = app.screen
+            if screen.query_one(Input).value != "tower":
+                return False
+            options = screen.query_one("CommandList").options  # type: ignore[attr-defined]
+            prompts = [str(option.prompt) for option in options]
+            return len(prompts) == 2 and all("tower" in prompt for prompt in prompts)
 
         await wait_for(pilot, listed, what="the hits")
         await pilot.pause(0.3)

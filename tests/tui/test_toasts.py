@@ -30,12 +30,22 @@ async def test_a_new_run_named_like_markup_is_toasted_literally(tmp_path: Path) 
     app = JobEventsApp(tmp_path, watch=True)
     async with running(app) as pilot:
         await settle(pilot)
+        # A run that is there when the first one opens is known, not new: copy it after.
+        await wait_for(pilot, lambda: app.feed is not None, timeout=30, what="the first run")
         copy_run("adhoc", tmp_path, ident=HOSTILE)
 
         def toasted() -> bool:
             app._check_runs()  # as the app's 1 s check does, without waiting for it
             return bool(app._notifications)
 
-        await wait_for(pilot, toasted, timeout=30, what="a toast")
+        try:
+            await wait_for(pilot, toasted, timeout=30, what="a toast")
+        except AssertionError:
+            listing = app.runs
+            raise AssertionError(
+                f"no toast: ident={app.ident!r} watch={app.watch_folder} "
+                f"runs={[r.ident for r in listing.runs()]} known={app._known_idents} "
+                f"feed={app.feed is not None} view={app.view}"
+            ) from None
         shown = " ".join(_toasted(app))
         assert f"new run {HOSTILE}" in shown, shown
