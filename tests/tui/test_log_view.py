@@ -6,6 +6,8 @@ import random
 import re
 from pathlib import Path
 
+from textual.pilot import Pilot
+
 from jobevents.core.ansi import strip_ansi
 from jobevents.core.nodes import Node
 from jobevents.tui.app import JobEventsApp
@@ -28,6 +30,16 @@ from .helpers import (
 )
 
 SGR = re.compile(r"\x1b\[[0-9;:]*m")
+
+
+async def searched(pilot: Pilot, app: JobEventsApp, text: str) -> None:
+    """Wait for the search for `text` to end: it runs in slices, and until it is done the
+    header says "searching…" and the cursor has not jumped yet."""
+    await wait_for(
+        pilot,
+        lambda: f"/{text}" in (shown := header_text(app)) and "searching" not in shown,
+        what=f"the search for {text!r} to end",
+    )
 
 
 def log_view(app: JobEventsApp) -> LogView:
@@ -158,7 +170,7 @@ async def test_enter_under_a_search_keeps_it_only_if_the_tree_would_show_the_nod
         await settle(pilot)
         # "tower2" names hosts: the tree filtered by it still shows tower2's runs
         await press(pilot, "3", "g", "slash", *"tower2", "enter")
-        await wait_for(pilot, lambda: "/tower2" in header_text(app), what="the search")
+        await searched(pilot, app, "tower2")
         view = log_view(app)
         node = view.selected_node()
         assert node is not None and node.name == "tower2"
@@ -169,7 +181,7 @@ async def test_enter_under_a_search_keeps_it_only_if_the_tree_would_show_the_nod
 
         # "RETRYING" is only in the output: the tree would hide the node, so the search goes
         await press(pilot, "3", "escape", "g", "slash", *"RETRYING", "enter")
-        await wait_for(pilot, lambda: "/RETRYING" in header_text(app), what="the search")
+        await searched(pilot, app, "RETRYING")
         assert cursor_text(app).startswith("FAILED - RETRYING: [tower1]")
         node = view.selected_node()
         assert node is not None and node.kind == "retry"
@@ -207,7 +219,7 @@ async def test_search_highlights_counts_jumps_with_n_and_escape_clears() -> None
         hits = [i for i, text in enumerate(lines) if "tower2" in text.lower()]
         assert len(hits) > 3
         await press(pilot, "slash", *"TOWER2", "enter")
-        await wait_for(pilot, lambda: "/TOWER2" in header_text(app), what="the search")
+        await searched(pilot, app, "TOWER2")
         view = log_view(app)
         assert view.cursor == hits[0]
         assert f"1/{len(hits)} lines" in header_text(app)
@@ -240,7 +252,7 @@ async def test_a_search_while_following_goes_to_the_newest_match() -> None:
         await press(pilot, "3")
         lines = all_lines(app)
         await press(pilot, "slash", *"TASK [", "enter")
-        await wait_for(pilot, lambda: "/TASK [" in header_text(app), what="the search")
+        await searched(pilot, app, "TASK [")
         view = log_view(app)
         assert view.cursor == max(i for i, text in enumerate(lines) if "TASK [" in text)
         assert not view.is_following
