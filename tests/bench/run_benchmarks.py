@@ -2016,9 +2016,12 @@ def bench_timeline(report: Report, run: RunData, repeats: int, timeout: float) -
 
 
 def stream_file(run: RunData) -> Path:
-    """The run as a worker stream beside its artifacts/ (made once)."""
+    """The run as a worker stream beside its artifacts/ (made again when the run is newer:
+    a stream of an older run of the same name lacks events, and the app would wait for
+    them until it timed out)."""
     path = run.ident_dir.parent.parent / f"{run.ident_dir.name}.jsonl"
-    if not path.is_file():
+    made = run.ident_dir / "job_events"
+    if not path.is_file() or path.stat().st_mtime < made.stat().st_mtime:
         print(f"writing {path.name} ...", flush=True)
         cmd = [PY, str(BENCH_DIR / "stream_of_run.py"), str(run.ident_dir), str(path)]
         subprocess.run(cmd, check=True)
