@@ -50,6 +50,50 @@ def _write(out: Path, result: dict[str, Any]) -> None:
 # ---------------------------------------------------------------- our app, cold
 
 
+def timed_app_class(t0: float, result: dict[str, Any], timeout: float) -> Any:
+    """The app that notes its first paint and gives up after `timeout` (the views' drivers)."""
+    from jobevents.tui.app import JobEventsApp
+
+    class TimedApp(JobEventsApp):
+        # a relative CSS_PATH is resolved against the module of the class using it
+        CSS_PATH = Path(inspect.getfile(JobEventsApp)).parent / str(JobEventsApp.CSS_PATH)
+
+        def on_mount(self) -> None:
+            self.call_after_refresh(self._bench_first_paint)
+            self.set_timer(timeout, self._bench_give_up)
+
+        def _bench_first_paint(self) -> None:
+            result["first_paint"] = time.time() - t0
+
+        def _bench_give_up(self) -> None:
+            result["timeout"] = True
+            self._bench_stop(1)
+
+        def _bench_stop(self, rc: int = 0) -> None:
+            for timer in list(self._timers):
+                timer.stop()
+            if self.feed is not None:
+                self.feed.stop()
+            self.exit(rc)
+
+    return TimedApp
+
+
+def on_first_full_frame(app: Any, on_ready: Any) -> None:
+    """Call `on_ready()` after the end of the first frame that applied every event."""
+    original = app._paint_frame
+    done = [False]
+
+    def paint_frame() -> None:
+        taken = watch_takes(app.feed)
+        original()
+        if taken and taken[-1][1] and not done[0]:
+            done[0] = True
+            on_ready()
+
+    app._paint_frame = paint_frame
+
+
 def watch_takes(feed: Any) -> list[tuple[int, bool]]:
     """Record, at each `feed.take()`, the events applied so far and whether `loaded` was set.
 

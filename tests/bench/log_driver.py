@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
-import inspect
 import statistics
 import sys
 import time
@@ -31,35 +30,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_driver import SIZE, _maxrss_bytes, _write, watch_takes
-
-
-def _app_class(t0: float, result: dict[str, Any], timeout: float) -> Any:
-    from jobevents.tui.app import JobEventsApp
-
-    class TimedApp(JobEventsApp):
-        # a relative CSS_PATH is resolved against the module of the class using it
-        CSS_PATH = Path(inspect.getfile(JobEventsApp)).parent / str(JobEventsApp.CSS_PATH)
-
-        def on_mount(self) -> None:
-            self.call_after_refresh(self._bench_first_paint)
-            self.set_timer(timeout, self._bench_give_up)
-
-        def _bench_first_paint(self) -> None:
-            result["first_paint"] = time.time() - t0
-
-        def _bench_give_up(self) -> None:
-            result["timeout"] = True
-            self._bench_stop(1)
-
-        def _bench_stop(self, rc: int = 0) -> None:
-            for timer in list(self._timers):
-                timer.stop()
-            if self.feed is not None:
-                self.feed.stop()
-            self.exit(rc)
-
-    return TimedApp
+from bench_driver import (
+    SIZE,
+    _maxrss_bytes,
+    _write,
+    on_first_full_frame,
+    timed_app_class,
+)
 
 
 def _at_end(app: Any) -> bool:
@@ -72,24 +49,9 @@ def _at_end(app: Any) -> bool:
     return bool(view.cursor == last and top <= last < top + view.scrollable_content_region.height)
 
 
-def _hook_frames(app: Any, on_ready: Any) -> None:
-    """Call `on_ready()` after the end of the first frame that applied every event."""
-    original = app._paint_frame
-    done = [False]
-
-    def paint_frame() -> None:
-        taken = watch_takes(app.feed)
-        original()
-        if taken and taken[-1][1] and not done[0]:
-            done[0] = True
-            on_ready()
-
-    app._paint_frame = paint_frame
-
-
 def run_cold(path: Path, t0: float, out: Path, timeout: float) -> int:
     result: dict[str, Any] = {}
-    app = _app_class(t0, result, timeout)(path)
+    app = timed_app_class(t0, result, timeout)(path)
     app.view_id = "log"
 
     def ready() -> None:
@@ -110,7 +72,7 @@ def run_cold(path: Path, t0: float, out: Path, timeout: float) -> int:
 
         app.run_worker(wait_for_end())
 
-    _hook_frames(app, ready)
+    on_first_full_frame(app, ready)
     app.run(headless=True, size=SIZE)
     _write(out, result)
     return 0 if "log_end_painted" in result else 1
@@ -120,7 +82,7 @@ def run_keys(path: Path, t0: float, out: Path, timeout: float, text: str) -> int
     from textual import events
 
     result: dict[str, Any] = {"search": text}
-    app = _app_class(t0, result, timeout)(path)
+    app = timed_app_class(t0, result, timeout)(path)
 
     def send(*keys: str) -> None:
         for key in keys:
@@ -165,7 +127,7 @@ def run_keys(path: Path, t0: float, out: Path, timeout: float, text: str) -> int
         result["maxrss"] = _maxrss_bytes()
         app._bench_stop()
 
-    _hook_frames(app, lambda: app.run_worker(measure()))
+    on_first_full_frame(app, lambda: app.run_worker(measure()))
     app.run(headless=True, size=SIZE)
     _write(out, result)
     return 0 if "search_ms" in result else 1

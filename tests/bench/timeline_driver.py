@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import inspect
 import sys
 import time
 from pathlib import Path
@@ -25,35 +24,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_driver import SIZE, _maxrss_bytes, _write, watch_takes
-
-
-def _app_class(t0: float, result: dict[str, Any], timeout: float) -> Any:
-    from jobevents.tui.app import JobEventsApp
-
-    class TimedApp(JobEventsApp):
-        # a relative CSS_PATH is resolved against the module of the class using it
-        CSS_PATH = Path(inspect.getfile(JobEventsApp)).parent / str(JobEventsApp.CSS_PATH)
-
-        def on_mount(self) -> None:
-            self.call_after_refresh(self._bench_first_paint)
-            self.set_timer(timeout, self._bench_give_up)
-
-        def _bench_first_paint(self) -> None:
-            result["first_paint"] = time.time() - t0
-
-        def _bench_give_up(self) -> None:
-            result["timeout"] = True
-            self._bench_stop(1)
-
-        def _bench_stop(self, rc: int = 0) -> None:
-            for timer in list(self._timers):
-                timer.stop()
-            if self.feed is not None:
-                self.feed.stop()
-            self.exit(rc)
-
-    return TimedApp
+from bench_driver import (
+    SIZE,
+    _maxrss_bytes,
+    _write,
+    on_first_full_frame,
+    timed_app_class,
+)
 
 
 def _task_count(app: Any) -> int:
@@ -70,21 +47,6 @@ def _every_task_shown(app: Any, expected: int) -> bool:
     return sum(1 for row in view.chart.rows if row.kind == "task") == expected > 0
 
 
-def _hook_frames(app: Any, on_ready: Any) -> None:
-    """Call `on_ready()` after the end of the first frame that applied every event."""
-    original = app._paint_frame
-    done = [False]
-
-    def paint_frame() -> None:
-        taken = watch_takes(app.feed)
-        original()
-        if taken and taken[-1][1] and not done[0]:
-            done[0] = True
-            on_ready()
-
-    app._paint_frame = paint_frame
-
-
 async def _painted(app: Any) -> float:
     done = asyncio.get_running_loop().create_future()
     app.call_after_refresh(lambda: done.set_result(time.perf_counter()))
@@ -99,7 +61,7 @@ async def _until(condition: Any) -> float:
 
 def run_cold(path: Path, t0: float, out: Path, timeout: float) -> int:
     result: dict[str, Any] = {}
-    app = _app_class(t0, result, timeout)(path)
+    app = timed_app_class(t0, result, timeout)(path)
     app.view_id = "timeline"
 
     def ready() -> None:
@@ -118,7 +80,7 @@ def run_cold(path: Path, t0: float, out: Path, timeout: float) -> int:
 
         app.run_worker(wait_for_rows())
 
-    _hook_frames(app, ready)
+    on_first_full_frame(app, ready)
     app.run(headless=True, size=SIZE)
     _write(out, result)
     return 0 if "timeline_painted" in result else 1
@@ -128,7 +90,7 @@ def run_keys(path: Path, t0: float, out: Path, timeout: float) -> int:
     from textual import events
 
     result: dict[str, Any] = {}
-    app = _app_class(t0, result, timeout)(path)
+    app = timed_app_class(t0, result, timeout)(path)
 
     def send(*keys: str) -> None:
         for key in keys:
@@ -170,7 +132,7 @@ def run_keys(path: Path, t0: float, out: Path, timeout: float) -> int:
         result["maxrss"] = _maxrss_bytes()
         app._bench_stop()
 
-    _hook_frames(app, lambda: app.run_worker(measure()))
+    on_first_full_frame(app, lambda: app.run_worker(measure()))
     app.run(headless=True, size=SIZE)
     result.update(_frame_cost(path))
     _write(out, result)
