@@ -250,10 +250,20 @@ async def test_a_search_while_following_goes_to_the_newest_match() -> None:
     async with running(app) as pilot:
         await settle(pilot)
         await press(pilot, "3")
+        await wait_for(
+            pilot, lambda: app.feed is not None and app.feed.loaded.is_set(), what="the load"
+        )
         lines = all_lines(app)
+        view = log_view(app)
+        # Following: the log jumps to its last line once the first load is in (under load,
+        # after the key), and only then is a search one made while following.
+        await wait_for(
+            pilot,
+            lambda: view.is_following and view.cursor == len(lines) - 1,
+            what="the log to follow to its end",
+        )
         await press(pilot, "slash", *"TASK [", "enter")
         await searched(pilot, app, "TASK [")
-        view = log_view(app)
         assert view.cursor == max(i for i, text in enumerate(lines) if "TASK [" in text)
         assert not view.is_following
 
