@@ -221,7 +221,8 @@ async def test_a_run_gone_before_it_is_read_says_so(tmp_path: Path) -> None:
             what="the notice",
         )
         assert app.comparing.phase == "off" and app.comparing.marks is None
-        assert "vs " not in header_text(app)
+        # the header is repainted on the frame clock, not at once
+        await wait_for(pilot, lambda: "vs " not in header_text(app), what="the header")
 
 
 def test_a_run_outlined_in_its_own_process_is_the_one_outlined_here() -> None:

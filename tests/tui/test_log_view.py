@@ -268,6 +268,40 @@ async def test_a_search_while_following_goes_to_the_newest_match() -> None:
         assert not view.is_following
 
 
+async def test_a_search_typed_slowly_jumps_from_where_it_began() -> None:
+    """Each key of a slow typist applies a longer query: each jumps from where the search
+    began (following: the newest match), not from the match the shorter query found."""
+    app = finished("seed_linear")
+    async with running(app) as pilot:
+        await settle(pilot)
+        await press(pilot, "3")
+        await wait_for(
+            pilot, lambda: app.feed is not None and app.feed.loaded.is_set(), what="the load"
+        )
+        lines = all_lines(app)
+        view = log_view(app)
+        await wait_for(
+            pilot,
+            lambda: view.is_following and view.cursor == len(lines) - 1,
+            what="the log to follow to its end",
+        )
+        await press(pilot, "slash")
+        typed = ""
+        for key in "TASK [":
+            typed += key
+            await press(pilot, key)
+            await searched(pilot, app, typed)  # the query so far is applied and jumped to
+            newest = max(i for i, text in enumerate(lines) if typed.lower() in text.lower())
+            assert view.cursor == newest, typed
+        await press(pilot, "enter")
+
+        # Moved by hand, a new search starts from the cursor's line: the next match down.
+        await press(pilot, "escape", "home")
+        await press(pilot, "slash", *"ok:", "enter")
+        await searched(pilot, app, "ok:")
+        assert view.cursor == min(i for i, text in enumerate(lines) if "ok:" in text.lower())
+
+
 # -------------------------------------------------------------------------------- live
 
 

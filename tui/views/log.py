@@ -126,6 +126,10 @@ class LogView(ScrollView, RunView, can_focus=True):
         self._jump_to_match = False
         #: a slice of the search is due (see `_search_more`)
         self._searching = False
+        #: where a search typed a key at a time starts from: the cursor's line and whether it
+        #: followed when the first key came (each longer query jumps from there, not from the
+        #: match the shorter one found); the user moving the cursor sets a new one
+        self._origin: tuple[int, bool] | None = None
 
     # ------------------------------------------------------------ view protocol
 
@@ -150,6 +154,7 @@ class LogView(ScrollView, RunView, can_focus=True):
         if line is None:
             return False
         self.follow = False
+        self._origin = None
         self._catch_up()
         self._move_to(line, center=True, announce=False)
         return True
@@ -162,7 +167,10 @@ class LogView(ScrollView, RunView, can_focus=True):
         self.refresh()
         if not text:
             self.search = None
+            self._origin = None
             return
+        if self._origin is None:
+            self._origin = (self.cursor, self.follow)
         self.search = LogSearch(self.run_log, text)
         self._jump_to_match = True
         self._search_more()
@@ -191,8 +199,9 @@ class LogView(ScrollView, RunView, can_focus=True):
     def _go_to_first_match(self, search: LogSearch) -> None:
         if not self.run_log.lines:
             return
-        here = self.cursor
-        if self.follow:
+        here, following = self._origin or (self.cursor, self.follow)
+        here = min(here, self.run_log.lines - 1)
+        if following:
             target = search.next_match(self.run_log.lines, backwards=True)
         elif search.is_match(here):
             target = here
@@ -335,12 +344,14 @@ class LogView(ScrollView, RunView, can_focus=True):
 
     def _user_moved(self) -> None:
         self._jump_to_match = False
+        self._origin = None
         if self.follow:
             self.follow = False
 
     def watch_follow(self, follow: bool) -> None:
         self.post_message(RunView.FollowChanged(self, follow))
         if follow:
+            self._origin = None
             with self.state.lock:
                 self._follow_now()
 
