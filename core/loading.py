@@ -100,7 +100,7 @@ def load_path(path: Path, ident: str | None = None) -> LoadedRun:
 
 def load_run(run: RunFolder) -> tuple[EventTree, EventReader]:
     """Read every event file of a run into a tree, a chunk of files at a time."""
-    reader = EventReader(run)
+    reader = EventReader(run, once=True)
     return load_source(reader), reader
 
 

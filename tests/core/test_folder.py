@@ -88,6 +88,33 @@ def test_unparsable_file_is_reported_not_fatal(tmp_path: Path) -> None:
     assert reader.read_count == count + 2
 
 
+@pytest.mark.parametrize("once", [False, True])
+def test_batches_read_every_file_once_and_a_load_lists_once(tmp_path: Path, once: bool) -> None:
+    ident_dir = _copy_run("seed_linear", tmp_path)
+    events = ident_dir / "job_events"
+    names = sorted(p.name for p in events.glob("*.json"))
+    (events / "500-broken.json").write_text("{")
+    reader = EventReader(open_run(ident_dir), once=once)
+    read: list[tuple[int, str]] = []
+    while True:
+        result = reader.next_batch(7)
+        read += [e.key for e in result.events]
+        if not result.more:
+            break
+    assert sorted(read) == sorted(event_file_key(name) for name in names)  # type: ignore[type-var]
+    assert [k[0] for k in read] == sorted(k[0] for k in read)
+    assert reader.read_count == len(names) + 1
+    # A file that turns up after the listing: a watch lists again and reads it, a load
+    # (`once`) has ended and reads nothing more.
+    late = json.loads((events / names[0]).read_text())
+    late.update(counter=900, uuid="late")
+    (events / "900-late.json").write_text(json.dumps(late))
+    again = reader.next_batch(7)
+    assert [e.key for e in again.events] == ([] if once else [(900, "late")])
+    assert not again.more
+    assert reader.read_count == len(names) + (1 if once else 2)
+
+
 def test_half_written_file_is_retried_then_reported(tmp_path: Path) -> None:
     ident_dir = _copy_run("seed_linear", tmp_path)
     events = ident_dir / "job_events"
