@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import subprocess
-import threading
 import time
 from collections.abc import Callable, Sequence
-from contextlib import suppress
 from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
 from textual import events, on
-from textual._styles_cache import StylesCache
 from textual.app import App, ComposeResult, SuspendNotSupported
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -26,13 +22,11 @@ from textual.widgets import ContentSwitcher, Input, Static
 
 from jobevents.core.ansi import safe_line
 from jobevents.core.facts import FACT_CACHE
-from jobevents.core.folder import NoRunError, RunFolder
 from jobevents.core.hosts import HostEntry
 from jobevents.core.name_index import NameHit, jump_target
 from jobevents.core.node_copy import node_essentials
 from jobevents.core.query import STATUS_FILTERS, Query
 from jobevents.core.run_listing import RunListing
-from jobevents.core.run_summary import RunSummaries
 from jobevents.core.task_file import (
     SourceRoots,
     locate,
@@ -42,14 +36,14 @@ from jobevents.core.task_file import (
     where_looked,
 )
 
+from .app_settings import AppSettings
 from .comparing import Comparing
-from .detail import set_time_format
 from .editor import EditorError, editor_command
 from .feed import RunFeed
 from .launch import PlaybookProcess
 from .palette import GoTo, RunCommands
-from .settings import Settings, load_settings, save_theme, settings_path
-from .theme import apply_theme
+from .run_switching import RunSwitching
+from .settings import Settings
 from .views.base import Frame, RunView, Shown
 from .views.hosts import HostsView
 from .views.log import LogView
@@ -60,7 +54,6 @@ from .widgets.help_screen import HelpScreen
 from .widgets.key_footer import KeyFooter
 from .widgets.quit_dialog import QuitChoice, QuitDialog
 from .widgets.run_header import RunHeader
-from .widgets.run_picker import RunPicker
 from .widgets.worker_output import WorkerOutput
 
 #: the views, in the order of their number keys
@@ -146,14 +139,8 @@ class JobEventsApp(App[int]):
         settings: Settings | None = None,
     ) -> None:
         super().__init__()
-        #: the settings file's (read now unless given); a bad file is said once mounted
-        self.settings_error: str | None = None
-        if settings is None:
-            settings, self.settings_error = load_settings()
-        self.settings = settings
-        #: `--theme`, over the settings' theme
-        self.start_theme = theme or settings.theme
-        set_time_format(settings.time_format, settings.time_zone)
+        #: the settings, and the theme to start with (`--theme` over the settings')
+        self.app_settings = AppSettings(self, settings, theme)
         #: a feed made by the caller (a worker stream): the one run shown, no runs to find
         self.given_feed = feed
         self.path = Path(path if path is not None else feed.source.label if feed else ".")
@@ -172,9 +159,6 @@ class JobEventsApp(App[int]):
         self.view_id = VIEW_TYPES[0].VIEW_ID
         #: the search and status filter, shared by the views
         self.query_filter = Query()
-        #: follow new runs appearing under artifacts/ until the user picks one
-        self.follow_newest = ident is None
-        self._known_idents: set[str | None] = set()
         self._unseen_mark: int | None = None
         self._status_index = 0
         self._reported_errors: set[str] = set()
@@ -192,20 +176,15 @@ class JobEventsApp(App[int]):
         #: how the user left a run still going: "detach" or "cancel"
         self.left_run: QuitChoice | None = None
         self._run_ended = False
-        #: the runs under PATH, listed again only when artifacts/ changes
-        self.runs = RunListing(self.path)
-        #: what the run picker shows of each run, kept between openings
-        self.run_summaries = RunSummaries()
-        self._summaries_warm: threading.Thread | None = None
         #: the comparison with another run (`d`), when one is on
         self.comparing = Comparing(self)
-        #: the run's feed, started before Textual starts: reading a big run takes seconds
-        self._early_feed: RunFeed | None = feed
-        if feed is None:
-            with suppress(NoRunError, OSError):
-                self._early_feed = self._new_feed(self.runs.open(ident))
-        if self._early_feed is not None:
-            self._early_feed.start()
+        #: which run is shown and the switch to another (its feed starts now, before Textual)
+        self.run_switching = RunSwitching(self, feed)
+
+    @property
+    def runs(self) -> RunListing:
+        """The runs under PATH, listed again only when artifacts/ changes."""
+        return self.run_switching.runs
 
     # --------------------------------------------------------------- views
 
@@ -351,65 +330,24 @@ class JobEventsApp(App[int]):
         yield self.footer
 
     def on_mount(self) -> None:
-        self._apply_settings()
+        self.app_settings.apply()
         self.set_interval(HEARTBEAT, self._request_frame)
         self.set_interval(1.0, self._check_runs)
         self._apply_width(self.size.width)
         self._check_runs()
 
-    # ------------------------------------------------------------ settings
-
-    def _apply_settings(self) -> None:
-        """Theme, keys and the detail pane's place from the settings (and `--theme`)."""
-        settings = self.settings
-        problems = [self.settings_error] if self.settings_error else []
-        name = self.start_theme
-        if name is not None:
-            if name in self.available_themes:
-                self.theme = name
-            else:
-                problems.append(f"theme: {name!r} is not a theme; using {self.theme}")
-        apply_theme(self.get_css_variables())
-        self.theme_changed_signal.subscribe(self, self._theme_changed)
-        if settings.keys:
-            unknown = sorted(set(settings.keys) - binding_ids(self))
-            if unknown:
-                problems.append(
-                    f"{settings_path()}: keys.{unknown[0]}: no binding has this id "
-                    "(see the README's key table)"
-                )
-            self.set_keymap({k: v for k, v in settings.keys.items() if k not in unknown})
-        side, width = settings.detail_side, settings.detail_width
-        self.screen.set_class(side == "bottom", "-detail-bottom")
-        self.screen.set_class(side == "left", "-detail-left")
-        if side == "bottom":
-            self.detail.styles.height = f"{width}%"
-        else:
-            self.detail.styles.width = f"{width}%"
-        if side == "left":
-            self.main.move_child(self.detail, before=self.waiting or self.switcher)
-        for problem in problems:
-            self.notify(problem, title="Settings", severity="error", timeout=10, markup=False)
-
-    def _theme_changed(self, _theme: object) -> None:
-        """Paint every status in the new theme's colours, and remember the theme."""
-        apply_theme(self.get_css_variables())
+    def restyle(self) -> None:
+        """Paint every status in the theme's colours (the theme has changed)."""
         for view in self.views.values():
             view.restyle()
         self.detail.show(self.detail.node, force=True)
         self._request_frame()
-        if self.theme != self.start_theme:
-            self.start_theme = self.theme
-            try:
-                save_theme(self.theme)
-            except OSError as exc:
-                self.notify(f"Cannot save the theme: {exc}", title="Settings", markup=False)
 
     def on_unmount(self) -> None:
         self.comparing.stop()
-        for feed in (self.feed, self._early_feed):
-            if feed is not None:
-                feed.stop()
+        if self.feed is not None:
+            self.feed.stop()
+        self.run_switching.stop()
 
     def on_resize(self, event: events.Resize) -> None:
         self._apply_width(event.size.width)
@@ -417,61 +355,15 @@ class JobEventsApp(App[int]):
     def _apply_width(self, width: int) -> None:
         self.screen.set_class(width < NARROW_BELOW, "-narrow")
 
-    # ---------------------------------------------------------------- runs
+    # ------------------------------------------------------------ the run
 
     def _check_runs(self) -> None:
-        """Open the first run once it exists; offer (or follow) newer runs as they appear."""
+        """Every second: say when our run ended; open the first run, notice new ones, and
+        say when a worker stream has ended."""
         self._check_process()
+        self.run_switching.check()
         if self.given_feed is not None:
-            if self.feed is None:
-                self.open(None)
             self._check_stream()
-            return
-        listing = self.runs
-        if self.feed is None:
-            early = self._early_feed
-            try:
-                listing.poll()
-                run = early.run if early is not None else listing.open(self.ident)
-            except NoRunError as exc:
-                self.header.show_waiting(f"Waiting: {exc}")
-                return
-            self._known_idents = {r.ident for r in listing.runs()}
-            self.open(run)
-            return
-        self._warm_summaries()
-        if self.ident is not None or not self.watch_folder or not listing.poll():
-            return
-        runs = listing.runs()
-        new = [r for r in runs if r.ident not in self._known_idents]
-        self._known_idents.update(r.ident for r in runs)
-        if not new:
-            return
-        newest = new[0]
-        if self.follow_newest and self.view is not None and self.view.is_following:
-            self._say(f"Following the new run {newest.ident}.", title="New run")
-            self.open(newest)
-        else:
-            self._say(f"New run {newest.ident}: press r to open it.", title="New run")
-
-    def _warm_summaries(self) -> None:
-        """Once the run shown is loaded, read the other runs' summaries for the picker.
-
-        On a thread, after the load (it would compete with it): `r` then lists every run
-        at once. Summaries already read cost a few `stat` calls.
-        """
-        feed = self.feed
-        if feed is None or not feed.loaded.is_set() or len(self.runs.runs()) < 2:
-            return
-        if self._summaries_warm is not None:
-            return
-        runs, summaries = list(self.runs.runs()), self.run_summaries
-        self._summaries_warm = threading.Thread(
-            target=lambda: [summaries.get(run) for run in runs],
-            name="jobevents-run-summaries",
-            daemon=True,
-        )
-        self._summaries_warm.start()
 
     def _check_process(self) -> None:
         """Say when the run we started ends; show why if it never wrote an event."""
@@ -488,14 +380,11 @@ class JobEventsApp(App[int]):
             return
         status = self.feed.status or ("successful" if rc == 0 else "failed")
         severity = "information" if rc == 0 else "error"
-        self._say(f"{status}, rc {rc}. q quits.", title="Run finished", severity=severity)
+        self.say(f"{status}, rc {rc}. q quits.", title="Run finished", severity=severity)
 
-    def open(self, run: RunFolder | None) -> None:
-        """Show `run` (replacing the one shown); None: the feed the app was given."""
-        replacing = self.feed is not None
-        if self.feed is not None:
-            self.feed.stop()
-        self.comparing.clear()
+    def drop_run(self) -> list[AwaitRemove]:
+        """Take the run shown off the screen: its views are removed (awaitables that say
+        when they are gone), and what was said of it is forgotten."""
         removals = [_widget(old).remove() for old in self.views.values()]
         self.views = {}
         if self.waiting is not None:
@@ -503,12 +392,11 @@ class JobEventsApp(App[int]):
             self.waiting = None
         self._reported_errors = set()
         self._unseen_mark = None
-        feed, self._early_feed = self._early_feed, None
-        if run is not None and (feed is None or feed.run != run):
-            if feed is not None:
-                feed.stop()
-            feed = self._new_feed(run)
-        assert feed is not None
+        return removals
+
+    def show_run(self, feed: RunFeed) -> None:
+        """Show `feed`'s run: a view of each kind, the detail pane bound to it, the view
+        shown before in front; frames follow its changes."""
         self.feed = feed
         self._open_count += 1
         with feed.lock:  # an early feed is already building the tree
@@ -538,33 +426,10 @@ class JobEventsApp(App[int]):
         self.query_filter = Query()
         self._apply_query()
         _widget(self.views[self.view_id]).focus()
-        if not self.settings.follow:
+        if not self.app_settings.settings.follow:
             for view in self.views.values():
                 view.stop_following()
         feed.tell_to(self._feed_changed)
-        if replacing:
-            self.run_worker(self._start_clean(feed, removals), group="open-run", exclusive=True)
-        else:
-            feed.start()
-
-    async def _start_clean(self, feed: RunFeed, removals: list[AwaitRemove]) -> None:
-        """Start `feed` once the run it replaces is gone, collected and not frozen with it.
-
-        A feed freezes what it built out of the collector after its first load, and a
-        freeze keeps whatever garbage waits too: the replaced run's tree and views, kept
-        for good at each switch. So the old views are removed first, then one collection
-        frees them (and the tree the old feed let go of) before the new feed starts.
-        """
-        for removal in removals:
-            await removal
-        _forget_removed_styles()
-        gc.collect()
-        feed.start()
-
-    def _new_feed(self, run: RunFolder) -> RunFeed:
-        return RunFeed(
-            run, force_polling=self.force_polling, watch=self.watch_folder, retry_for=self.retry_for
-        )
 
     # --------------------------------------------------------------- frame
 
@@ -635,7 +500,7 @@ class JobEventsApp(App[int]):
             self._reported_errors.update(name for name, _why in fresh)
             title = "Unreadable record" if feed.stream is not None else "Unreadable event file"
             for name, why in fresh[:3]:
-                self._say(f"{name}: {why}", title=title, severity="warning")
+                self.say(f"{name}: {why}", title=title, severity="warning")
             if len(fresh) > 3:
                 self.notify(f"and {len(fresh) - 3} more", title="Unreadable event files")
 
@@ -800,22 +665,7 @@ class JobEventsApp(App[int]):
 
     def action_pick_run(self) -> None:
         """Choose another run under artifacts/."""
-        if self.given_feed is not None:
-            self.notify("A stream holds one run.", title="Runs")
-            return
-        self.runs.poll()
-        runs = self.runs.runs()
-        if not runs:
-            self.notify("No runs here.", title="Runs")
-            return
-        current = self.feed.run if self.feed is not None else None
-
-        def picked(run: RunFolder | None) -> None:
-            if run is not None and run != current:
-                self.follow_newest = run == runs[0]
-                self.open(run)
-
-        self.push_screen(RunPicker(runs, current, self.run_summaries), picked)
+        self.run_switching.pick()
 
     def action_compare(self) -> None:
         """Compare with another run under the same artifacts/ (the previous one of this
@@ -874,9 +724,9 @@ class JobEventsApp(App[int]):
 
     def _edit_says(self, message: str, severity: SeverityLevel = "information") -> None:
         """A toast about `E`: it names paths from events."""
-        self._say(message, title="Edit", severity=severity)
+        self.say(message, title="Edit", severity=severity)
 
-    def _say(self, message: str, *, title: str, severity: SeverityLevel = "information") -> None:
+    def say(self, message: str, *, title: str, severity: SeverityLevel = "information") -> None:
         """A toast whose message holds run data (idents, names, paths, errors read from
         files or streams): one safe line, never markup (`[b]` in a name is shown as is)."""
         self.notify(safe_line(message, 1_000), title=title, severity=severity, markup=False)
@@ -895,7 +745,7 @@ class JobEventsApp(App[int]):
         note = self.feed.take_end_note() if self.feed is not None else None
         if note is not None:
             title, message, severity = note
-            self._say(message, title=title, severity=severity)
+            self.say(message, title=title, severity=severity)
 
     async def action_quit(self) -> None:
         """Stop watching and leave (asks first when our run is still going)."""
@@ -926,28 +776,6 @@ class JobEventsApp(App[int]):
             self.exit(rc, return_code=rc)
         else:
             self.exit(0)
-
-
-def binding_ids(app: App[object]) -> set[str]:
-    """The ids of every binding of the app and its views (what `[keys]` may remap)."""
-    from .widgets.timeline_chart import TimelineChart
-
-    ids: set[str] = set()
-    for owner in (type(app), *VIEW_TYPES, TimelineChart):
-        for cls in owner.__mro__:
-            for binding in getattr(cls, "BINDINGS", ()):
-                if isinstance(binding, Binding) and binding.id:
-                    ids.add(binding.id)
-    return ids
-
-
-def _forget_removed_styles() -> None:
-    """Let removed widgets go: Textual's `StylesCache.get_inner_outer` is an `lru_cache` on
-    a method, so it keeps up to 1,024 widgets' style caches (and their rendered lines)
-    alive after they are removed: a megabyte a run switch (Textualize/textual#6665)."""
-    cached = getattr(StylesCache, "get_inner_outer", None)
-    if cached is not None and hasattr(cached, "cache_clear"):
-        cached.cache_clear()
 
 
 def _widget(view: RunView) -> Widget:

@@ -297,7 +297,7 @@ def run_picker(path: Path, t0: float, out: Path, timeout: float, warm: bool) -> 
         def _bench_poll(self) -> None:
             feed = self.feed
             if not self._pressed:
-                warming = self._summaries_warm
+                warming = self.run_switching._summaries_warm
                 if feed is None or not feed.loaded.is_set() or feed.has_changes():
                     return
                 if warm and (warming is None or warming.is_alive()):
@@ -337,7 +337,7 @@ def run_picker(path: Path, t0: float, out: Path, timeout: float, warm: bool) -> 
 
     app = TimedApp(path)
     if not warm:
-        app._warm_summaries = lambda: None  # type: ignore[method-assign]
+        app.run_switching._warm_summaries = lambda: None  # type: ignore[method-assign]
     app.run(headless=True, size=SIZE)
     _write(out, result)
     return 0 if "listed" in result and "checked" in result else 1

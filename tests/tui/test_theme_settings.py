@@ -188,8 +188,7 @@ def test_no_color_is_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     app = JobEventsApp(committed_run("features"), watch=False)
     assert app.no_color
-    if app._early_feed is not None:
-        app._early_feed.stop()
+    app.run_switching.stop()
 
 
 def test_tmp_settings_dir(tmp_path: Path) -> None:

@@ -44,7 +44,7 @@ async def test_a_new_run_named_like_markup_is_toasted_literally(tmp_path: Path) 
             listing = app.runs
             raise AssertionError(
                 f"no toast: ident={app.ident!r} watch={app.watch_folder} "
-                f"runs={[r.ident for r in listing.runs()]} known={app._known_idents} "
+                f"runs={[r.ident for r in listing.runs()]} known={app.run_switching._known_idents} "
                 f"feed={app.feed is not None} view={app.view}"
             ) from None
         shown = " ".join(_toasted(app))
