@@ -378,7 +378,10 @@ class JobEventsApp(App[int]):
             if self.waiting is not None:
                 self.waiting.update(Text(f"ansible-runner said:\n\n{output}"))
             return
-        status = self.feed.status or ("successful" if rc == 0 else "failed")
+        # The feed reads the status file on its clock: it may not have seen the last write.
+        status = self.feed.source.status()
+        if status in (None, "starting", "running"):
+            status = "successful" if rc == 0 else "failed"
         severity = "information" if rc == 0 else "error"
         self.say(f"{status}, rc {rc}. q quits.", title="Run finished", severity=severity)
 

@@ -57,7 +57,12 @@ async def test_run_shows_the_run_and_exits_with_its_rc(tmp_path: Path) -> None:
     assert (spec.ident_dir / "job_events").is_dir()  # artifacts stay, to be watched again
 
 
-async def test_a_failing_playbook_exits_with_ansibles_rc(tmp_path: Path) -> None:
+async def test_a_failing_playbook_exits_with_ansibles_rc(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The feed reads the status file no more on its clock: what the app says when the run
+    # ends must not be what the feed last read ("running").
+    monkeypatch.setattr("jobevents.tui.feed.STATUS_EVERY", 3600.0)
     playbook = tmp_path / "fail.yml"
     playbook.write_text(
         "- hosts: tower1\n  gather_facts: false\n  tasks:\n"
@@ -72,6 +77,9 @@ async def test_a_failing_playbook_exits_with_ansibles_rc(tmp_path: Path) -> None
         await _until(pilot, lambda: app.feed.tree.finished)
         failed = [n for n in app.feed.tree.nodes() if n.kind == "host" and n.status == "failed"]
         assert [n.detail for n in failed] == ["broken on purpose"]
+        said = lambda: [f"{n.title}: {n.message}" for n in app._notifications]  # noqa: E731
+        await _until(pilot, lambda: any(line.startswith("Run finished") for line in said()))
+        assert "Run finished: failed, rc 2. q quits." in said()
         await pilot.press("q")
     assert app.return_code == 2
 
