@@ -261,6 +261,20 @@ class RunTimes:
                     end = now
         return group.start, end, len(group.open)
 
+    def task_busy(self, node: Node, now: float | None = None) -> tuple[tuple[float, float], ...]:
+        """When a task ran: its host runs' [start, end] merged, in order, runs still going
+        up to `now`. Where hosts ran it apart (`serial` batches, `free`) there are gaps."""
+        self.settle()
+        group = self._groups.get(node.id)
+        if group is None:
+            return ()
+        live = [
+            (start, now)
+            for _host, start in group.open
+            if start is not None and now is not None and now > start
+        ]
+        return tuple(_merge([*group.intervals, *live]) if live else group.intervals)
+
     def tasks(self, now: float | None = None, top: int | None = None) -> list[TaskTime]:
         """Every task with host runs (the `top` first), slowest by wall time first; ties in
         tree order."""

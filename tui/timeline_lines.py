@@ -71,7 +71,7 @@ class RowTimes:
 
 
 def row_times(row: TimelineRow, times: RunTimes, now: float | None) -> RowTimes:
-    """The bars and time of a row: a task's first start to last end (its wall time), a
+    """The bars and time of a row: a task's busy intervals (the number: its wall time), a
     play's first task start to last task end, each of a lane's runs (the host's time)."""
     if row.kind == "lane":
         spans: list[tuple[float, float]] = []
@@ -94,7 +94,10 @@ def row_times(row: TimelineRow, times: RunTimes, now: float | None) -> RowTimes:
         if start is None:
             return RowTimes((), None, False)
         wall = end - start if end is not None and end >= start else None
-        return RowTimes(((start, end if end is not None else start),), wall, open_runs > 0)
+        # The bar shows when the task ran: apart where its hosts ran it apart (`serial`
+        # batches, `free`), not one block from its first start to its last end.
+        busy = times.task_busy(row.node, now) or ((start, end if end is not None else start),)
+        return RowTimes(busy, wall, open_runs > 0)
     first: float | None = None
     last: float | None = None
     running = False

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -219,3 +220,30 @@ def test_the_top_tasks_and_hosts_and_a_task_span_agree_with_the_full_lists(name:
     assert times.task_span(tree.root) == (None, None, 0)
     if name == "killed":  # host runs that never ended: `now` moves their ends
         assert any(row.running for row in times.tasks())
+
+
+@pytest.mark.parametrize("name", ["seed_free", "seed_serial", "features", "includes", "killed"])
+def test_a_tasks_busy_intervals_sum_to_its_busy_time_inside_its_span(name: str) -> None:
+    """What the timeline draws of a task: its busy intervals, in order, apart, within
+    its wall span, adding up to its busy time (runs still going counted up to now)."""
+    tree = load_path(committed_run(name)).tree
+    times = RunTimes(tree)
+    start, _end = times.span()
+    assert start is not None
+    for now in (None, start + 3.0, start + 10_000.0):
+        for row in times.tasks(now):
+            busy = times.task_busy(row.node, now)
+            assert all(a <= b for a, b in busy)
+            assert all(b1 < a2 for (_, b1), (a2, _) in pairwise(busy))
+            if busy:
+                assert row.start is not None and row.end is not None
+                assert row.start <= busy[0][0] and busy[-1][1] <= row.end
+                assert sum(b - a for a, b in busy) == pytest.approx(row.busy or 0.0)
+    assert times.task_busy(tree.root) == ()
+
+
+def test_a_serial_tasks_busy_intervals_are_its_batches() -> None:
+    times = RunTimes(load_path(committed_run("seed_serial")).tree)
+    for row in times.tasks():
+        if row.node.name.startswith("check_"):
+            assert len(times.task_busy(row.node)) == 2, row  # batches of 1 and 2 hosts
