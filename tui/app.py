@@ -353,7 +353,10 @@ class JobEventsApp(App[int]):
         self._apply_width(event.size.width)
 
     def _apply_width(self, width: int) -> None:
-        self.screen.set_class(width < NARROW_BELOW, "-narrow")
+        narrow = width < NARROW_BELOW
+        if narrow != self.screen.has_class("-narrow"):
+            self.screen.set_class(narrow, "-narrow")
+            self.app_settings.place_detail(narrow=narrow)
 
     # ------------------------------------------------------------ the run
 

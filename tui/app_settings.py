@@ -51,17 +51,31 @@ class AppSettings:
                     "(see the README's key table)"
                 )
             app.set_keymap({k: v for k, v in settings.keys.items() if k not in unknown})
-        side, width = settings.detail_side, settings.detail_width
+        side = settings.detail_side
         app.screen.set_class(side == "bottom", "-detail-bottom")
         app.screen.set_class(side == "left", "-detail-left")
-        if side == "bottom":
-            app.detail.styles.height = f"{width}%"
-        else:
-            app.detail.styles.width = f"{width}%"
-        if side == "left":
-            app.main.move_child(app.detail, before=app.waiting or app.switcher)
+        self.place_detail(narrow=app.screen.has_class("-narrow"))
         for problem in problems:
             app.notify(problem, title="Settings", severity="error", timeout=10, markup=False)
+
+    def place_detail(self, *, narrow: bool) -> None:
+        """Size the detail pane: its share of the width beside the views, or of the height
+        under them (as the settings say, or because the terminal is narrow). Inline styles
+        beat the stylesheet's narrow rules, so both cases are set here."""
+        app = self.app
+        share = f"{self.settings.detail_width}%"
+        styles = app.detail.styles
+        if narrow or self.settings.detail_side == "bottom":
+            styles.width, styles.height = "100%", share
+        else:
+            styles.width, styles.height = share, "100%"
+        # On the left it comes first; under the views (narrow), last.
+        first = self.settings.detail_side == "left" and not narrow
+        children = app.main.children
+        if first and children[0] is not app.detail:
+            app.main.move_child(app.detail, before=children[0])
+        elif not first and children[-1] is not app.detail:
+            app.main.move_child(app.detail, after=children[-1])
 
     def _theme_changed(self, _theme: object) -> None:
         """Paint every status in the new theme's colours, and remember the theme."""

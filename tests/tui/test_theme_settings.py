@@ -193,3 +193,29 @@ def test_no_color_is_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_tmp_settings_dir(tmp_path: Path) -> None:
     assert not str(settings_path()).startswith(str(Path.home() / ".config"))
+
+
+@pytest.mark.parametrize("side", ["right", "left", "bottom"])
+async def test_the_detail_pane_goes_under_the_views_in_a_narrow_terminal_whatever_the_side(
+    side: str,
+) -> None:
+    settings_path().write_text(f'[detail]\nside = "{side}"\nwidth = 30\n')
+    app = JobEventsApp(committed_run("features"), watch=False)
+    async with running(app, size=(80, 24)) as pilot:
+        await settle(pilot)
+        views, detail = app.switcher.region, app.detail.region
+        assert detail.width == 80 and detail.y > views.y, "narrow: under the views, full width"
+        assert detail.height == pytest.approx(0.3 * 23, abs=1.5)  # its share of the height
+
+        await pilot.resize_terminal(120, 40)
+        await frames_pass(pilot)
+        views, detail = app.switcher.region, app.detail.region
+        if side == "bottom":
+            assert detail.width == 120 and detail.y > views.y
+        else:
+            assert detail.width == pytest.approx(0.3 * 120, abs=1.5) and detail.height > 30
+            assert (detail.x > views.x) == (side == "right")
+
+        await pilot.resize_terminal(80, 24)
+        await frames_pass(pilot)
+        assert app.detail.region.width == 80
