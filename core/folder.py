@@ -243,6 +243,21 @@ class EventReader:
             self._backlog, self._next = [], 0
         return result
 
+    @property
+    def renamed(self) -> dict[tuple[int, str], str]:
+        """Events whose content names another counter or uuid than their file: key -> name."""
+        return self._renamed
+
+    def absorb(
+        self, read: int, errors: dict[str, str], renamed: Iterable[tuple[int, str, str]]
+    ) -> None:
+        """Take in what another reader read for this one (`child_reader.py`): its count,
+        its unreadable files and its renamed events, as if this one had read them."""
+        self._read += read
+        self.errors.update(errors)
+        for counter, uuid, name in renamed:
+            self._renamed[(counter, uuid)] = name
+
     def read_payload(self, ref: tuple[int, str], limit: int | None = None) -> dict[str, Any]:
         """The whole event behind a node, read from its file when someone asks to see it."""
         return read_event_file(self.path_of(ref), limit)

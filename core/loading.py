@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .folder import EventReader, NoRunError, RunFolder, open_run
 from .nodes import Changes
-from .source import RunSource
+from .source import Batches
 from .stream import StreamState
 from .stream_source import StreamSource, looks_like_stream
 from .tree import EventTree
@@ -98,13 +98,31 @@ def load_path(path: Path, ident: str | None = None) -> LoadedRun:
     )
 
 
-def load_run(run: RunFolder) -> tuple[EventTree, EventReader]:
-    """Read every event file of a run into a tree, a chunk of files at a time."""
+def load_run(run: RunFolder, *, child: bool = True) -> tuple[EventTree, EventReader]:
+    """Read every event file of a run into a tree, a chunk of files at a time.
+
+    A big run (`CHILD_FROM` files) is read and decoded by a forked child while this
+    process builds the tree (`child_reader.py`), where this process may fork; if the
+    child cannot give exactly what reading here would, the run is read here.
+    """
+    from .child_reader import CHILD_FROM, ChildReader, ChildReadError, can_fork
+
     reader = EventReader(run, once=True)
+    if child and can_fork():
+        names = reader.list_names()
+        if len(names) >= CHILD_FROM:
+            source = ChildReader(reader, names, LOAD_CHUNK)
+            del names
+            try:
+                return load_source(source), reader
+            except ChildReadError:
+                reader = EventReader(run, once=True)
+            finally:
+                source.close()
     return load_source(reader), reader
 
 
-def load_source(source: RunSource) -> EventTree:
+def load_source(source: Batches) -> EventTree:
     """Every event of a source (a stream: to its end) into a tree, a chunk at a time."""
     tree = EventTree()
     changes = Changes()  # nobody repaints: one scratch record, emptied as we go
@@ -168,13 +186,14 @@ def bulk_load() -> Iterator[None]:
 
     Nodes link to parents and children, so every collection walks the whole growing
     tree: a third of the load time. Collection is paused while building, and what was
-    built is then frozen out of future collections (the tree lives as long as the run).
+    built is then frozen out of future collections (the tree lives as long as the run);
+    a build that fails is not frozen: what it built is garbage, for the collector.
     """
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
-    finally:
         gc.freeze()
+    finally:
         if was_enabled:
             gc.enable()

@@ -29,6 +29,14 @@ class ReadResult:
     changed: bool = False
 
 
+class Batches(Protocol):
+    """What a load reads: chunks of events until one says there is no more."""
+
+    def next_batch(self, limit: int, wait: float | None = 0.0) -> ReadResult:
+        """Up to `limit` events; `wait`: seconds to wait for some (None: to the end)."""
+        ...
+
+
 class RunSource(Protocol):
     """One run's events, status and payloads, wherever they come from."""
 
