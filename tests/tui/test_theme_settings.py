@@ -183,6 +183,28 @@ async def test_a_click_selects_and_a_double_click_toggles_in_every_view() -> Non
         assert log.cursor == top + 4  # type: ignore[union-attr]
         await wait_for(pilot, lambda: not log.is_following, what="follow off")  # type: ignore[union-attr]
 
+        await press(pilot, "4")
+        chart = app.view.chart  # type: ignore[union-attr]
+        top = int(chart.scroll_offset.y)
+        task_at = next(
+            i for i, r in enumerate(chart.rows) if r.kind == "task" and i - top < chart.size.height
+        )
+        task = chart.rows[task_at].node
+        await pilot.pause(0.6)  # not a chain with the log's click
+        was_open = task.id in chart.opened
+        await pilot.click(chart, offset=(10, task_at - top))
+        await pilot.pause()
+        assert chart.cursor == task_at and (task.id in chart.opened) == was_open
+        await pilot.double_click(chart, offset=(10, task_at - top))  # a double click toggles
+        await pilot.pause(0.1)
+        assert (task.id in chart.opened) != was_open
+        if not was_open:
+            assert [r.kind for r in chart.rows[task_at + 1 : task_at + 2]] == ["lane"]
+        await pilot.pause(0.6)
+        await pilot.click(chart, offset=(1, task_at - top))  # so does a click on its ▸/▾
+        await pilot.pause(0.1)
+        assert (task.id in chart.opened) == was_open
+
 
 def test_no_color_is_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")

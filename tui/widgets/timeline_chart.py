@@ -589,9 +589,16 @@ class TimelineChart(ScrollView, can_focus=True):
         self.follow = True
 
     async def _on_click(self, event: events.Click) -> None:
+        """A click selects the row; a double click on a task, or a click on its ▸/▾,
+        shows or hides its lanes (as the tree's expander does)."""
         index = int(self.scroll_offset.y) + event.y
-        if 0 <= index < len(self.rows):
-            self._move_to(index)
+        if not 0 <= index < len(self.rows):
+            return
+        self._move_to(index)
+        row = self.rows[index]
+        on_expander = event.x == 1 and any(c.kind == "host" for c in row.node.children)
+        if row.kind == "task" and (event.chain == 2 or on_expander):
+            self._set_open(row.node, row.node.id not in self.opened)
 
     def _on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
         if self.follow:
