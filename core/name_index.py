@@ -62,6 +62,11 @@ class NameIndex:
     def __len__(self) -> int:
         return len(self._nodes) + len(self._hosts)
 
+    @property
+    def arrived(self) -> int:
+        """How many names have come so far: it grows whenever a new one comes."""
+        return self._arrived
+
     def update(self, changes: Changes) -> None:
         """Take in the names a frame added, renamed or removed: O(changes), no walk."""
         for node in changes.added:

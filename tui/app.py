@@ -41,7 +41,7 @@ from .comparing import Comparing
 from .editor import EditorError, editor_command
 from .feed import RunFeed
 from .launch import PlaybookProcess
-from .palette import GoTo, RunCommands
+from .palette import GoTo, OpenPaletteRefresh, RunCommands
 from .run_switching import RunSwitching
 from .settings import Settings
 from .views.base import Frame, RunView, Shown
@@ -178,6 +178,7 @@ class JobEventsApp(App[int]):
         self._run_ended = False
         #: the comparison with another run (`d`), when one is on
         self.comparing = Comparing(self)
+        self._palette_refresh = OpenPaletteRefresh()
         #: which run is shown and the switch to another (its feed starts now, before Textual)
         self.run_switching = RunSwitching(self, feed)
 
@@ -501,6 +502,8 @@ class JobEventsApp(App[int]):
                 view.refresh_filter()
             self._paint_header(feed, view)
             errors = list(feed.errors.items())
+            arrived = feed.state.names.arrived
+        self._palette_refresh.check(self.screen, arrived)
         fresh = [(name, why) for name, why in errors if name not in self._reported_errors]
         if fresh:
             self._reported_errors.update(name for name, _why in fresh)

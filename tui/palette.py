@@ -9,7 +9,17 @@ from functools import partial
 from typing import TYPE_CHECKING, NamedTuple
 
 from rich.text import Text
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import (
+    CommandInput,
+    CommandList,
+    CommandPalette,
+    DiscoveryHit,
+    Hit,
+    Hits,
+    Provider,
+)
+from textual.screen import Screen
+from textual.widgets import Input
 
 from jobevents.core.ansi import safe_line
 from jobevents.core.name_index import _PREFIX, NameHit
@@ -140,3 +150,30 @@ def go_to_label(hit: NameHit) -> Text:
         if at < len(name):
             text.stylize("bold underline", offset + at, offset + at + 1)
     return text
+
+
+class OpenPaletteRefresh:
+    """Names that come while the palette is open show in its hits: its search runs again
+    when more have come, unless the user is moving through the hits (a new search would
+    put the highlight back on the first)."""
+
+    def __init__(self) -> None:
+        #: names there were when the open palette last searched; None while it is closed
+        self._searched: int | None = None
+
+    def check(self, screen: Screen[object], arrived: int) -> None:
+        if not isinstance(screen, CommandPalette):
+            self._searched = None
+            return
+        if self._searched is None:  # just opened: its own search is the current one
+            self._searched = arrived
+            return
+        if arrived == self._searched:
+            return
+        hits = screen.query_one(CommandList)
+        if hits.highlighted not in (None, 0):
+            return
+        field = screen.query_one(CommandInput)
+        self._searched = arrived
+        if field.value.strip():
+            screen.post_message(Input.Changed(field, field.value))

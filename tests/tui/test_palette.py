@@ -68,6 +68,36 @@ async def test_go_to_a_host_and_a_task_that_arrive_while_the_run_is_live(tmp_pat
         assert app.view_id == "hosts"
 
 
+async def test_the_open_palette_shows_a_name_that_arrives_while_it_is_open(
+    tmp_path: Path,
+) -> None:
+    ident_dir, rest = copy_run("seed_free", tmp_path, fraction=0.3)
+    app = JobEventsApp(tmp_path)
+    async with running(app) as pilot:
+        await settle(pilot)
+        await press(pilot, "ctrl+p")
+        await wait_for(pilot, lambda: palette_shown(app), what="the palette")
+        await pilot.press(*"instpost")
+        await pilot.pause(0.5)
+        assert "install_postgres" not in top_hit(app)  # not run yet
+        add_events(ident_dir, rest)  # no key is pressed from here on
+        await wait_for(
+            pilot, lambda: "install_postgres" in top_hit(app), what="the new name in the hits"
+        )
+        await press(pilot, "enter")
+        await wait_for(pilot, lambda: not palette_shown(app), what="the palette to close")
+        node = selected(app)
+        assert node is not None and (node.kind, node.name) == ("task", "install_postgres")
+
+
+def top_hit(app: JobEventsApp) -> str:
+    palette = app.screen
+    if not isinstance(palette, CommandPalette):
+        return ""
+    options = palette.query_one("CommandList").options  # type: ignore[attr-defined]
+    return str(options[0].prompt) if options else ""
+
+
 async def test_a_task_the_log_cannot_show_is_found_in_the_tasks_view() -> None:
     from ..fixtures.paths import committed_run
 
