@@ -36,7 +36,7 @@ async def test_a_new_run_named_like_markup_is_toasted_literally(tmp_path: Path) 
 
         def toasted() -> bool:
             app._check_runs()  # as the app's 1 s check does, without waiting for it
-            return bool(app._notifications)
+            return any("new run" in str(n.message) for n in app._notifications)
 
         try:
             await wait_for(pilot, toasted, timeout=30, what="a toast")
@@ -45,7 +45,8 @@ async def test_a_new_run_named_like_markup_is_toasted_literally(tmp_path: Path) 
             raise AssertionError(
                 f"no toast: ident={app.ident!r} watch={app.watch_folder} "
                 f"runs={[r.ident for r in listing.runs()]} known={app.run_switching._known_idents} "
-                f"feed={app.feed is not None} view={app.view}"
+                f"feed={app.feed is not None} view={app.view} "
+                f"said={[str(n.message) for n in app._notifications]}"
             ) from None
         shown = " ".join(_toasted(app))
         assert f"new run {HOSTILE}" in shown, shown
