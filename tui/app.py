@@ -362,10 +362,11 @@ class JobEventsApp(App[int]):
     # ------------------------------------------------------------ the run
 
     def _check_runs(self) -> None:
-        """Every second: say when our run ended; open the first run, notice new ones, and
-        say when a worker stream has ended."""
-        self._check_process()
+        """Every second: open the first run, notice new ones; say when our run ended (after
+        opening: a run that ended before it was first opened has its events all the same)
+        and when a worker stream has ended."""
         self.run_switching.check()
+        self._check_process()
         if self.given_feed is not None:
             self._check_stream()
 

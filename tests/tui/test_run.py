@@ -84,6 +84,28 @@ async def test_a_failing_playbook_exits_with_ansibles_rc(
     assert app.return_code == 2
 
 
+async def test_a_run_that_ended_before_the_app_opened_it_is_shown_and_said_ended(
+    tmp_path: Path,
+) -> None:
+    """Under load the playbook can end before the app's first check opens its run: the
+    run is opened all the same, not taken for one that ended before any event."""
+    spec = _spec(tmp_path, PLAYBOOKS / "seed.yml", "--limit", "tower1")
+    process = PlaybookProcess(spec)
+    process.start()
+    deadline = time.monotonic() + 120
+    while process.running:
+        assert time.monotonic() < deadline, "the playbook did not end"
+        await asyncio.sleep(0.2)
+    app = JobEventsApp(tmp_path, ident=spec.ident, process=process)
+    async with app.run_test(size=(120, 40)) as pilot:
+        said = lambda: [f"{n.title}: {n.message}" for n in app._notifications]  # noqa: E731
+        await _until(pilot, lambda: any(line.startswith("Run finished") for line in said()))
+        assert "Run finished: successful, rc 0. q quits." in said()
+        assert app.feed is not None and app.feed.tree.events > 0
+        await pilot.press("q")
+    assert app.return_code == 0
+
+
 async def test_a_syntax_error_is_shown_as_the_run_failing(tmp_path: Path) -> None:
     playbook = tmp_path / "broken.yml"
     playbook.write_text("- hosts: all\n  tasks:\n    - name: x\n      no_such_module_here: {}\n")
