@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 from textual.app import App
 from textual.binding import Binding
 
-from .detail import set_time_format
 from .settings import Settings, load_settings, save_theme, settings_path
 from .theme import apply_theme
+from .value_text import set_time_format
 
 if TYPE_CHECKING:
     from .app import JobEventsApp

@@ -14,12 +14,8 @@ character reaches the terminal.  Every block is capped (`MAX_CHARS`, `MAX_LINES`
 
 from __future__ import annotations
 
-import json
-import reprlib
-import shlex
-import time
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Final
 
 from rich import box
@@ -29,7 +25,7 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from jobevents.core.ansi import safe_line, sanitize_ansi, strip_ansi
+from jobevents.core.ansi import sanitize_ansi, strip_ansi
 from jobevents.core.nodes import Node
 from jobevents.core.render import counts_text, duration_text
 from jobevents.core.status import STATUSES
@@ -37,6 +33,19 @@ from jobevents.core.status import STATUSES
 from .columns import Column, Columns
 from .detail_styles import SECONDARY
 from .theme import STATUS_GLYPH, STATUS_STYLE
+from .value_text import (
+    LINE_CHARS,
+    MAX_CHARS,
+    capped_line,
+    cmd_text,
+    compact,
+    exception_line,
+    json_text,
+    one_line,
+    one_line_str,
+    time_text,
+    to_text,
+)
 
 __all__ = [
     "MAX_CHARS",
@@ -51,8 +60,6 @@ __all__ = [
     "structural_detail",
 ]
 
-#: Characters of one text block (a field, the stdout, the JSON view) shown at most.
-MAX_CHARS: Final = 100_000
 #: Lines of one text block shown at most.
 MAX_LINES: Final = 500
 #: Rows of one table (hosts of a task, tasks of a play, loop items) shown at most.
@@ -62,17 +69,11 @@ MAX_ROWS: Final = 60
 _WHY_LINES: Final = 20
 #: Characters of a message / stderr shown inside the "why" box.
 _WHY_CHARS: Final = 4_000
-#: Characters of a one-line cell or field.
-_LINE: Final = 300
 #: Host runs and below: the kinds `host_detail` is for.
 _RUN_KINDS: Final = frozenset({"host", "item", "retry", "async"})
 #: Statuses whose detail opens with why the run failed (ignored and rescued failures too).
 _PROBLEMS: Final = frozenset({"failed", "unreachable", "ignored", "rescued"})
 _STATUS_RANK: Final = {status: rank for rank, status in enumerate(STATUSES)}
-
-_repr = reprlib.Repr()
-_repr.maxstring = 200
-_repr.maxother = 200
 
 
 # ------------------------------------------------------------------ public API
@@ -82,7 +83,7 @@ def status_text(status: str) -> Text:
     """`✘ failed` in the status's colour; an unknown status is shown as plain text."""
     status = status if isinstance(status, str) else str(status)
     glyph = STATUS_GLYPH.get(status, "?")
-    return Text(f"{glyph} {_line(status, 40)}", style=STATUS_STYLE.get(status, ""))
+    return Text(f"{glyph} {capped_line(status, 40)}", style=STATUS_STYLE.get(status, ""))
 
 
 def host_detail(
@@ -119,7 +120,7 @@ def host_detail(
         out.extend(_res_sections(node, res))
     elif data is not None and "res" in data and data.get("res") is not None:
         out.append(_rule("res"))
-        out.extend(_block(_to_text(data.get("res"))))
+        out.extend(_block(to_text(data.get("res"))))
     stdout = event.get("stdout")
     if isinstance(stdout, str) and stdout.strip():
         out.append(_rule("output"))
@@ -163,21 +164,21 @@ def message_detail(
         event = None
     data = _mapping(event.get("event_data")) if event is not None else None
     kind = _field(event.get("event")) if event is not None else None
-    title = Text(_line(kind or node.name or "message", 200), style="bold")
+    title = Text(capped_line(kind or node.name or "message", 200), style="bold")
     if node.status == "failed":
         title.stylize(STATUS_STYLE["failed"])
     rows: list[tuple[str, Text]] = []
     if node.detail:
-        rows.append(("detail", _one_line(node.detail)))
+        rows.append(("detail", one_line(node.detail)))
     if data is not None:
         for key in ("host", "handler", "included_file", "task", "play", "playbook"):
             value = _field(data.get(key))
             if value:
-                rows.append((key.replace("_", " "), _one_line(value)))
+                rows.append((key.replace("_", " "), one_line(value)))
     if event is not None:
         created = _field(event.get("created"))
         if created:
-            rows.append(("at", Text(_time_text(created))))
+            rows.append(("at", Text(time_text(created))))
     if node.ref is not None:
         rows.append(("event", Text(f"#{node.ref[0]}", style=SECONDARY.key)))
     out: list[RenderableType] = [Group(title, _grid(rows))]
@@ -196,7 +197,7 @@ def message_detail(
 
 def event_json(event: Any) -> list[RenderableType]:
     """The whole event as indented JSON: plain text, capped, controls stripped."""
-    text, complete = _json_text(event, MAX_CHARS)
+    text, complete = json_text(event, MAX_CHARS)
     out = _block(text)
     if not complete:
         out.append(_note(f"… the JSON is cut at {MAX_CHARS:,} characters"))
@@ -214,33 +215,33 @@ def _run_header(
         host = _field(data.get("host")) or ""
     title = Text.assemble(status_text(node.status), "  ")
     if node.kind == "host":
-        title.append(_line(host or "(no host)", 200), style="bold")
+        title.append(capped_line(host or "(no host)", 200), style="bold")
     else:
         label = f"item {node.name}" if node.kind == "item" else node.name
-        title.append(_line(label, 200), style="bold")
+        title.append(capped_line(label, 200), style="bold")
         if host:
             title.append(" on ", style=SECONDARY.key)
-            title.append(_line(host, 200), style="bold")
+            title.append(capped_line(host, 200), style="bold")
 
     task = _ancestor(node, "task")
     rows: list[tuple[str, Text]] = []
     if task is not None:
         rows.append(("task", _task_title(task)))
     elif data is not None and _field(data.get("task")):
-        rows.append(("task", _one_line(_field(data.get("task")) or "")))
+        rows.append(("task", one_line(_field(data.get("task")) or "")))
     play = _ancestor(node, "play")
     if play is not None and play.name:
-        rows.append(("play", _one_line(play.name)))
+        rows.append(("play", one_line(play.name)))
     action = node.action or (task.action if task is not None else None)
     if action is None and data is not None:
         action = _field(data.get("task_action"))
     if action:
-        rows.append(("action", _one_line(action)))
+        rows.append(("action", one_line(action)))
     path = task.path if task is not None else None
     if path is None and data is not None:
         path = _field(data.get("task_path"))
     if path:
-        rows.append(("path", _one_line(path)))
+        rows.append(("path", one_line(path)))
 
     start, end, duration = node.start, node.end, node.elapsed
     if data is not None:
@@ -249,19 +250,19 @@ def _run_header(
         if duration is None:
             duration = _number(data.get("duration"))
     if start:
-        rows.append(("start", Text(_time_text(start))))
+        rows.append(("start", Text(time_text(start))))
     if end:
-        rows.append(("end", Text(_time_text(end))))
+        rows.append(("end", Text(time_text(end))))
     if duration is not None:
         rows.append(("duration", Text(duration_text(duration))))
     if event is not None:
         kind = _field(event.get("event"))
         created = _field(event.get("created"))
         if created and not start:
-            rows.append(("at", Text(_time_text(created))))
+            rows.append(("at", Text(time_text(created))))
         if kind:
             ref = f" #{node.ref[0]}" if node.ref is not None else ""
-            rows.append(("event", Text(_line(kind, 80) + ref, style=SECONDARY.key)))
+            rows.append(("event", Text(capped_line(kind, 80) + ref, style=SECONDARY.key)))
     return Group(title, _grid(rows))
 
 
@@ -271,7 +272,7 @@ def _why_box(node: Node, res: Mapping[str, Any] | None) -> RenderableType:
     parts: list[RenderableType] = []
     if res is not None and res.get("censored") is not None:
         parts.append(Text("The result is censored (no_log: true).", style=SECONDARY.note))
-    msg = _to_text(res.get("msg")) if res is not None else None
+    msg = to_text(res.get("msg")) if res is not None else None
     if msg and msg.strip():
         parts.extend(_block(msg, max_chars=_WHY_CHARS, max_lines=_WHY_LINES, style="bold"))
     elif node.detail:
@@ -279,12 +280,12 @@ def _why_box(node: Node, res: Mapping[str, Any] | None) -> RenderableType:
     if res is not None:
         rc = res.get("rc")
         if rc is not None:
-            parts.append(Text.assemble(("rc ", SECONDARY.key), (_one_line_str(rc), _rc_style(rc))))
-        stderr = _to_text(res.get("stderr"))
+            parts.append(Text.assemble(("rc ", SECONDARY.key), (one_line_str(rc), _rc_style(rc))))
+        stderr = to_text(res.get("stderr"))
         if stderr and stderr.strip():
             parts.append(Text("stderr (last lines):", style=SECONDARY.key))
             parts.extend(_tail(stderr, _WHY_LINES, _WHY_CHARS))
-        exception = _exception_line(res.get("exception"))
+        exception = exception_line(res.get("exception"))
         if exception:
             parts.append(Text.assemble(("exception ", SECONDARY.key), exception))
         failed_items = _failed_items(res.get("results"))
@@ -298,10 +299,8 @@ def _why_box(node: Node, res: Mapping[str, Any] | None) -> RenderableType:
         "ignored": "failed (ignored)",
         "rescued": "failed (rescued)",
     }
-    title = Text(
-        f"{STATUS_GLYPH.get(node.status, '?')} {_line(word.get(node.status, node.status), 40)}",
-        style=style,
-    )
+    said = capped_line(word.get(node.status, node.status), 40)
+    title = Text(f"{STATUS_GLYPH.get(node.status, '?')} {said}", style=style)
     return Panel(Group(*parts), title=title, title_align="left", border_style=style, expand=True)
 
 
@@ -310,27 +309,27 @@ def _res_sections(node: Node, res: Mapping[str, Any]) -> list[RenderableType]:
     censored = res.get("censored")
     if censored is not None:
         out.append(_rule("no_log"))
-        censored_text = _to_text(censored) or ""
+        censored_text = to_text(censored) or ""
         out.append(
             Text.assemble(
                 ("Censored: ", "bold"),
-                (_one_line_str(censored_text, 1_000), SECONDARY.note),
+                (one_line_str(censored_text, 1_000), SECONDARY.note),
             )
         )
-    msg = _to_text(res.get("msg"))
+    msg = to_text(res.get("msg"))
     if msg and msg.strip() and not (node.status in _PROBLEMS and _fits_why(msg)):
         out.append(_rule("msg"))
         out.extend(_block(msg))
-    cmd = _cmd_text(res.get("cmd"))
+    cmd = cmd_text(res.get("cmd"))
     if cmd:
         out.append(_rule("cmd"))
         out.extend(_block(cmd))
     rc = res.get("rc")
     if rc is not None:
         out.append(_rule("rc"))
-        out.append(Text(_one_line_str(rc), style=_rc_style(rc)))
+        out.append(Text(one_line_str(rc), style=_rc_style(rc)))
     for key in ("stdout", "stderr"):
-        text = _to_text(res.get(key))
+        text = to_text(res.get(key))
         if text and text.strip():
             out.append(_rule(key))
             out.extend(_block(text))
@@ -342,7 +341,7 @@ def _res_sections(node: Node, res: Mapping[str, Any]) -> list[RenderableType]:
             out.append(_note(f"… {len(results) - MAX_ROWS:,} more items not shown"))
     elif results is not None and not isinstance(results, list):
         out.append(_rule("results"))
-        out.extend(_block(_to_text(results)))
+        out.extend(_block(to_text(results)))
     return out
 
 
@@ -354,20 +353,20 @@ def _results_table(results: list[Any]) -> Table:
     for result in results[:MAX_ROWS]:
         r = _mapping(result)
         if r is None:
-            table.add_row(_one_line(_compact(result)), Text("?"), Text(""))
+            table.add_row(one_line(compact(result)), Text("?"), Text(""))
             continue
         label = r.get("_ansible_item_label")
         if label is None:
             label = r.get("item")
         status = _item_status(r)
-        msg = _to_text(r.get("msg")) or ""
+        msg = to_text(r.get("msg")) or ""
         if r.get("censored") is not None:
             msg = "censored (no_log)"
         msg_style = "" if status in _PROBLEMS else SECONDARY.key
         table.add_row(
-            _one_line(label if isinstance(label, str) else _compact(label)),
+            one_line(label if isinstance(label, str) else compact(label)),
             status_text(status),
-            Text(_line(msg, _LINE) if msg else "", style=msg_style),
+            Text(capped_line(msg, LINE_CHARS) if msg else "", style=msg_style),
         )
     return table
 
@@ -398,7 +397,7 @@ def _failed_items(results: Any) -> Text | None:
             label = r.get("_ansible_item_label")
             if label is None:
                 label = r.get("item")
-            labels.append(_line(label if isinstance(label, str) else _compact(label), 60))
+            labels.append(capped_line(label if isinstance(label, str) else compact(label), 60))
     if not count:
         return None
     more = f" … and {count - len(labels):,} more" if count > len(labels) else ""
@@ -411,30 +410,30 @@ def _failed_items(results: Any) -> Text | None:
 def _structural_header(node: Node, now: float | None) -> RenderableType:
     kind = "handler" if node.kind == "task" and node.handler else node.kind
     title = Text.assemble((kind, SECONDARY.key), " ")
-    title.append(_line(node.name, 200) if node.name else "(unnamed)", style="bold")
+    title.append(capped_line(node.name, 200) if node.name else "(unnamed)", style="bold")
     title.append("  ")
     title.append_text(status_text(node.status))
     rows: list[tuple[str, Text]] = []
     if node.kind == "task":
         if node.role:
-            rows.append(("role", _one_line(node.role)))
+            rows.append(("role", one_line(node.role)))
         if node.handler:
             rows.append(("handler", Text("yes")))
         if node.action:
-            rows.append(("action", _one_line(node.action)))
+            rows.append(("action", one_line(node.action)))
         if node.path:
-            rows.append(("path", _one_line(node.path)))
+            rows.append(("path", one_line(node.path)))
     if node.kind == "play":
         if node.detail:
-            rows.append(("hosts", _one_line(node.detail)))
+            rows.append(("hosts", one_line(node.detail)))
         if node.batches > 1:
             rows.append(("batches", Text(f"{node.batches} (serial)")))
     if node.placeholder:
         rows.append(("note", Text("its start event has not arrived yet", style=SECONDARY.note)))
     if node.start or node.end:
-        span = Text(_time_text(node.start) if node.start else "?")
+        span = Text(time_text(node.start) if node.start else "?")
         span.append(" → ", style=SECONDARY.key)
-        span.append(_time_text(node.end) if node.end else "…")
+        span.append(time_text(node.end) if node.end else "…")
         rows.append(("span", span))
     duration = _duration(node, now)
     if duration:
@@ -489,7 +488,7 @@ def _children_table(node: Node, now: float | None) -> list[RenderableType]:
             Text(""),
             Text(""),
             Text(
-                ", ".join(f"{n:,} {_line(key, 40)}" for key, n in hidden.items()),
+                ", ".join(f"{n:,} {capped_line(key, 40)}" for key, n in hidden.items()),
                 style=SECONDARY.note,
             ),
         )
@@ -504,27 +503,27 @@ def _children_table(node: Node, now: float | None) -> list[RenderableType]:
 
 def _child_row(child: Node, now: float | None) -> tuple[Text, Text, Text, Text]:
     if child.kind == "message":
-        name = Text(_line(child.name, 120), style=SECONDARY.key)
+        name = Text(capped_line(child.name, 120), style=SECONDARY.key)
         status = (
             Text("✘ error", style=STATUS_STYLE["failed"]) if child.status == "failed" else Text("")
         )
-        detail = Text(_line(child.detail or "", _LINE), style=SECONDARY.key)
+        detail = Text(capped_line(child.detail or "", LINE_CHARS), style=SECONDARY.key)
         return name, status, Text(""), detail
     if child.kind == "task":
         name = _task_title(child)
     elif child.kind == "play":
-        name = Text(_line(child.name, 200) if child.name else "(unnamed)")
+        name = Text(capped_line(child.name, 200) if child.name else "(unnamed)")
         if child.batches > 1:
             name.append(f" ({child.batches} batches)", style=SECONDARY.key)
     else:
-        name = Text(_line(child.name, 200) if child.name else "(unnamed)")
+        name = Text(capped_line(child.name, 200) if child.name else "(unnamed)")
         if child.kind != "host":
             name = Text.assemble((f"{child.kind} ", SECONDARY.key), name)
     duration = _duration(child, now) or Text("")
     if child.is_structural:
         summary = Text(counts_text(child.counts))
     else:
-        summary = Text(_line(child.detail or "", _LINE))
+        summary = Text(capped_line(child.detail or "", LINE_CHARS))
         if child.status in _PROBLEMS:
             summary.stylize(STATUS_STYLE.get(child.status, ""))
         elif child.children:
@@ -537,9 +536,9 @@ def _task_title(task: Node) -> Text:
     if task.handler:
         text.append("handler ", style=SECONDARY.key)
     if task.role:
-        text.append(_line(task.role, 80), style="italic")
+        text.append(capped_line(task.role, 80), style="italic")
         text.append(" : ", style=SECONDARY.key)
-    text.append(_line(task.name, 200) if task.name else "(unnamed)")
+    text.append(capped_line(task.name, 200) if task.name else "(unnamed)")
     return text
 
 
@@ -588,86 +587,6 @@ def _ancestor(node: Node, kind: str) -> Node | None:
     return None
 
 
-def _to_text(value: Any) -> str | None:
-    """A field as text: strings as they are, scalars with `str`, the rest as capped JSON."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool | int | float):
-        return json.dumps(value) if isinstance(value, bool) else str(value)
-    text, complete = _json_text(value, MAX_CHARS)
-    return text if complete else text + "\n…"
-
-
-def _json_text(value: Any, limit: int) -> tuple[str, bool]:
-    """Indented JSON of `value`, stopping soon after `limit` characters.
-
-    Returns the text and whether it is complete.  Encoding in chunks keeps a huge
-    payload from costing more than the part shown.
-    """
-    encoder = json.JSONEncoder(indent=2, ensure_ascii=False, skipkeys=True, default=_json_default)
-    return _encode_capped(encoder, value, limit)
-
-
-def _encode_capped(encoder: json.JSONEncoder, value: Any, limit: int) -> tuple[str, bool]:
-    """`encoder`'s JSON of `value`, cut at `limit` characters; and whether it is whole."""
-    chunks: list[str] = []
-    size = 0
-    try:
-        for chunk in encoder.iterencode(value):
-            chunks.append(chunk)
-            size += len(chunk)
-            if size > limit:
-                return "".join(chunks)[:limit], False
-    except (RecursionError, ValueError, TypeError, OverflowError):
-        return _repr.repr(value), True
-    return "".join(chunks), True
-
-
-def _json_default(value: Any) -> str:
-    return _repr.repr(value)
-
-
-def _compact(value: Any) -> str:
-    """A short one-line form of a non-string value (an item label, a result)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool | int | float):
-        return json.dumps(value) if isinstance(value, bool) else str(value)
-    encoder = json.JSONEncoder(
-        ensure_ascii=False, skipkeys=True, default=_json_default, separators=(", ", ": ")
-    )
-    return _encode_capped(encoder, value, _LINE)[0]
-
-
-def _cmd_text(cmd: Any) -> str | None:
-    if cmd is None or cmd == "" or cmd == []:
-        return None
-    if isinstance(cmd, list) and all(isinstance(part, str) for part in cmd):
-        try:
-            return shlex.join(cmd)
-        except (TypeError, ValueError):
-            pass
-    return _to_text(cmd)
-
-
-def _line(text: str, limit: int) -> str:
-    """`safe_line`, without scanning more of a huge string than the label can show."""
-    if len(text) > limit * 8:
-        return safe_line(text[: limit * 8], limit - 1).removesuffix("…") + "…"
-    return safe_line(text, limit)
-
-
-def _one_line_str(value: Any, limit: int = _LINE) -> str:
-    text = value if isinstance(value, str) else _compact(value)
-    return _line(text, limit)
-
-
-def _one_line(value: str) -> Text:
-    return Text(_line(value, _LINE))
-
-
 def _rc_style(rc: Any) -> str:
     if isinstance(rc, bool):
         return ""
@@ -676,58 +595,9 @@ def _rc_style(rc: Any) -> str:
     return ""
 
 
-def _exception_line(value: Any) -> str | None:
-    """One line of a traceback: its last line (the error) for a Python traceback."""
-    text = _to_text(value)
-    if not text:
-        return None
-    head = text[:MAX_CHARS]
-    lines = [line.strip() for line in strip_ansi(head).splitlines() if line.strip()]
-    if not lines or lines == ["(traceback unavailable)"]:
-        return None
-    line = lines[-1] if lines[0].startswith("Traceback") else lines[0]
-    return _line(line, _LINE)
-
-
 def _fits_why(msg: str) -> bool:
     """Whether the why box shows `msg` whole (so the msg section would repeat it)."""
     return msg.count("\n") < _WHY_LINES and len(msg) <= _WHY_CHARS
-
-
-#: how times show (the settings' [time]): format absolute|relative, zone event|local|utc
-_TIME_FORMAT = {"format": "absolute", "zone": "event"}
-
-
-def set_time_format(format_: str, zone: str) -> None:
-    """Show times absolute or relative ("3m05s ago"), as recorded, in local time or UTC."""
-    _TIME_FORMAT.update(format=format_, zone=zone)
-
-
-def _time_text(value: str) -> str:
-    """An ISO timestamp as `2026-11-26 22:57:49.095 +00:00`; anything else as one line."""
-    try:
-        moment = datetime.fromisoformat(value)
-    except (ValueError, TypeError):
-        return _line(value, 80)
-    if _TIME_FORMAT["format"] == "relative":
-        try:
-            ago = time.time() - moment.timestamp()
-        except (OverflowError, OSError, ValueError):
-            ago = None
-        if ago is not None:
-            return f"{duration_text(abs(ago))} {'ago' if ago >= 0 else 'from now'}"
-    zone = _TIME_FORMAT["zone"]
-    try:
-        if zone == "utc":
-            moment = moment.astimezone(UTC)
-        elif zone == "local":
-            moment = moment.astimezone()
-    except (OverflowError, OSError, ValueError):
-        pass
-    text = moment.isoformat(sep=" ", timespec="milliseconds")
-    if moment.tzinfo is not None and len(text) > 6 and text[-6] in "+-":
-        text = f"{text[:-6]} {text[-6:]}"
-    return text
 
 
 def _timestamp(value: str) -> float | None:

@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 
 from jobevents.core import Event
 from jobevents.core.events import coerce_event
-from jobevents.core.folder import EventReader, open_run
 from jobevents.core.host_query import find_host_matches, next_host_problem
 from jobevents.core.hosts import HostEntry, HostIndex, natural_key, play_of, run_key
 from jobevents.core.nodes import Changes, Node
@@ -20,11 +19,7 @@ from jobevents.core.state import RunState
 from jobevents.core.status import PROBLEMS, STATUSES
 
 from ..fixtures.paths import committed_names, committed_run
-
-
-@cache
-def _events(name: str) -> tuple[Event, ...]:
-    return tuple(EventReader(open_run(committed_run(name))).read().events)
+from .helpers import arrival_orders, committed_events
 
 
 def _state(events: list[Event] | tuple[Event, ...]) -> RunState:
@@ -41,7 +36,7 @@ def _index_json(events: list[Event]) -> str:
 
 @cache
 def _reference(name: str) -> str:
-    return _index_json(sorted(_events(name), key=lambda e: e.counter))
+    return _index_json(sorted(committed_events(name), key=lambda e: e.counter))
 
 
 def _from_scratch(state: RunState) -> list[dict[str, object]]:
@@ -103,28 +98,23 @@ def _as_filed(index: HostIndex) -> list[dict[str, object]]:
 def test_any_arrival_order_with_repeats_gives_the_same_index(
     name: str, data: st.DataObject
 ) -> None:
-    events = list(_events(name))
-    shuffled = data.draw(st.permutations(events), label="order")
-    repeats = data.draw(st.lists(st.sampled_from(events), max_size=10), label="repeats")
-    at = data.draw(
-        st.lists(st.integers(0, len(events)), min_size=len(repeats), max_size=len(repeats))
-    )
-    mixed = list(shuffled)
-    for position, event in zip(at, repeats, strict=True):
-        mixed.insert(position, event)
+    mixed = data.draw(arrival_orders(committed_events(name)), label="arrivals")
     assert _index_json(mixed) == _reference(name)
 
 
 @pytest.mark.parametrize("name", committed_names())
 def test_filed_event_by_event_equals_computed_from_the_finished_tree(name: str) -> None:
-    for events in (sorted(_events(name), key=lambda e: e.counter), list(_events(name))[::-1]):
+    for events in (
+        sorted(committed_events(name), key=lambda e: e.counter),
+        list(committed_events(name))[::-1],
+    ):
         state = _state(events)
         assert _as_filed(state.hosts) == _from_scratch(state)
 
 
 @pytest.mark.parametrize("name", committed_names())
 def test_runs_are_the_trees_host_nodes_and_their_counts_add_up(name: str) -> None:
-    state = _state(_events(name))
+    state = _state(committed_events(name))
     runs = [node for node in state.tree.nodes() if node.kind == "host"]
     filed = [run for entry in state.hosts.ordered() for run in entry.all_runs()]
     assert sorted(id(r) for r in filed) == sorted(id(r) for r in runs)
@@ -139,7 +129,7 @@ def test_runs_are_the_trees_host_nodes_and_their_counts_add_up(name: str) -> Non
 
 
 def test_features_hosts_problems_first_and_unreachable_apart_from_failed() -> None:
-    state = _state(_events("features"))
+    state = _state(committed_events("features"))
     hosts = state.hosts
     statuses = {entry.name: entry.status for entry in hosts.ordered()}
     assert statuses["deadhost"] == "unreachable"
@@ -154,7 +144,7 @@ def test_features_hosts_problems_first_and_unreachable_apart_from_failed() -> No
 
 
 def test_a_host_has_its_recap_its_time_and_its_failures_with_their_reason() -> None:
-    state = _state(_events("features"))
+    state = _state(committed_events("features"))
     tower2 = state.hosts.get("tower2")
     assert tower2 is not None and tower2.recap is not None
     assert tower2.recap == (state.tree.recap or {})["tower2"]
@@ -173,7 +163,7 @@ def test_a_host_has_its_recap_its_time_and_its_failures_with_their_reason() -> N
 
 
 def test_the_recap_is_only_there_once_playbook_on_stats_arrived() -> None:
-    events = sorted(_events("seed_linear"), key=lambda e: e.counter)
+    events = sorted(committed_events("seed_linear"), key=lambda e: e.counter)
     before = _state(events[:-1])
     assert all(entry.recap is None for entry in before.hosts.ordered())
     after = _state(events)
@@ -181,14 +171,14 @@ def test_the_recap_is_only_there_once_playbook_on_stats_arrived() -> None:
 
 
 def test_ad_hoc_runs_have_no_play() -> None:
-    state = _state(_events("adhoc"))
+    state = _state(committed_events("adhoc"))
     assert state.hosts.ordered()
     for entry in state.hosts.ordered():
         assert [group.play for group in entry.plays] == [None]
 
 
 def test_every_status_of_a_run_is_counted_as_itself() -> None:
-    state = _state(_events("features"))
+    state = _state(committed_events("features"))
     seen = {status for entry in state.hosts.ordered() for status in entry.counts}
     assert "ignored" in seen  # not folded into ok
     assert seen <= set(STATUSES)
@@ -262,7 +252,7 @@ def test_those_events_backwards_do_move_whole_tasks() -> None:
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(order=st.permutations(_events("seed_linear") + _events("seed_free")))
+@given(order=st.permutations(committed_events("seed_linear") + committed_events("seed_free")))
 def test_plays_stay_in_order_when_two_runs_share_an_ident(order: list[Event]) -> None:
     """A reused ident: both runs' counters start at 1, so plays of either run are first
     named by a later event and move once their own start arrives."""
@@ -274,7 +264,7 @@ def test_plays_stay_in_order_when_two_runs_share_an_ident(order: list[Event]) ->
 
 
 def test_a_host_name_search_hits_the_host_and_a_task_name_search_its_runs() -> None:
-    index = _state(_events("hosts")).hosts
+    index = _state(committed_events("hosts")).hosts
     found = find_host_matches(index, Query(text="web1"))
     assert [row.name for row in found.hits if isinstance(row, HostEntry)] == ["web10"]
     assert found.total == 1
@@ -288,7 +278,7 @@ def test_a_host_name_search_hits_the_host_and_a_task_name_search_its_runs() -> N
 
 
 def test_the_failed_filter_hits_failed_and_unreachable_runs_only() -> None:
-    index = _state(_events("hosts")).hosts
+    index = _state(committed_events("hosts")).hosts
     found = find_host_matches(index, Query(status="failed"))
     hits = [(run.host, run.status) for run in found.hits if isinstance(run, Node)]
     assert sorted(hits) == [("deadhost", "unreachable"), ("web10", "failed")]
@@ -297,7 +287,7 @@ def test_the_failed_filter_hits_failed_and_unreachable_runs_only() -> None:
 
 
 def test_n_goes_through_the_failures_in_the_views_order_and_wraps() -> None:
-    index = _state(_events("features")).hosts
+    index = _state(committed_events("features")).hosts
     expected = [run for entry in index.ordered() for run in entry.problems()]
     assert len(expected) >= 2
     seen: list[Node] = []
@@ -318,7 +308,7 @@ def test_n_goes_through_the_failures_in_the_views_order_and_wraps() -> None:
 
 
 def test_no_failure_means_nowhere_to_go() -> None:
-    assert next_host_problem(_state(_events("seed_linear")).hosts, None) is None
+    assert next_host_problem(_state(committed_events("seed_linear")).hosts, None) is None
 
 
 @pytest.mark.parametrize("name", ["features", "includes", "seed_free"])
@@ -326,7 +316,7 @@ def test_no_failure_means_nowhere_to_go() -> None:
 @given(data=st.data())
 def test_events_given_in_batches_file_the_same_index(name: str, data: st.DataObject) -> None:
     """The feed hands RunState what each read brought: a run may start and end in one."""
-    events = data.draw(st.permutations(_events(name)), label="order")
+    events = data.draw(st.permutations(committed_events(name)), label="order")
     sizes = data.draw(st.lists(st.integers(1, 80), min_size=1, max_size=40), label="batches")
     state = RunState()
     changes = Changes()

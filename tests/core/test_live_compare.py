@@ -10,10 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jobevents.core import Changes, Event, EventTree
+from jobevents.core import Changes, EventTree
 from jobevents.core.comparison import compare, compare_trees
 from jobevents.core.diff_marks import DiffMarks, diff_marks, next_difference
-from jobevents.core.folder import EventReader, open_run
 from jobevents.core.live_outline import LiveOutline
 from jobevents.core.loading import load_path
 from jobevents.core.outline import outline
@@ -21,13 +20,9 @@ from jobevents.core.state import RunState
 from jobevents.core.timing import RunTimes
 
 from ..fixtures.paths import committed_run
+from .helpers import committed_events
 
 LIVE_RUNS = ["drift_b", "seed_free", "seed_serial", "includes", "features"]
-
-
-@cache
-def _events(name: str) -> tuple[Event, ...]:
-    return tuple(EventReader(open_run(committed_run(name))).read().events)
 
 
 @cache
@@ -41,7 +36,7 @@ def _tree(name: str) -> EventTree:
 def test_live_outline_equals_a_fresh_outline_after_every_frame(
     name: str, data: st.DataObject
 ) -> None:
-    events = data.draw(st.permutations(_events(name)), label="order")
+    events = data.draw(st.permutations(committed_events(name)), label="order")
     cuts = sorted(data.draw(st.lists(st.integers(0, len(events)), max_size=6), label="frames"))
     tree = EventTree()
     live = LiveOutline(tree)
@@ -60,7 +55,7 @@ def test_live_outline_equals_a_fresh_outline_after_every_frame(
 def test_an_unchanged_run_is_not_stale_and_reuses_its_tasks() -> None:
     tree = EventTree()
     changes = Changes()
-    for event in _events("seed_linear"):
+    for event in committed_events("seed_linear"):
         tree.add(event, changes)
     live = LiveOutline(tree)
     first = live.outline()
@@ -144,7 +139,7 @@ def test_same_run_compared_with_itself_marks_nothing() -> None:
 def test_run_state_keeps_its_times_per_frame(name: str) -> None:
     state = RunState()
     changes = Changes()
-    events = _events(name)
+    events = committed_events(name)
     for i, event in enumerate(events):
         state.add(event, changes)
         if i % 7 == 6:
@@ -163,7 +158,7 @@ def test_run_state_keeps_its_times_per_frame(name: str) -> None:
 @pytest.mark.parametrize("fraction", [0.3, 0.5, 0.8, 1.0])
 def test_a_live_run_is_compared_on_what_it_has_settled(fraction: float) -> None:
     a = outline(_tree("drift_a"))
-    events = sorted(_events("drift_b"), key=lambda e: e.counter)
+    events = sorted(committed_events("drift_b"), key=lambda e: e.counter)
     tree = EventTree()
     for event in events[: round(len(events) * fraction)]:
         tree.add(event)

@@ -25,14 +25,10 @@ from jobevents.core.state import RunState
 
 from ..fixtures.hostile import ESCAPES, MARKUP_HOST, build_hostile_run
 from ..fixtures.paths import committed_names, committed_run
+from .helpers import arrival_orders, committed_events
 
 SGR = re.compile(r"\x1b\[[0-9;:]*m")
 FORBIDDEN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
-
-
-@cache
-def _events(name: str) -> tuple[Event, ...]:
-    return tuple(EventReader(open_run(committed_run(name))).read().events)
 
 
 def _state(events: Sequence[Event]) -> RunState:
@@ -49,7 +45,7 @@ def _lines(state: RunState) -> list[str]:
 
 @cache
 def _reference(name: str) -> tuple[str, ...]:
-    return tuple(_lines(_state(sorted(_events(name), key=lambda e: e.counter))))
+    return tuple(_lines(_state(sorted(committed_events(name), key=lambda e: e.counter))))
 
 
 def _path(node: Node) -> tuple[tuple[str, str, int], ...]:
@@ -77,7 +73,7 @@ def test_the_log_is_what_runner_wrote_to_stdout(name: str) -> None:
 
 
 def test_events_without_stdout_add_no_lines() -> None:
-    events = _events("seed_free")
+    events = committed_events("seed_free")
     state = _state(events)
     printing = [e for e in events if e.stdout]
     assert 0 < len(printing) < len(events)
@@ -94,21 +90,13 @@ def test_events_without_stdout_add_no_lines() -> None:
 def test_any_arrival_order_with_repeats_gives_the_same_lines(
     name: str, data: st.DataObject
 ) -> None:
-    events = list(_events(name))
-    shuffled = data.draw(st.permutations(events), label="order")
-    repeats = data.draw(st.lists(st.sampled_from(events), max_size=10), label="repeats")
-    at = data.draw(
-        st.lists(st.integers(0, len(events)), min_size=len(repeats), max_size=len(repeats))
-    )
-    mixed = list(shuffled)
-    for position, event in zip(at, repeats, strict=True):
-        mixed.insert(position, event)
+    mixed = data.draw(arrival_orders(committed_events(name)), label="arrivals")
     assert _lines(_state(mixed)) == list(_reference(name))
 
 
 @pytest.mark.parametrize("name", committed_names())
 def test_small_blocks_split_and_still_give_the_same_lines(name: str, small_blocks: None) -> None:
-    events = list(_events(name))
+    events = list(committed_events(name))
     for seed in range(5):
         random.Random(seed).shuffle(events)
         state = _state(events)
@@ -125,7 +113,7 @@ def test_small_blocks_split_and_still_give_the_same_lines(name: str, small_block
 def test_each_line_leads_back_to_its_event_and_each_event_to_its_line(
     name: str, small_blocks: None
 ) -> None:
-    events = list(_events(name))
+    events = list(committed_events(name))
     random.Random(1).shuffle(events)
     log = _state(events).log
     by_key = {e.key: e for e in events}
@@ -160,7 +148,7 @@ def _holders(state: RunState) -> list[tuple[tuple[str, str, int], ...]]:
 def test_each_line_names_the_node_holding_its_event_in_any_order(
     name: str, data: st.DataObject
 ) -> None:
-    events = list(_events(name))
+    events = list(committed_events(name))
     shuffled = data.draw(st.permutations(events), label="order")
     state = _state(shuffled)
     reference = _state(sorted(events, key=lambda e: e.counter))
@@ -174,7 +162,7 @@ def test_each_line_names_the_node_holding_its_event_in_any_order(
 def test_a_late_start_that_splits_a_host_run_moves_its_lines_to_the_new_run() -> None:
     # Results first, then the starts: the tree first files every result under one host
     # run per task and host, then splits it as the starts come in.
-    events = list(_events("features"))
+    events = list(committed_events("features"))
     starts = [e for e in events if e.event == "runner_on_start"]
     rest = [e for e in events if e.event != "runner_on_start"]
     state = _state(rest)
@@ -187,7 +175,7 @@ def test_a_late_start_that_splits_a_host_run_moves_its_lines_to_the_new_run() ->
 
 
 def test_the_recap_belongs_to_the_playbook_and_a_host_result_to_its_run() -> None:
-    state = _state(_events("seed_linear"))
+    state = _state(committed_events("seed_linear"))
     lines = _lines(state)
     recap = next(i for i, line in enumerate(lines) if "PLAY RECAP" in line)
     assert state.node_at_line(recap) is state.tree.root
@@ -198,7 +186,7 @@ def test_the_recap_belongs_to_the_playbook_and_a_host_result_to_its_run() -> Non
 
 @pytest.mark.parametrize("name", committed_names())
 def test_a_play_or_task_opens_the_log_at_its_banner(name: str) -> None:
-    state = _state(_events(name))
+    state = _state(committed_events(name))
     plain = [SGR.sub("", line) for line in _lines(state)]
     checked = 0
     for node in state.tree.nodes():
@@ -216,7 +204,7 @@ def test_a_play_or_task_opens_the_log_at_its_banner(name: str) -> None:
 
 @pytest.mark.parametrize("name", committed_names())
 def test_a_host_or_step_opens_the_log_at_its_own_line(name: str) -> None:
-    state = _state(_events(name))
+    state = _state(committed_events(name))
     for node in state.tree.nodes():
         if node.is_structural:
             continue

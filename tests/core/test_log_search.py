@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from functools import cache
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -13,18 +12,13 @@ from hypothesis import strategies as st
 import jobevents.core.log as log_module
 from jobevents.core import Event
 from jobevents.core.ansi import strip_ansi
-from jobevents.core.folder import EventReader, open_run
 from jobevents.core.log import RunLog
 from jobevents.core.log_search import LogSearch
 from jobevents.core.nodes import Changes
 from jobevents.core.state import RunState
 
-from ..fixtures.paths import committed_names, committed_run
-
-
-@cache
-def _events(name: str) -> tuple[Event, ...]:
-    return tuple(EventReader(open_run(committed_run(name))).read().events)
+from ..fixtures.paths import committed_names
+from .helpers import committed_events
 
 
 def _log(events: Sequence[Event]) -> RunLog[object]:
@@ -58,7 +52,7 @@ def _hits(search: LogSearch) -> list[int]:
 def test_the_search_finds_the_lines_with_the_text_in_any_case(
     name: str, data: st.DataObject
 ) -> None:
-    log = _log(_events(name))
+    log = _log(committed_events(name))
     plain = [strip_ansi(log.line(n)) for n in range(log.lines)]
     text = data.draw(st.sampled_from([line for line in plain if line.strip()]), label="line")
     start = data.draw(st.integers(0, max(len(text) - 1, 0)))
@@ -76,7 +70,7 @@ def test_the_search_finds_the_lines_with_the_text_in_any_case(
 
 
 def test_next_and_previous_wrap_around() -> None:
-    log = _log(_events("seed_linear"))
+    log = _log(committed_events("seed_linear"))
     search = LogSearch(log, "TASK [")
     search.update()
     hits = _hits(search)
@@ -95,7 +89,7 @@ def test_a_live_search_keeps_up_with_lines_arriving_in_any_order(
     name: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(log_module, "BLOCK_EVENTS", 4)  # many blocks, splits as lines come
-    events = list(_events(name))
+    events = list(committed_events(name))
     random.Random(5).shuffle(events)
     state = RunState()
     search = LogSearch(state.log, "ok: [")
@@ -113,7 +107,7 @@ def test_a_search_spread_over_frames_ends_where_one_pass_does(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(log_module, "BLOCK_EVENTS", 2)
-    log = _log(_events("features"))
+    log = _log(committed_events("features"))
     sliced = LogSearch(log, "changed")
     passes = 0
     while not sliced.done:

@@ -10,14 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jobevents.core import Event, EventTree
-from jobevents.core.folder import EventReader, open_run
 
 from ..fixtures.paths import committed_names, committed_run
-
-
-@cache
-def _events(name: str) -> tuple[Event, ...]:
-    return tuple(EventReader(open_run(committed_run(name))).read().events)
+from .helpers import arrival_orders, committed_events
 
 
 def _tree_json(events: list[Event]) -> str:
@@ -29,7 +24,7 @@ def _tree_json(events: list[Event]) -> str:
 
 @cache
 def _reference(name: str) -> str:
-    return _tree_json(sorted(_events(name), key=lambda e: e.counter))
+    return _tree_json(sorted(committed_events(name), key=lambda e: e.counter))
 
 
 @pytest.mark.parametrize("name", committed_names())
@@ -38,21 +33,13 @@ def _reference(name: str) -> str:
 def test_any_permutation_with_duplicates_gives_the_same_tree(
     name: str, data: st.DataObject
 ) -> None:
-    events = list(_events(name))
-    shuffled = data.draw(st.permutations(events), label="order")
-    repeats = data.draw(st.lists(st.sampled_from(events), max_size=10), label="repeats")
-    at = data.draw(
-        st.lists(st.integers(0, len(events)), min_size=len(repeats), max_size=len(repeats))
-    )
-    mixed = list(shuffled)
-    for position, event in zip(at, repeats, strict=True):
-        mixed.insert(position, event)
+    mixed = data.draw(arrival_orders(committed_events(name)), label="arrivals")
     assert _tree_json(mixed) == _reference(name)
 
 
 @pytest.mark.parametrize("name", committed_names())
 def test_reverse_order_and_reading_twice(name: str) -> None:
-    events = list(_events(name))
+    events = list(committed_events(name))
     assert _tree_json(events[::-1]) == _reference(name)
     assert _tree_json(events + events) == _reference(name)
 

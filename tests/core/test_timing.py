@@ -4,7 +4,6 @@ and the same whether built at once or kept up to date event by event in any orde
 from __future__ import annotations
 
 import json
-from functools import cache
 from itertools import pairwise
 from pathlib import Path
 
@@ -12,13 +11,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jobevents.core import Changes, Event, EventTree
-from jobevents.core.folder import EventReader, open_run
+from jobevents.core import Changes, EventTree
 from jobevents.core.loading import load_path
 from jobevents.core.timing import RunTimes, epoch, task_wall
 
 from ..conftest import LiveRuns
 from ..fixtures.paths import committed_run
+from .helpers import committed_events
 from .timing_oracle import oracle
 
 #: runs with one task node per task uuid, so the oracle applies as is
@@ -127,11 +126,6 @@ def test_ad_hoc_and_early_failure_runs() -> None:
 # ------------------------------------------------------------------ incremental
 
 
-@cache
-def _events(name: str) -> tuple[Event, ...]:
-    return tuple(EventReader(open_run(committed_run(name))).read().events)
-
-
 def _snapshot(times: RunTimes) -> tuple[object, ...]:
     tasks = [
         (
@@ -160,7 +154,7 @@ def _snapshot(times: RunTimes) -> tuple[object, ...]:
 def test_kept_up_to_date_equals_built_at_once(name: str, data: st.DataObject) -> None:
     """Any arrival order, applied in any chunks: after every chunk, `update` equals a
     fresh `RunTimes` of the same tree."""
-    source = _events(name)
+    source = committed_events(name)
     order = data.draw(st.permutations(range(len(source))), label="order")
     events = [source[i] for i in order]
     cuts = sorted(data.draw(st.sets(st.integers(1, len(events) - 1), max_size=8), label="cuts"))

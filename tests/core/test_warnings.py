@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jobevents.core import Changes, Event
 from jobevents.core.ansible_warnings import is_warning, is_warning_node
-from jobevents.core.folder import EventReader, open_run
 from jobevents.core.query import STATUS_FILTERS, WARNINGS, Query, find_matches
 from jobevents.core.state import RunState
 
-from ..fixtures.paths import committed_names, committed_run
-
-
-@cache
-def _events(name: str) -> tuple[Event, ...]:
-    return tuple(EventReader(open_run(committed_run(name))).read().events)
+from ..fixtures.paths import committed_names
+from .helpers import arrival_orders, committed_events
 
 
 def _state(events: list[Event] | tuple[Event, ...]) -> RunState:
@@ -33,7 +26,7 @@ def _state(events: list[Event] | tuple[Event, ...]) -> RunState:
 
 
 def test_the_features_run_has_its_three_warnings() -> None:
-    state = _state(_events("features"))
+    state = _state(committed_events("features"))
     found = [n for n in state.tree.nodes() if is_warning_node(n)]
     assert state.warnings == len(found) == 3
     assert sorted((n.name, n.detail) for n in found) == [
@@ -44,7 +37,7 @@ def test_the_features_run_has_its_three_warnings() -> None:
 
 
 def test_an_error_printed_as_verbose_is_no_warning() -> None:
-    state = _state(_events("early_failure"))
+    state = _state(committed_events("early_failure"))
     messages = [n for n in state.tree.nodes() if n.kind == "message"]
     assert messages and (messages[0].detail or "").startswith("[ERROR]")
     assert state.warnings == 0
@@ -72,17 +65,15 @@ def test_is_warning(kind: str, text: str | None, warning: bool) -> None:
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_the_count_is_the_same_in_any_order_with_repeats(name: str, data: st.DataObject) -> None:
-    events = list(_events(name))
-    shuffled = data.draw(st.permutations(events), label="order")
-    repeats = data.draw(st.lists(st.sampled_from(events), max_size=10), label="repeats")
-    state = _state([*shuffled, *repeats])
+    events = list(committed_events(name))
+    state = _state(data.draw(arrival_orders(events), label="arrivals"))
     assert state.warnings == sum(1 for n in state.tree.nodes() if is_warning_node(n))
     assert state.warnings == _state(sorted(events, key=lambda e: e.counter)).warnings
 
 
 def test_the_status_filter_cycle_ends_with_warnings_and_finds_them() -> None:
     assert STATUS_FILTERS[-1] == WARNINGS
-    state = _state(_events("features"))
+    state = _state(committed_events("features"))
     hits = find_matches(state.tree.root, Query(status=WARNINGS)).hits
     assert [n.detail for n in hits] == [
         "[WARNING]: module warning from tower1",

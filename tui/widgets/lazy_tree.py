@@ -3,9 +3,8 @@
 Textual rebuilds its line list on every structural change, walking every expanded
 line; so a row's children become TreeNodes only when it is first expanded, changes
 arrive in one batch per frame, and new counts are set on the labels of that batch
-with one repaint for all. Textual's own line cache is emptied by every structural
-change, which under a live run is every frame: `LazyTree` keeps rendered lines by
-what they show instead, so a frame renders only the lines that changed.
+with one repaint for all. Rendered lines are kept by what they show
+(`CachedTreeLines`, line_cache.py), so a frame renders only the lines that changed.
 
 What the rows are and how they hang together is the subclass's: `RunTree` shows the
 core's tree as it is, the Hosts view files the same runs under their hosts. Subclasses
@@ -18,28 +17,20 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 from typing import ClassVar, Generic, Protocol, TypeVar
 
-from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.cache import LRUCache
-from textual.geometry import Region
 from textual.message import Message
 from textual.reactive import reactive
-from textual.strip import Strip
-from textual.widget import Widget
-from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from jobevents.core.nodes import Changes
 from jobevents.core.query import Query
 
-from .style_memo import StyleMemo
+from .line_cache import CachedTreeLines
 
 #: `e` opens at most this many lines at once, so one key never freezes a huge run
 EXPAND_ALL_LIMIT = 20_000
-#: rendered lines kept: a few screens' worth, so scrolling back and forth stays cheap
-STRIP_CACHE_SIZE = 4096
 
 RowT = TypeVar("RowT")
 
@@ -60,7 +51,7 @@ class RowMatches(Protocol):
     def truncated(self) -> int: ...
 
 
-class LazyTree(Tree[RowT], Generic[RowT]):
+class LazyTree(CachedTreeLines[RowT], Generic[RowT]):
     """A live tree whose rows are created when their parent first opens."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -110,12 +101,6 @@ class LazyTree(Tree[RowT], Generic[RowT]):
         self.matches: RowMatches | None = None
         self._hits: set[Hashable] = set()
         self._filter_dirty = False
-        #: rendered lines by what they show (see `_render_line`)
-        self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(STRIP_CACHE_SIZE)
-        #: the styles those lines were drawn in: a focus change keeps them, a theme not
-        self._drawn_in = StyleMemo(self.COMPONENT_CLASSES)
-        #: the widget's base style, looked up once a repaint instead of once a line
-        self._pass_style: Style | None = None
         self.root.expand()
         self._load(root)
 
@@ -206,74 +191,6 @@ class LazyTree(Tree[RowT], Generic[RowT]):
         """
         tree_node._label = self.process_label(self.label_of(row))
         tree_node._updates += 1
-
-    # ---------------------------------------------------------- rendering
-
-    def render_lines(self, crop: Region) -> list[Strip]:
-        if self._drawn_in.changed(self):
-            self._strips.clear()
-            self._clear_line_cache()
-        self._pass_style = self.rich_style  # walks every ancestor's styles: once a repaint
-        try:
-            return super().render_lines(crop)
-        finally:
-            self._pass_style = None
-
-    def render_line(self, y: int) -> Strip:
-        scroll_x, scroll_y = self.scroll_offset
-        style = self._pass_style or self.rich_style
-        return self._render_line(y + scroll_y, scroll_x, scroll_x + self.size.width, style)
-
-    def _render_line(self, y: int, x1: int, x2: int, base_style: Style) -> Strip:
-        """Textual's line, cached by what it shows rather than by the tree's version.
-
-        Textual keys its cache on a counter that every added or expanded node bumps, so a
-        live run re-renders every visible line every frame. A line looks the same while
-        its node (label, expansion, cursor and hover: the node's `_updates`), its place
-        (`y`, which the click handler reads back), its branch (whether it and each
-        ancestor is a last child, for the guides), the ancestors' hover and cursor state,
-        and the widget's style and size stay the same; that is this key.
-        """
-        lines = self._tree_lines
-        if y >= len(lines):
-            return super()._render_line(y, x1, x2, base_style)
-        line = lines[y]
-        path = line.path
-        node = path[-1]
-        width = self.size.width
-        pad_width = max(self.virtual_size.width, width)
-        key = (
-            y,
-            node._id,
-            node._updates,
-            line.last,
-            tuple([(p._id, p.is_last, p._hover_, p._selected_) for p in path[:-1]]),
-            self.cursor_line == y,
-            self.hover_line == y,
-            self._pseudo_class_state,
-            base_style,
-            width,
-            pad_width,
-            self.guide_depth,
-            self.show_root,
-        )
-        strip = self._strips.get(key)
-        if strip is None:
-            strip = super()._render_line(y, 0, pad_width, base_style)
-            self._strips[key] = strip
-        return strip.crop(x1, x2)
-
-    def clear(self) -> LazyTree[RowT]:
-        self._strips.clear()  # node ids start again from 0
-        super().clear()
-        return self
-
-    def notify_style_update(self) -> None:
-        # Not Tree's: it drops every cached line and lays the tree out again, and Textual
-        # calls this at each focus change (a view switch). Lines are keyed by the
-        # pseudo-classes; `render_lines` drops them when the styles really changed.
-        Widget.notify_style_update(self)
-        self.refresh()
 
     # --------------------------------------------------- applying changes
 

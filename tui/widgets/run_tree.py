@@ -1,9 +1,10 @@
 """RunTree: the run as its playbook reads, kept in step with the core's tree by its changes.
 
 Playbook → play → task → host run → item / retry / async: the rows are the core's nodes,
-as they are. Lazy rows, the line cache and follow mode are `LazyTree`'s; this module says
-what the core's tree looks like to it and applies each frame's changes. The widget holds
-no tree logic: structure, order, status and matching come from the core.
+as they are. Lazy rows and follow mode are `LazyTree`'s (its lines are cached by
+`CachedTreeLines`); this module says what the core's tree looks like to it and applies
+each frame's changes. The widget holds no tree logic: structure, order, status and
+matching come from the core.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from jobevents.core.query import Matches, Query
 from jobevents.core.tree import EventTree, sibling_order
 
 from ..labels import node_label
-from .lazy_tree import EXPAND_ALL_LIMIT, STRIP_CACHE_SIZE, LazyTree
+from .lazy_tree import EXPAND_ALL_LIMIT, LazyTree
+from .line_cache import STRIP_CACHE_SIZE
 
 __all__ = ["EXPAND_ALL_LIMIT", "STRIP_CACHE_SIZE", "RunTree"]
 

@@ -1,0 +1,106 @@
+"""CachedTreeLines: a Textual `Tree` that keeps its rendered lines by what they show.
+
+Textual's own line cache is emptied by every structural change, which under a live run is
+every frame; keyed by what a line shows instead, a frame renders only the lines that
+changed. Kept apart from `LazyTree` (which rows exist, follow): this is only how they draw.
+"""
+
+from __future__ import annotations
+
+from typing import Generic, TypeVar
+
+from rich.style import Style
+from rich.text import Text
+from textual.cache import LRUCache
+from textual.geometry import Region
+from textual.strip import Strip
+from textual.widget import Widget
+from textual.widgets import Tree
+
+from .style_memo import StyleMemo
+
+#: rendered lines kept: a few screens' worth, so scrolling back and forth stays cheap
+STRIP_CACHE_SIZE = 4096
+
+RowT = TypeVar("RowT")
+
+
+class CachedTreeLines(Tree[RowT], Generic[RowT]):
+    """A tree whose lines are drawn once while they look the same, across frames and focus."""
+
+    def __init__(
+        self, label: str | Text, data: RowT | None = None, *, id: str | None = None
+    ) -> None:
+        super().__init__(label, data=data, id=id)
+        #: rendered lines by what they show (see `_render_line`)
+        self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(STRIP_CACHE_SIZE)
+        #: the styles those lines were drawn in: a focus change keeps them, a theme not
+        self._drawn_in = StyleMemo(self.COMPONENT_CLASSES)
+        #: the widget's base style, looked up once a repaint instead of once a line
+        self._pass_style: Style | None = None
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        if self._drawn_in.changed(self):
+            self._strips.clear()
+            self._clear_line_cache()
+        self._pass_style = self.rich_style  # walks every ancestor's styles: once a repaint
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._pass_style = None
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        style = self._pass_style or self.rich_style
+        return self._render_line(y + scroll_y, scroll_x, scroll_x + self.size.width, style)
+
+    def _render_line(self, y: int, x1: int, x2: int, base_style: Style) -> Strip:
+        """Textual's line, cached by what it shows rather than by the tree's version.
+
+        Textual keys its cache on a counter that every added or expanded node bumps, so a
+        live run re-renders every visible line every frame. A line looks the same while
+        its node (label, expansion, cursor and hover: the node's `_updates`), its place
+        (`y`, which the click handler reads back), its branch (whether it and each
+        ancestor is a last child, for the guides), the ancestors' hover and cursor state,
+        and the widget's style and size stay the same; that is this key.
+        """
+        lines = self._tree_lines
+        if y >= len(lines):
+            return super()._render_line(y, x1, x2, base_style)
+        line = lines[y]
+        path = line.path
+        node = path[-1]
+        width = self.size.width
+        pad_width = max(self.virtual_size.width, width)
+        key = (
+            y,
+            node._id,
+            node._updates,
+            line.last,
+            tuple([(p._id, p.is_last, p._hover_, p._selected_) for p in path[:-1]]),
+            self.cursor_line == y,
+            self.hover_line == y,
+            self._pseudo_class_state,
+            base_style,
+            width,
+            pad_width,
+            self.guide_depth,
+            self.show_root,
+        )
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = super()._render_line(y, 0, pad_width, base_style)
+            self._strips[key] = strip
+        return strip.crop(x1, x2)
+
+    def clear(self) -> CachedTreeLines[RowT]:
+        self._strips.clear()  # node ids start again from 0
+        super().clear()
+        return self
+
+    def notify_style_update(self) -> None:
+        # Not Tree's: it drops every cached line and lays the tree out again, and Textual
+        # calls this at each focus change (a view switch). Lines are keyed by the
+        # pseudo-classes; `render_lines` drops them when the styles really changed.
+        Widget.notify_style_update(self)
+        self.refresh()
