@@ -470,6 +470,17 @@ def dump_cmd(run: RunData) -> list[str]:
     return [str(CLI), "dump", str(run.ident_dir), "--format", "json"]
 
 
+#: `dump` with the cold load's child reader switched off: the same command, read in-process
+_DUMP_HERE = (
+    "import sys; import jobevents.core.child_reader as c; c.CHILD_FROM = 1 << 62; "
+    "from jobevents.tui.cli import main; sys.exit(main(sys.argv[1:]))"
+)
+
+
+def dump_here_cmd(run: RunData) -> list[str]:
+    return [PY, "-c", _DUMP_HERE, "dump", str(run.ident_dir), "--format", "json"]
+
+
 def baseline_cmd(run: RunData) -> list[str]:
     return [PY, str(BASELINE), str(run.ident_dir / "job_events")]
 
@@ -506,6 +517,7 @@ def bench_cold_load(report: Report, run: RunData, repeats: int) -> None:
     warm(run)
     ours: list[Proc] = []
     base: list[Proc] = []
+    here: list[Proc] = []
     load0 = loadavg()
     for _ in range(repeats):
         p = run_proc(dump_cmd(run))
@@ -514,6 +526,9 @@ def bench_cold_load(report: Report, run: RunData, repeats: int) -> None:
         b = run_proc(baseline_cmd(run))
         check(b, "baseline_load")
         base.append(b)
+        h = run_proc(dump_here_cmd(run))
+        check(h, "dump (in-process)")
+        here.append(h)
     span = load_span(load0)
     wall_o, wall_b = median([p.wall for p in ours]), median([p.wall for p in base])
     cpu_o, cpu_b = median([p.cpu for p in ours]), median([p.cpu for p in base])
@@ -548,6 +563,23 @@ def bench_cold_load(report: Report, run: RunData, repeats: int) -> None:
             target="(info)",
             load=span,
             note="less sensitive to other load",
+        )
+    )
+    wall_h = median([p.wall for p in here])
+    report.add(
+        Row(
+            "cold_load",
+            f"dump: files read by a child and here vs all here, wall ({n})",
+            wall_o,
+            wall_h,
+            ratio=wall_o / wall_h,
+            target="(info)",
+            load=span,
+            note=(
+                f"median of {repeats}; CPU {cpu_o:.2f} vs {median([p.cpu for p in here]):.2f} s; "
+                f"peak RSS {median([p.maxrss for p in ours]) / 1e6:.0f} vs "
+                f"{median([p.maxrss for p in here]) / 1e6:.0f} MB"
+            ),
         )
     )
     if run.shape == "linear":
