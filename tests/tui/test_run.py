@@ -101,7 +101,7 @@ async def test_a_run_that_ended_before_the_app_opened_it_is_shown_and_said_ended
         said = lambda: [f"{n.title}: {n.message}" for n in app._notifications]  # noqa: E731
         await _until(pilot, lambda: any(line.startswith("Run finished") for line in said()))
         assert "Run finished: successful, rc 0. q quits." in said()
-        assert app.feed is not None and app.feed.tree.events > 0
+        await _until(pilot, lambda: app.feed is not None and app.feed.tree.finished)
         await pilot.press("q")
     assert app.return_code == 0
 
