@@ -118,7 +118,7 @@ class RunSwitching:
                 self.follow_newest = run == runs[0]
                 self.open(run)
 
-        app.push_screen(RunPicker(runs, current, self.summaries), picked)
+        RunPicker.open(app, runs, current, self.summaries, picked)
 
     def open(self, run: RunFolder | None) -> None:
         """Show `run` (replacing the one shown); None: the feed the app was given."""

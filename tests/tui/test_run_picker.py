@@ -116,3 +116,32 @@ async def test_switching_runs_lets_the_old_ones_go(tmp_path: Path) -> None:
         # the footer's keys are made again at each focus change: the old ones must go
         assert alive(FooterKey) == keys
         assert alive(RunPicker) <= 1
+
+
+async def test_the_picker_opens_again_as_new_without_being_made_again(tmp_path: Path) -> None:
+    app = JobEventsApp(three_runs(tmp_path), watch=False)
+    async with running(app) as pilot:
+        await settle(pilot)
+        picker = await open_picker(pilot)
+        await press(pilot, *"fail")
+        assert [row.split()[0] for row in rows(picker)] == ["features"]
+        await press(pilot, "escape")
+        again = await open_picker(pilot)
+        # the same screen, its widgets kept: nothing composed or laid out again
+        assert again is picker and picker.query_one(Input).value == ""
+        assert [row.split()[0] for row in rows(picker)] == ["●", "features", "killed"]
+        assert picker.run_list.highlighted == 0
+        await press(pilot, *"features", "enter")
+        await wait_for(pilot, lambda: app.feed is not None and app.feed.run.ident == "features")
+        await settle(pilot)
+        again = await open_picker(pilot)
+        # the run shown now is marked and highlighted; the filter typed before is gone
+        assert again is picker and picker.query_one(Input).value == ""
+        assert [row.split()[:2] for row in rows(picker)] == [
+            ["seed_linear", "seed.yml"],
+            ["●", "features"],
+            ["killed", "slow.yml"],
+        ]
+        assert picker.run_list.highlighted == 1
+        await press(pilot, "down", "enter")
+        await wait_for(pilot, lambda: app.feed is not None and app.feed.run.ident == "killed")
