@@ -6,8 +6,10 @@ The shell (`app.py`) shows whatever feed this hands it; which run, and when, is 
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import threading
+import weakref
 from contextlib import suppress
 from typing import TYPE_CHECKING
 
@@ -24,6 +26,9 @@ if TYPE_CHECKING:
     from textual.widget import AwaitRemove
 
     from .app import JobEventsApp
+
+#: refreshes a switch waits at most for the old run's views to be let go of
+RELEASE_REFRESHES = 20
 
 
 class RunSwitching:
@@ -127,6 +132,7 @@ class RunSwitching:
         if app.feed is not None:
             app.feed.stop()
         app.comparing.clear()
+        gone = [weakref.ref(view) for view in app.views.values()]
         removals = app.drop_run()
         feed, self._early_feed = self._early_feed, None
         if run is not None and (feed is None or feed.run != run):
@@ -136,22 +142,33 @@ class RunSwitching:
         assert feed is not None
         app.show_run(feed)
         if replacing:
-            app.run_worker(self._start_clean(feed, removals), group="open-run", exclusive=True)
+            app.run_worker(
+                self._start_clean(feed, removals, gone), group="open-run", exclusive=True
+            )
         else:
             feed.start()
 
-    async def _start_clean(self, feed: RunFeed, removals: list[AwaitRemove]) -> None:
+    async def _start_clean(
+        self, feed: RunFeed, removals: list[AwaitRemove], gone: list[weakref.ref[object]]
+    ) -> None:
         """Start `feed` once the run it replaces is gone, collected and not frozen with it.
 
         A feed freezes what it built out of the collector after its first load, and a
         freeze keeps whatever garbage waits too: the replaced run's tree and views, kept
-        for good at each switch. So the old views are removed first, then one collection
-        frees them (and the tree the old feed let go of) before the new feed starts.
+        for good at each switch. So the old views (`gone`) are removed first, then
+        collected before the new feed starts. Removed, they are still held until the
+        screen's next refresh and until their containers have handled the messages they
+        posted (a busy app takes a few refreshes): collect after each, until they are gone.
         """
+        app = self.app
         for removal in removals:
             await removal
-        _forget_removed_styles()
-        gc.collect()
+        for _ in range(RELEASE_REFRESHES):
+            await _next_refresh(app)
+            _forget_removed_styles()
+            gc.collect()
+            if all(ref() is None for ref in gone):
+                break
         feed.start()
 
     def _new_feed(self, run: RunFolder) -> RunFeed:
@@ -164,6 +181,13 @@ class RunSwitching:
         """The app is leaving: stop the feed started early if no run took it."""
         if self._early_feed is not None:
             self._early_feed.stop()
+
+
+async def _next_refresh(app: JobEventsApp) -> None:
+    """Until the screen has refreshed (laid out and painted) once more."""
+    refreshed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    app.call_after_refresh(lambda: refreshed.done() or refreshed.set_result(None))
+    await refreshed
 
 
 def _forget_removed_styles() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import weakref
 from pathlib import Path
 
 from textual.widgets import Input
@@ -145,3 +146,19 @@ async def test_the_picker_opens_again_as_new_without_being_made_again(tmp_path: 
         assert picker.run_list.highlighted == 1
         await press(pilot, "down", "enter")
         await wait_for(pilot, lambda: app.feed is not None and app.feed.run.ident == "killed")
+
+
+async def test_a_switch_releases_the_run_it_replaces(tmp_path: Path) -> None:
+    app = JobEventsApp(three_runs(tmp_path), watch=False)
+    async with running(app) as pilot:
+        await settle(pilot)
+        assert app.feed is not None and app.view is not None
+        old_state, old_view = weakref.ref(app.feed.state), weakref.ref(app.view)
+        assert gc.get_freeze_count()  # the first run's load froze what it built
+        await open_picker(pilot)
+        await press(pilot, *"features", "enter")
+        await wait_for(pilot, lambda: app.feed is not None and app.feed.run.ident == "features")
+        await settle(pilot)
+        # no gc.unfreeze here: the switch itself must let the old run out of the freeze
+        gc.collect()
+        assert old_state() is None and old_view() is None
