@@ -7,9 +7,13 @@ The shell (`app.py`) shows whatever feed this hands it; which run, and when, is 
 from __future__ import annotations
 
 import asyncio
+import ctypes
+import functools
 import gc
+import sys
 import threading
 import weakref
+from collections.abc import Callable
 from contextlib import suppress
 from typing import TYPE_CHECKING
 
@@ -169,6 +173,7 @@ class RunSwitching:
             gc.collect()
             if all(ref() is None for ref in gone):
                 break
+        _give_back_freed_memory()
         feed.start()
 
     def _new_feed(self, run: RunFolder) -> RunFeed:
@@ -188,6 +193,26 @@ async def _next_refresh(app: JobEventsApp) -> None:
     refreshed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
     app.call_after_refresh(lambda: refreshed.done() or refreshed.set_result(None))
     await refreshed
+
+
+def _give_back_freed_memory() -> None:
+    """Hand what the old run freed back to the system (glibc keeps freed heap pages for
+    reuse, so RSS would stay at the biggest run's level after a switch); no-op elsewhere."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's `malloc_trim`, found among the symbols this process has loaded."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):  # not glibc (musl has none)
+        return None
+    return trim
 
 
 def _forget_removed_styles() -> None:
