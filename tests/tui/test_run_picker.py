@@ -162,3 +162,15 @@ async def test_a_switch_releases_the_run_it_replaces(tmp_path: Path) -> None:
         # no gc.unfreeze here: the switch itself must let the old run out of the freeze
         gc.collect()
         assert old_state() is None and old_view() is None
+
+
+async def test_asking_for_the_picker_while_it_is_open_keeps_one(tmp_path: Path) -> None:
+    app = JobEventsApp(three_runs(tmp_path), watch=False)
+    async with running(app) as pilot:
+        await settle(pilot)
+        picker = await open_picker(pilot)
+        app.action_pick_run()  # as the palette's "runs" would, over the picker
+        await pilot.pause()
+        assert app.screen is picker and app.screen_stack.count(picker) == 1
+        await press(pilot, "escape")
+        assert not isinstance(app.screen, RunPicker)

@@ -98,6 +98,8 @@ class RunPicker(Screen[RunFolder | None]):
         if app.is_screen_installed(SCREEN_NAME):
             picker = app.get_screen(SCREEN_NAME)
             assert isinstance(picker, cls)
+            if picker in app.screen_stack:
+                return picker  # open already (asked for again from the palette, say)
             picker.reopen(runs, current)
         else:
             picker = cls(runs, current, summaries)
