@@ -167,6 +167,7 @@ class RunSwitching:
         app = self.app
         for removal in removals:
             await removal
+        await _next_refresh(app)  # a collection costs more than a refresh: one ahead
         for _ in range(RELEASE_REFRESHES):
             await _next_refresh(app)
             _forget_removed_styles()
