@@ -136,6 +136,17 @@ class RunSummaries:
             cached = self._cache.get(run.ident_dir or run.job_events)
         return cached[1] if cached is not None and cached[1].run == run else None
 
+    def cached_of(self, runs: Iterable[RunFolder]) -> dict[RunFolder, RunSummary]:
+        """The summaries read last for those of `runs` that have one (as `cached`, at once)."""
+        known: dict[RunFolder, RunSummary] = {}
+        with self._lock:
+            cache = self._cache
+            for run in runs:
+                cached = cache.get(run.ident_dir or run.job_events)
+                if cached is not None and cached[1].run == run:
+                    known[run] = cached[1]
+        return known
+
     def forget_others(self, runs: Iterable[RunFolder]) -> None:
         """Drop the summaries of runs not in `runs` (their folders are gone)."""
         keep = {run.ident_dir or run.job_events for run in runs}

@@ -6,8 +6,14 @@ The shell (`app.py`) shows whatever feed this hands it; which run, and when, is 
 
 from __future__ import annotations
 
+import asyncio
+import ctypes
+import functools
 import gc
+import sys
 import threading
+import weakref
+from collections.abc import Callable
 from contextlib import suppress
 from typing import TYPE_CHECKING
 
@@ -24,6 +30,9 @@ if TYPE_CHECKING:
     from textual.widget import AwaitRemove
 
     from .app import JobEventsApp
+
+#: refreshes a switch waits at most for the old run's views to be let go of
+RELEASE_REFRESHES = 20
 
 
 class RunSwitching:
@@ -118,7 +127,7 @@ class RunSwitching:
                 self.follow_newest = run == runs[0]
                 self.open(run)
 
-        app.push_screen(RunPicker(runs, current, self.summaries), picked)
+        RunPicker.open(app, runs, current, self.summaries, picked)
 
     def open(self, run: RunFolder | None) -> None:
         """Show `run` (replacing the one shown); None: the feed the app was given."""
@@ -127,6 +136,7 @@ class RunSwitching:
         if app.feed is not None:
             app.feed.stop()
         app.comparing.clear()
+        gone = [weakref.ref(view) for view in app.views.values()]
         removals = app.drop_run()
         feed, self._early_feed = self._early_feed, None
         if run is not None and (feed is None or feed.run != run):
@@ -136,22 +146,35 @@ class RunSwitching:
         assert feed is not None
         app.show_run(feed)
         if replacing:
-            app.run_worker(self._start_clean(feed, removals), group="open-run", exclusive=True)
+            app.run_worker(
+                self._start_clean(feed, removals, gone), group="open-run", exclusive=True
+            )
         else:
             feed.start()
 
-    async def _start_clean(self, feed: RunFeed, removals: list[AwaitRemove]) -> None:
+    async def _start_clean(
+        self, feed: RunFeed, removals: list[AwaitRemove], gone: list[weakref.ref[object]]
+    ) -> None:
         """Start `feed` once the run it replaces is gone, collected and not frozen with it.
 
         A feed freezes what it built out of the collector after its first load, and a
         freeze keeps whatever garbage waits too: the replaced run's tree and views, kept
-        for good at each switch. So the old views are removed first, then one collection
-        frees them (and the tree the old feed let go of) before the new feed starts.
+        for good at each switch. So the old views (`gone`) are removed first, then
+        collected before the new feed starts. Removed, they are still held until the
+        screen's next refresh and until their containers have handled the messages they
+        posted (a busy app takes a few refreshes): collect after each, until they are gone.
         """
+        app = self.app
         for removal in removals:
             await removal
-        _forget_removed_styles()
-        gc.collect()
+        await _next_refresh(app)  # a collection costs more than a refresh: one ahead
+        for _ in range(RELEASE_REFRESHES):
+            await _next_refresh(app)
+            _forget_removed_styles()
+            gc.collect()
+            if all(ref() is None for ref in gone):
+                break
+        _give_back_freed_memory()
         feed.start()
 
     def _new_feed(self, run: RunFolder) -> RunFeed:
@@ -164,6 +187,33 @@ class RunSwitching:
         """The app is leaving: stop the feed started early if no run took it."""
         if self._early_feed is not None:
             self._early_feed.stop()
+
+
+async def _next_refresh(app: JobEventsApp) -> None:
+    """Until the screen has refreshed (laid out and painted) once more."""
+    refreshed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    app.call_after_refresh(lambda: refreshed.done() or refreshed.set_result(None))
+    await refreshed
+
+
+def _give_back_freed_memory() -> None:
+    """Hand what the old run freed back to the system (glibc keeps freed heap pages for
+    reuse, so RSS would stay at the biggest run's level after a switch); no-op elsewhere."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's `malloc_trim`, found among the symbols this process has loaded."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):  # not glibc (musl has none)
+        return None
+    return trim
 
 
 def _forget_removed_styles() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import weakref
 from pathlib import Path
 
 from textual.widgets import Input
@@ -116,3 +117,60 @@ async def test_switching_runs_lets_the_old_ones_go(tmp_path: Path) -> None:
         # the footer's keys are made again at each focus change: the old ones must go
         assert alive(FooterKey) == keys
         assert alive(RunPicker) <= 1
+
+
+async def test_the_picker_opens_again_as_new_without_being_made_again(tmp_path: Path) -> None:
+    app = JobEventsApp(three_runs(tmp_path), watch=False)
+    async with running(app) as pilot:
+        await settle(pilot)
+        picker = await open_picker(pilot)
+        await press(pilot, *"fail")
+        assert [row.split()[0] for row in rows(picker)] == ["features"]
+        await press(pilot, "escape")
+        again = await open_picker(pilot)
+        # the same screen, its widgets kept: nothing composed or laid out again
+        assert again is picker and picker.query_one(Input).value == ""
+        assert [row.split()[0] for row in rows(picker)] == ["●", "features", "killed"]
+        assert picker.run_list.highlighted == 0
+        await press(pilot, *"features", "enter")
+        await wait_for(pilot, lambda: app.feed is not None and app.feed.run.ident == "features")
+        await settle(pilot)
+        again = await open_picker(pilot)
+        # the run shown now is marked and highlighted; the filter typed before is gone
+        assert again is picker and picker.query_one(Input).value == ""
+        assert [row.split()[:2] for row in rows(picker)] == [
+            ["seed_linear", "seed.yml"],
+            ["●", "features"],
+            ["killed", "slow.yml"],
+        ]
+        assert picker.run_list.highlighted == 1
+        await press(pilot, "down", "enter")
+        await wait_for(pilot, lambda: app.feed is not None and app.feed.run.ident == "killed")
+
+
+async def test_a_switch_releases_the_run_it_replaces(tmp_path: Path) -> None:
+    app = JobEventsApp(three_runs(tmp_path), watch=False)
+    async with running(app) as pilot:
+        await settle(pilot)
+        assert app.feed is not None and app.view is not None
+        old_state, old_view = weakref.ref(app.feed.state), weakref.ref(app.view)
+        assert gc.get_freeze_count()  # the first run's load froze what it built
+        await open_picker(pilot)
+        await press(pilot, *"features", "enter")
+        await wait_for(pilot, lambda: app.feed is not None and app.feed.run.ident == "features")
+        await settle(pilot)
+        # no gc.unfreeze here: the switch itself must let the old run out of the freeze
+        gc.collect()
+        assert old_state() is None and old_view() is None
+
+
+async def test_asking_for_the_picker_while_it_is_open_keeps_one(tmp_path: Path) -> None:
+    app = JobEventsApp(three_runs(tmp_path), watch=False)
+    async with running(app) as pilot:
+        await settle(pilot)
+        picker = await open_picker(pilot)
+        app.action_pick_run()  # as the palette's "runs" would, over the picker
+        await pilot.pause()
+        assert app.screen is picker and app.screen_stack.count(picker) == 1
+        await press(pilot, "escape")
+        assert not isinstance(app.screen, RunPicker)

@@ -66,7 +66,8 @@ class RunList(ScrollView, can_focus=True):
         """Show `count` rows drawn by `row`, the cursor on `highlighted`."""
         self.count = count
         self._row = row
-        self.virtual_size = Size(self.size.width, count)
+        if self.virtual_size.height != count:  # the same count (an opening again) lays out nothing
+            self.virtual_size = Size(self.size.width, count)
         self.highlighted = highlighted if count else None
         self.refresh()
 

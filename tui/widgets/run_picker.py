@@ -4,7 +4,9 @@ A screen of its own, not a dialog over the run: a dialog repaints the screen und
 dimmed, which costs more than the whole list. A row shows what `core.run_summary` reads
 of a run (its small files and its first and last events, never the whole run).
 Summaries are read on a thread and come in as they are read; the app keeps them between
-openings, so a folder of a thousand finished runs lists at once.
+openings, so a folder of a thousand finished runs lists at once. One picker serves every
+opening (`RunPicker.open`): installed in the app, its widgets, styles and drawn rows stay,
+so opening it again lays nothing out and draws only what changed.
 """
 
 from __future__ import annotations
@@ -17,10 +19,10 @@ from typing import ClassVar
 from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import Screen
+from textual.screen import Screen, ScreenResultCallbackType
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
@@ -45,6 +47,8 @@ COLUMNS: tuple[tuple[str, int], ...] = (
 )
 #: summaries read on the thread reach the list at most this often
 BATCH_EVERY = 0.1
+#: the name the picker is installed under in the app
+SCREEN_NAME = "run-picker"
 
 
 class RunPicker(Screen[RunFolder | None]):
@@ -74,23 +78,61 @@ class RunPicker(Screen[RunFolder | None]):
         summaries: RunSummaries | None = None,
     ) -> None:
         super().__init__()
-        self.runs = list(runs)
-        self.current = current
         self.summaries = summaries if summaries is not None else RunSummaries()
         #: what is known of each run so far (from the cache, then as read)
         self.known: dict[RunFolder, RunSummary] = {}
-        for run in self.runs:
-            summary = self.summaries.cached(run)
-            if summary is not None:
-                self.known[run] = summary
         #: the runs the list shows (those the filter keeps), in its order
         self.shown: list[RunFolder] = []
+        self._set_runs(runs, current)
+
+    @classmethod
+    def open(
+        cls,
+        app: App[object],
+        runs: Sequence[RunFolder],
+        current: RunFolder | None,
+        summaries: RunSummaries,
+        callback: ScreenResultCallbackType[RunFolder | None],
+    ) -> RunPicker:
+        """Show the app's picker (made and installed the first time) listing `runs`."""
+        if app.is_screen_installed(SCREEN_NAME):
+            picker = app.get_screen(SCREEN_NAME)
+            assert isinstance(picker, cls)
+            if picker in app.screen_stack:
+                return picker  # open already (asked for again from the palette, say)
+            picker.reopen(runs, current)
+        else:
+            picker = cls(runs, current, summaries)
+            app.install_screen(picker, SCREEN_NAME)
+        app.push_screen(picker, callback)
+        return picker
+
+    def reopen(self, runs: Sequence[RunFolder], current: RunFolder | None) -> None:
+        """List `runs` again, as a new picker would: no filter, `current` highlighted."""
+        self._set_runs(runs, current)
+        if not self.is_mounted:
+            return  # on_mount shows them
+        self.workers.cancel_group(self, "run-summaries")
+        self.query_one("#frame").border_title = self._title()
+        search = self.query_one("#filter", Input)
+        with search.prevent(Input.Changed):
+            search.value = ""
+        self._show(keep=current)
+        self.call_after_refresh(self._read_summaries)
+
+    def _set_runs(self, runs: Sequence[RunFolder], current: RunFolder | None) -> None:
+        self.runs = list(runs)
+        self.current = current
+        self.known = self.summaries.cached_of(self.runs)
         #: every run's summary has been read (or found unchanged) since the picker opened
         self.complete = False
 
+    def _title(self) -> str:
+        return f"Runs ({len(self.runs):,}, newest first)"
+
     def compose(self) -> ComposeResult:
-        with Vertical() as frame:
-            frame.border_title = f"Runs ({len(self.runs):,}, newest first)"
+        with Vertical(id="frame") as frame:
+            frame.border_title = self._title()
             frame.border_subtitle = "type to filter · enter opens · escape closes"
             yield Input(placeholder="filter by run, playbook or status", id="filter")
             yield Static(_columns_line(), id="columns")
@@ -142,21 +184,26 @@ class RunPicker(Screen[RunFolder | None]):
     def _read_summaries(self) -> None:
         """Read (or find unchanged) every run's summary, handing them over in batches."""
         worker = get_current_worker()
+        runs, known = self.runs, self.known
         batch: dict[RunFolder, RunSummary] = {}
         last = time.monotonic()
-        for run in self.runs:
+        for run in runs:
             if worker.is_cancelled:
                 return
             summary = self.summaries.get(run)
-            if self.known.get(run) != summary:
+            if known.get(run) != summary:
                 batch[run] = summary
             if batch and time.monotonic() - last >= BATCH_EVERY:
-                self.app.call_from_thread(self._got, batch, False)
+                self.app.call_from_thread(self._got, runs, batch, False)
                 batch, last = {}, time.monotonic()
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._got, batch, True)
+            self.app.call_from_thread(self._got, runs, batch, True)
 
-    def _got(self, batch: dict[RunFolder, RunSummary], complete: bool) -> None:
+    def _got(
+        self, runs: list[RunFolder], batch: dict[RunFolder, RunSummary], complete: bool
+    ) -> None:
+        if runs is not self.runs:
+            return  # read for an earlier opening
         self.known.update(batch)
         self.complete = complete
         if batch:
