@@ -22,6 +22,8 @@ NameKind = Literal["play", "task", "host"]
 _PREFIX = 4000.0
 _WORD = 3000.0
 _SUBSTRING = 2000.0
+#: a score over this is at most 1.0 (where a palette wants a score in [0, 1])
+SCORE_SCALE = _PREFIX + 1
 _SCATTERED = 1000.0
 _WORD_BREAKS = frozenset(" _-./:[]()")
 

@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from jobevents.core.ansi import safe_line
-from jobevents.core.name_index import _PREFIX, NameHit
+from jobevents.core.name_index import SCORE_SCALE, NameHit
 from jobevents.core.query import STATUS_FILTERS
 
 if TYPE_CHECKING:
@@ -133,7 +133,7 @@ class GoTo(Provider):
             return
         for hit in app.find_names(query, GO_TO_LIMIT):
             yield Hit(
-                min(hit.score / (_PREFIX + 1), 1.0),
+                min(hit.score / SCORE_SCALE, 1.0),
                 go_to_label(hit),
                 partial(app.go_to, hit),
                 text=f"{hit.kind} {hit.name}",
