@@ -245,23 +245,28 @@ async def test_search_highlights_counts_jumps_with_n_and_escape_clears() -> None
         assert view.cursor == hits[-1]
 
 
+async def following_at_the_end(pilot: Pilot, app: JobEventsApp) -> tuple[LogView, list[str]]:
+    """The Log view shown, loaded and following at its last line (under load the first
+    load's jump comes after the key): a search from here is one made while following."""
+    await settle(pilot)
+    await press(pilot, "3")
+    await wait_for(
+        pilot, lambda: app.feed is not None and app.feed.loaded.is_set(), what="the load"
+    )
+    lines = all_lines(app)
+    view = log_view(app)
+    await wait_for(
+        pilot,
+        lambda: view.is_following and view.cursor == len(lines) - 1,
+        what="the log to follow to its end",
+    )
+    return view, lines
+
+
 async def test_a_search_while_following_goes_to_the_newest_match() -> None:
     app = finished("seed_linear")
     async with running(app) as pilot:
-        await settle(pilot)
-        await press(pilot, "3")
-        await wait_for(
-            pilot, lambda: app.feed is not None and app.feed.loaded.is_set(), what="the load"
-        )
-        lines = all_lines(app)
-        view = log_view(app)
-        # Following: the log jumps to its last line once the first load is in (under load,
-        # after the key), and only then is a search one made while following.
-        await wait_for(
-            pilot,
-            lambda: view.is_following and view.cursor == len(lines) - 1,
-            what="the log to follow to its end",
-        )
+        view, lines = await following_at_the_end(pilot, app)
         await press(pilot, "slash", *"TASK [", "enter")
         await searched(pilot, app, "TASK [")
         assert view.cursor == max(i for i, text in enumerate(lines) if "TASK [" in text)
@@ -273,18 +278,7 @@ async def test_a_search_typed_slowly_jumps_from_where_it_began() -> None:
     began (following: the newest match), not from the match the shorter query found."""
     app = finished("seed_linear")
     async with running(app) as pilot:
-        await settle(pilot)
-        await press(pilot, "3")
-        await wait_for(
-            pilot, lambda: app.feed is not None and app.feed.loaded.is_set(), what="the load"
-        )
-        lines = all_lines(app)
-        view = log_view(app)
-        await wait_for(
-            pilot,
-            lambda: view.is_following and view.cursor == len(lines) - 1,
-            what="the log to follow to its end",
-        )
+        view, lines = await following_at_the_end(pilot, app)
         await press(pilot, "slash")
         typed = ""
         for key in "TASK [":

@@ -24,15 +24,7 @@ async def palette_pick(pilot: Pilot, text: str, first: str) -> None:
     await press(pilot, "ctrl+p")
     await wait_for(pilot, lambda: palette_shown(app), what="the palette")
     await pilot.press(*text)
-
-    def top() -> str:
-        palette = app.screen
-        if not isinstance(palette, CommandPalette):
-            return ""
-        options = palette.query_one("CommandList").options  # type: ignore[attr-defined]
-        return str(options[0].prompt) if options else ""
-
-    await wait_for(pilot, lambda: first in top(), what=f"{first!r} first in the palette")
+    await wait_for(pilot, lambda: first in top_hit(app), what=f"{first!r} first in the palette")
     await press(pilot, "enter")
     await wait_for(pilot, lambda: not palette_shown(app), what="the palette to close")
     await pilot.pause(0.1)
