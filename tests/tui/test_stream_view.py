@@ -137,7 +137,12 @@ async def test_a_live_worker_pipe_arrives_as_it_runs(tmp_path: Path) -> None:
 
         await wait_for(pilot, watched, timeout=240, what="the run to end")
         assert seen_running and min(seen_running) < app.feed.tree.events  # type: ignore[union-attr]
-        assert "successful" in header_text(app) and "rc 0" in header_text(app)
+        # the header is repainted on the frame clock, not when the feed stops
+        await wait_for(
+            pilot,
+            lambda: "successful" in header_text(app) and "rc 0" in header_text(app),
+            what="the header to say the run ended",
+        )
     worker.wait(30)
     saved = tmp_path / "saved" / "artifacts" / "live"
     from ..fixtures.worker_runs import process
