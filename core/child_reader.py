@@ -34,6 +34,7 @@ from typing import Any
 import msgspec
 
 from .events import Event, EventData, Res
+from .fd_io import read_exactly, write_all
 from .folder import EventReader
 from .source import ReadResult
 
@@ -145,8 +146,7 @@ class ChildReader:
     def _take(self) -> Iterator[ReadResult]:
         """Chunks as they come: the child's when one waits, else one read here from the
         back; when the child has ended, any chunk still missing is read here."""
-        child_done = False
-        while not child_done:
+        while True:
             if not self._frame_waiting():
                 mine = self._claim_back()
                 if mine is not None:
@@ -154,8 +154,8 @@ class ChildReader:
                     continue
             kind, index, body = self._frame()
             if kind == _END:
-                child_done = True
-            elif kind != _BATCH:
+                break
+            if kind != _BATCH:
                 raise ChildReadError("the child met a file an in-process load reads differently")
             elif index not in self._applied:
                 self._applied.add(index)
@@ -196,11 +196,11 @@ class ChildReader:
     def _frame(self) -> tuple[int, int, bytes]:
         if self._fd is None:
             raise ChildReadError("the child's pipe is closed")
-        head = _read_exactly(self._fd, _HEAD.size)
+        head = read_exactly(self._fd, _HEAD.size, _PIPE_SIZE)
         if head is None:
             raise ChildReadError("the child ended before the last file")
         kind, index, size = _HEAD.unpack(head)
-        body = _read_exactly(self._fd, size)
+        body = read_exactly(self._fd, size, _PIPE_SIZE)
         if body is None:
             raise ChildReadError("the child ended in the middle of a chunk")
         return kind, index, body
@@ -231,36 +231,15 @@ class ChildReader:
                     raise ValueError("a number JSON cannot carry")
                 body = _ENCODER.encode(batch)
             except (ValueError, TypeError, OverflowError, msgspec.EncodeError):
-                _write_all(fd, _HEAD.pack(_ABORT, index, 0))
+                write_all(fd, _HEAD.pack(_ABORT, index, 0))
                 return
-            _write_all(fd, _HEAD.pack(_BATCH, index, len(body)) + body)
-        _write_all(fd, _HEAD.pack(_END, 0, 0))
+            write_all(fd, _HEAD.pack(_BATCH, index, len(body)) + body)
+        write_all(fd, _HEAD.pack(_END, 0, 0))
 
 
 def _claim(claims: mmap.mmap, at: int) -> int:
     value: int = _CLAIM.unpack_from(claims, at)[0]
     return value
-
-
-def _read_exactly(fd: int, size: int) -> bytes | None:
-    """`size` bytes from the pipe, None when it ends first."""
-    if size == 0:
-        return b""
-    parts: list[bytes] = []
-    got = 0
-    while got < size:
-        part = os.read(fd, min(size - got, _PIPE_SIZE))
-        if not part:
-            return None
-        parts.append(part)
-        got += len(part)
-    return parts[0] if len(parts) == 1 else b"".join(parts)
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
 
 
 def _may_hold_a_float(struct_type: type[msgspec.Struct]) -> tuple[str, ...]:

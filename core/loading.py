@@ -112,7 +112,6 @@ def load_run(run: RunFolder, *, child: bool = True) -> tuple[EventTree, EventRea
         names = reader.list_names()
         if len(names) >= CHILD_FROM:
             source = ChildReader(reader, names, LOAD_CHUNK)
-            del names
             try:
                 return load_source(source), reader
             except ChildReadError:

@@ -19,6 +19,8 @@ import stat
 import zipfile
 from pathlib import Path
 
+from .fd_io import write_all
+
 #: files of the artifacts zip that are written, and the one folder
 ARTIFACT_FILES = frozenset({"rc", "status", "stdout", "stderr", "command"})
 FACT_CACHE = "fact_cache"
@@ -72,9 +74,7 @@ class RunSaver:
         a rename costs six times the write here, and readers retry half-written files)."""
         fd = os.open(self._prefix + name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
-            view = memoryview(raw)
-            while view:
-                view = view[os.write(fd, view) :]
+            write_all(fd, raw)
         finally:
             os.close(fd)
 
@@ -127,9 +127,7 @@ class RunSaver:
         tmp = path.with_name(f".{path.name}.tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
-            view = memoryview(content)
-            while view:
-                view = view[os.write(fd, view) :]
+            write_all(fd, content)
         finally:
             os.close(fd)
         os.replace(tmp, path)
