@@ -15,6 +15,7 @@ from rich.style import Style
 from rich.text import Text
 
 from jobevents.core.ansi import safe_line
+from jobevents.core.nodes import Node
 from jobevents.core.render import duration_text
 from jobevents.core.time_axis import Bar, TimeWindow, bar
 from jobevents.core.timeline import TimelineRow
@@ -116,6 +117,11 @@ def row_times(row: TimelineRow, times: RunTimes, now: float | None) -> RowTimes:
     return RowTimes(((first, last),), last - first, running)
 
 
+def has_lanes(task: Node) -> bool:
+    """Whether a task row can open to lanes (it has host runs): its label shows ▸/▾."""
+    return any(child.kind == "host" for child in task.children)
+
+
 def row_label(row: TimelineRow, opened: bool) -> Text:
     """`PLAY name`, `▸ ✔ role : task`, `    ✘ host`: glyph in the status colour, name as data."""
     status = row.status
@@ -132,8 +138,7 @@ def row_label(row: TimelineRow, opened: bool) -> Text:
         text.append(safe_line(row.host or "", 200), style=STATUS_STYLE.get(status, ""))
         return text
     node = row.node
-    has_hosts = any(child.kind == "host" for child in node.children)
-    text = Text(" " + ("▾" if opened else "▸") + " " if has_hosts else "   ", style="dim")
+    text = Text(" " + ("▾" if opened else "▸") + " " if has_lanes(node) else "   ", style="dim")
     text.append_text(glyph)
     text.append(" ")
     if node.handler:

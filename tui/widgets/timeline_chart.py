@@ -41,7 +41,15 @@ from jobevents.core.timeline import (
 )
 
 from ..marks import compact_marks
-from ..timeline_lines import Geometry, bars_of, geometry, line_segments, row_label, row_times
+from ..timeline_lines import (
+    Geometry,
+    bars_of,
+    geometry,
+    has_lanes,
+    line_segments,
+    row_label,
+    row_times,
+)
 from .style_memo import StyleMemo
 
 #: rendered lines kept: a few screens' worth
@@ -596,7 +604,7 @@ class TimelineChart(ScrollView, can_focus=True):
             return
         self._move_to(index)
         row = self.rows[index]
-        on_expander = event.x == 1 and any(c.kind == "host" for c in row.node.children)
+        on_expander = event.x == 1 and has_lanes(row.node)
         if row.kind == "task" and (event.chain == 2 or on_expander):
             self._set_open(row.node, row.node.id not in self.opened)
 
