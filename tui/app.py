@@ -504,7 +504,9 @@ class JobEventsApp(App[int]):
             self._paint_header(feed, view)
             errors = list(feed.errors.items())
             arrived = feed.state.names.arrived
-        self._palette_refresh.check(self.screen, arrived)
+        stack = self.screen_stack  # empty while the app shuts down: no screen to look at
+        if stack:
+            self._palette_refresh.check(stack[-1], arrived)
         fresh = [(name, why) for name, why in errors if name not in self._reported_errors]
         if fresh:
             self._reported_errors.update(name for name, _why in fresh)
