@@ -17,7 +17,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.timer import Timer
-from textual.widget import AwaitRemove, Widget
+from textual.widget import AwaitMount, AwaitRemove, Widget
 from textual.widgets import ContentSwitcher, Input, Static
 
 from jobevents.core.ansi import safe_line
@@ -44,27 +44,15 @@ from .launch import PlaybookProcess
 from .palette import GoTo, OpenPaletteRefresh, RunCommands
 from .run_switching import RunSwitching
 from .settings import Settings
+from .views import VIEW_IDS, VIEW_KEYS, view_type
 from .views.base import Frame, RunView, Shown
-from .views.hosts import HostsView
-from .views.log import LogView
 from .views.tasks import TasksView
-from .views.timeline import TimelineView
 from .widgets.detail_pane import DETAIL_MODES, DetailPane
 from .widgets.help_screen import HelpScreen
 from .widgets.key_footer import KeyFooter
 from .widgets.quit_dialog import QuitChoice, QuitDialog
 from .widgets.run_header import RunHeader
 from .widgets.worker_output import WorkerOutput
-
-#: the views, in the order of their number keys
-VIEW_TYPES: tuple[type[RunView], ...] = (TasksView, HostsView, LogView, TimelineView)
-#: number key -> view id; ids without a view yet are kept for it
-VIEW_KEYS: tuple[tuple[str, str, str], ...] = (
-    ("1", "tasks", "Tasks"),
-    ("2", "hosts", "Hosts"),
-    ("3", "log", "Log"),
-    ("4", "timeline", "Timeline"),
-)
 
 #: frames come when the feed has changes, at most this often
 FRAME_GAP = 0.05
@@ -153,10 +141,11 @@ class JobEventsApp(App[int]):
         #: how long a file that does not parse is retried before it is reported
         self.retry_for = retry_for
         self.feed: RunFeed | None = None
-        #: the views of the run shown, by id (empty until a run opens)
+        #: the views of the run shown that were shown at least once, by id (built the first
+        #: time they are shown; empty until a run opens)
         self.views: dict[str, RunView] = {}
         #: the view shown
-        self.view_id = VIEW_TYPES[0].VIEW_ID
+        self.view_id = VIEW_IDS[0]
         #: the search and status filter, shared by the views
         self.query_filter = Query()
         self._unseen_mark: int | None = None
@@ -200,11 +189,19 @@ class JobEventsApp(App[int]):
         view = self.views.get(TasksView.VIEW_ID)
         return view if isinstance(view, TasksView) else None
 
-    def action_show_view(self, view_id: str) -> None:
-        """Switch to another view, on the same node where it can show it."""
+    async def action_show_view(self, view_id: str) -> None:
+        """Switch to another view, on the same node where it can show it. A view shown for
+        the first time is built on the run as it is now, and mounted before it is shown."""
+        if view_id not in self.views:
+            if self.feed is None or view_id not in VIEW_IDS:
+                return
+            await self._add_view(view_id)
+        self._switch_view(view_id)
+
+    def _switch_view(self, view_id: str) -> None:
         new = self.views.get(view_id)
         old = self.view
-        if new is None:
+        if new is None:  # the run was dropped while the view was mounted
             return
         if new is not old:
             node = old.selected_node() if old is not None else None
@@ -229,7 +226,7 @@ class JobEventsApp(App[int]):
 
     def view_keys(self) -> list[tuple[str, str, str]]:
         """(key, view id, name) of each view the run shows."""
-        return [entry for entry in VIEW_KEYS if entry[1] in self.views]
+        return list(VIEW_KEYS) if self.views else []
 
     def view_action(self, name: str) -> None:
         """Run a view's own action (`expand_all`, `follow`, ...) from the palette; a view
@@ -258,7 +255,7 @@ class JobEventsApp(App[int]):
         with feed.lock:
             return feed.state.names.search(query, limit)
 
-    def go_to(self, hit: NameHit) -> None:
+    async def go_to(self, hit: NameHit) -> None:
         """Put the cursor on a play, task or host: in the view shown when it can show it,
         else in the Tasks view, opening the way (and dropping a filter that hides it)."""
         feed = self.feed
@@ -274,7 +271,7 @@ class JobEventsApp(App[int]):
             done = view is not None and view.select_node(node)
         if not done:
             if self.view_id != TasksView.VIEW_ID:
-                self.action_show_view(TasksView.VIEW_ID)
+                await self.action_show_view(TasksView.VIEW_ID)
             tasks = self.view
             with feed.lock:
                 done = tasks is not None and tasks.select_node(node)
@@ -295,7 +292,7 @@ class JobEventsApp(App[int]):
         if action == "search" and self.search.has_focus:
             return None
         if action == "show_view" and parameters:
-            return True if parameters[0] in self.views else False  # noqa: SIM210
+            return bool(self.views) and parameters[0] in VIEW_IDS
         if action == "cycle_detail" and parameters:
             # Only the binding of the mode shown is live (and in the footer).
             detail = getattr(self, "detail", None)  # asked before compose, too
@@ -403,41 +400,47 @@ class JobEventsApp(App[int]):
         return removals
 
     def show_run(self, feed: RunFeed) -> None:
-        """Show `feed`'s run: a view of each kind, the detail pane bound to it, the view
-        shown before in front; frames follow its changes."""
+        """Show `feed`'s run: the view shown before (built now; the others when first
+        shown), the detail pane bound to it; frames follow its changes."""
         self.feed = feed
         self._open_count += 1
-        with feed.lock:  # an early feed is already building the tree
-            for view_type in VIEW_TYPES:
-                view = view_type(feed.state)  # type: ignore[call-arg]
-                # ids are unique per run: the old views may not be gone yet
-                _widget(view).id = f"view-{view.VIEW_ID}-{self._open_count}"
-                self.views[view.VIEW_ID] = view
         # a stream saved nowhere has no private data dir to look in
         pdd = private_data_dir_of(feed.run.ident_dir) if feed.run is not None else None
         roots = SourceRoots(self.projects, pdd)
         ident_dir = feed.run.ident_dir if feed.run is not None else None
         fact_cache = ident_dir / FACT_CACHE if ident_dir is not None else None
         self.detail.bind_run(feed.lock, feed.read_payload, roots, fact_cache=fact_cache)
-        for view in self.views.values():
-            # ContentSwitcher hides only the children it had at mount: hide these until shown
-            _widget(view).display = False
-        self.switcher.mount_all([_widget(v) for v in self.views.values()])
         self.switcher.display = True
-        if self.view_id not in self.views:
-            self.view_id = VIEW_TYPES[0].VIEW_ID
-        for view_id, view in self.views.items():
-            # Mounted after the switcher, every view shows until told not to: a hidden
-            # view would be laid out below the shown one, and keep painting there.
-            _widget(view).display = view_id == self.view_id
-        self.switcher.current = _widget(self.views[self.view_id]).id
+        if self.view_id not in VIEW_IDS:
+            self.view_id = VIEW_IDS[0]
+        self._add_view(self.view_id)
+        view = self.views[self.view_id]
+        self.switcher.current = _widget(view).id
         self.query_filter = Query()
         self._apply_query()
-        _widget(self.views[self.view_id]).focus()
-        if not self.app_settings.settings.follow:
-            for view in self.views.values():
-                view.stop_following()
+        _widget(view).focus()
         feed.tell_to(self._feed_changed)
+
+    def _add_view(self, view_id: str) -> AwaitMount:
+        """Build the view `view_id` on the run shown (from what the feed has built so far:
+        it may be loading) and mount it, hidden, in the switcher: awaited, it is mounted."""
+        feed = self.feed
+        assert feed is not None
+        with feed.lock:
+            view = view_type(view_id)(feed.state)  # type: ignore[call-arg]
+            if self.comparing.marks is not None:
+                view.show_marks(self.comparing.marks)
+        widget = _widget(view)
+        # ids are unique per run: the old views may not be gone yet
+        widget.id = f"view-{view_id}-{self._open_count}"
+        # ContentSwitcher hides only the children it had at mount: hide it until shown (a
+        # shown one would be laid out below the one in front, and keep painting there)
+        widget.display = False
+        mounted = self.switcher.mount(widget)
+        if not self.app_settings.settings.follow:
+            view.stop_following()
+        self.views[view_id] = view
+        return mounted
 
     # --------------------------------------------------------------- frame
 
@@ -566,6 +569,8 @@ class JobEventsApp(App[int]):
     def _cursor_moved(self, event: RunView.Highlighted) -> None:
         if event.view is not self.view:
             return
+        if event.following and not event.view.is_following:
+            return  # a follow move told before the cursor was taken (a view just built)
         if event.following:
             # Follow mode moves the cursor as fast as tasks start: repaint on the frame clock.
             self._detail_next = event.shown

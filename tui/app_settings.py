@@ -92,11 +92,11 @@ class AppSettings:
 
 def binding_ids(app: App[object]) -> set[str]:
     """The ids of every binding of the app and its views (what `[keys]` may remap)."""
-    from .app import VIEW_TYPES
+    from .views import VIEW_IDS, view_type
     from .widgets.timeline_chart import TimelineChart
 
     ids: set[str] = set()
-    for owner in (type(app), *VIEW_TYPES, TimelineChart):
+    for owner in (type(app), *map(view_type, VIEW_IDS), TimelineChart):
         for cls in owner.__mro__:
             for binding in getattr(cls, "BINDINGS", ()):
                 if isinstance(binding, Binding) and binding.id:

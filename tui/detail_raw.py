@@ -7,11 +7,11 @@ characters before it is dumped, so a 50 MB result costs no more than the part sh
 
 from __future__ import annotations
 
+import functools
 import reprlib
 from collections.abc import Mapping
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
-import yaml
 from rich.console import RenderableType
 
 from .detail import MAX_CHARS, _block, _note, _rule, event_json
@@ -29,22 +29,31 @@ _repr = reprlib.Repr()
 _repr.maxstring = 200
 _repr.maxother = 200
 
-_BaseDumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+if TYPE_CHECKING:
+    import yaml
 
 
-class _Dumper(_BaseDumper):  # type: ignore[misc, valid-type]
-    """safe_dump's dumper, with multi-line strings as `|` blocks and no anchors."""
+@functools.cache
+def _dumper() -> type[yaml.SafeDumper]:
+    """safe_dump's dumper, with multi-line strings as `|` blocks and no anchors.
 
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
+    Built on first use: PyYAML is imported when a YAML view is first asked for, not
+    before the app's first frame.
+    """
+    import yaml
 
+    base: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
-def _str_representer(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
-    style = "|" if "\n" in data else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+    class Dumper(base):  # type: ignore[misc, valid-type]
+        def ignore_aliases(self, data: Any) -> bool:
+            return True
 
+    def represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
+        style = "|" if "\n" in data else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
 
-_Dumper.add_representer(str, _str_representer)
+    Dumper.add_representer(str, represent_str)
+    return Dumper
 
 
 def raw_view(event: Any, fmt: RawFormat) -> list[RenderableType]:
@@ -64,12 +73,14 @@ def event_yaml(event: Any) -> list[RenderableType]:
 
 def yaml_text(value: Any, limit: int) -> tuple[str, bool]:
     """`value` as block YAML of about `limit` characters at most; and whether it is whole."""
+    import yaml
+
     budget = _Budget(limit)
     pruned = _prune(value, budget, 0)
     try:
         text = yaml.dump(
             pruned,
-            Dumper=_Dumper,
+            Dumper=_dumper(),
             sort_keys=False,
             allow_unicode=True,
             default_flow_style=False,

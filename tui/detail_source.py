@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Final
 
 from rich.console import Group, RenderableType
-from rich.syntax import Syntax
 from rich.text import Text
 
 from jobevents.core.ansi import safe_line
@@ -53,6 +52,8 @@ def _where(source: SourceExcerpt) -> Text:
 def _excerpt(source: SourceExcerpt) -> list[RenderableType]:
     out: list[RenderableType] = []
     if source.lines:
+        from rich.syntax import Syntax  # Pygments: imported when a source is first shown
+
         marked = source.task.line
         syntax = Syntax(
             "\n".join(source.lines),

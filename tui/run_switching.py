@@ -7,7 +7,6 @@ The shell (`app.py`) shows whatever feed this hands it; which run, and when, is 
 from __future__ import annotations
 
 import asyncio
-import ctypes
 import functools
 import gc
 import sys
@@ -24,7 +23,6 @@ from jobevents.core.run_listing import RunListing
 from jobevents.core.run_summary import RunSummaries
 
 from .feed import RunFeed
-from .widgets.run_picker import RunPicker
 
 if TYPE_CHECKING:
     from textual.widget import AwaitRemove
@@ -127,6 +125,8 @@ class RunSwitching:
                 self.follow_newest = run == runs[0]
                 self.open(run)
 
+        from .widgets.run_picker import RunPicker  # built on the first `r`, not at start
+
         RunPicker.open(app, runs, current, self.summaries, picked)
 
     def open(self, run: RunFolder | None) -> None:
@@ -209,6 +209,8 @@ def _malloc_trim() -> Callable[[int], int] | None:
     """glibc's `malloc_trim`, found among the symbols this process has loaded."""
     if not sys.platform.startswith("linux"):
         return None
+    import ctypes  # here, not at the top: a run switch needs it, the first frame does not
+
     try:
         trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim
     except (OSError, AttributeError):  # not glibc (musl has none)

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -76,6 +75,8 @@ def load_settings(path: Path | None = None) -> tuple[Settings, str | None]:
         return Settings(), None
     except OSError as exc:
         return Settings(), f"{path}: cannot read it ({exc.strerror}); using the defaults"
+    import tomllib  # only when there is a file to read
+
     try:
         return parse_settings(tomllib.loads(raw)), None
     except tomllib.TOMLDecodeError as exc:

@@ -106,7 +106,7 @@ async def measure(
             with feed.lock:
                 feed.state.add_all(events[1:skip], feed._changes)
             app._paint_frame()
-            app.action_show_view(view)
+            await app.action_show_view(view)
             await pilot.pause(0.3)
             for timer in list(app._timers):  # frames come from here only
                 timer.stop()

@@ -259,12 +259,16 @@ async def test_running_bars_grow_with_the_clock_and_new_tasks_follow(tmp_path: P
 
 
 async def test_a_timeline_opened_before_the_run_exists_fills_in(tmp_path: Path) -> None:
-    """A hidden view keeps its rows as events arrive; shown, it paints them at once."""
+    """A view is built when first shown; hidden again, it keeps its rows as events arrive,
+    and shown, it paints them at once."""
     ident_dir, rest = copy_run("seed_linear", tmp_path, fraction=0.2)
     app = JobEventsApp(tmp_path, clock=lambda: 0.0)
     async with running(app) as pilot:
         await settle(pilot)
+        assert "timeline" not in app.views  # nothing built for a view never shown
+        await press(pilot, "4")
         before = len(chart(app).rows)
+        await press(pilot, "1")
         add_events(ident_dir, rest)
         finish(ident_dir, "seed_linear")
         await wait_for(pilot, lambda: "successful" in header_text(app), what="the status")

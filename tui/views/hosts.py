@@ -29,6 +29,7 @@ from jobevents.core.host_query import (
     row_matches,
 )
 from jobevents.core.hosts import HostEntry, HostIndex, HostPlay, OrderKey, play_of
+from jobevents.core.newest import newest_of
 from jobevents.core.nodes import Changes, Node
 from jobevents.core.query import Query
 from jobevents.core.state import RunState
@@ -78,6 +79,8 @@ class HostsView(LazyTree[Row], RunView):
         #: rows whose line changed since their label was built (see `_relabel`)
         self._stale: set[Row] = set()
         super().__init__(state.hosts, id=id)
+        # built on a run under way (first shown late): follow from its newest host run
+        self._newest = newest_of(state.tree.root, ("host",))
 
     # ------------------------------------------------------ what the rows are
 

@@ -94,8 +94,12 @@ class TimelineView(Container, RunView):
         yield self.panel
 
     def focus(self, scroll_visible: bool = True) -> TimelineView:
-        """The chart takes the keys."""
-        self.chart.focus(scroll_visible)
+        """The chart takes the keys (once it is mounted: the view is built when first shown,
+        and asked for the focus before its parts are)."""
+        if self.chart.is_attached:
+            self.chart.focus(scroll_visible)
+        else:
+            self.call_after_refresh(self.chart.focus, scroll_visible)
         return self
 
     # ------------------------------------------------------------ time

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from rich.text import Text
 
 from jobevents.core import query
+from jobevents.core.newest import newest_of
 from jobevents.core.nodes import Changes, Node
 from jobevents.core.query import Matches, Query
 from jobevents.core.tree import EventTree, sibling_order
@@ -26,6 +27,8 @@ from .line_cache import STRIP_CACHE_SIZE
 __all__ = ["EXPAND_ALL_LIMIT", "STRIP_CACHE_SIZE", "RunTree"]
 
 _OPEN_BY_DEFAULT = frozenset({"playbook", "play"})
+#: what follow mode keeps the cursor on: the newest play or task
+_FOLLOWED = frozenset({"play", "task"})
 
 
 class RunTree(LazyTree[Node]):
@@ -36,6 +39,8 @@ class RunTree(LazyTree[Node]):
     def __init__(self, tree: EventTree, *, id: str | None = None) -> None:
         self.core = tree
         super().__init__(tree.root, id=id)
+        # built on a run under way (a view first shown late): follow from its newest task
+        self._newest = newest_of(tree.root, _FOLLOWED)
 
     # ------------------------------------------------------ what the rows are
 
@@ -78,7 +83,7 @@ class RunTree(LazyTree[Node]):
         for node in changes.added:
             if node.id not in self._shown_nodes:
                 self._place(node)
-            if node.kind in ("play", "task") and (
+            if node.kind in _FOLLOWED and (
                 self._newest is None or node.counter >= self._newest.counter
             ):
                 self._newest = node
