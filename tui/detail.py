@@ -14,23 +14,23 @@ character reaches the terminal.  Every block is capped (`MAX_CHARS`, `MAX_LINES`
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Final
 
 from rich import box
 from rich.console import Group, RenderableType
 from rich.panel import Panel
-from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from jobevents.core.ansi import sanitize_ansi, strip_ansi
+from jobevents.core.ansi import strip_ansi
 from jobevents.core.nodes import Node
 from jobevents.core.render import counts_text, duration_text
 from jobevents.core.status import STATUSES
 
 from .columns import Column, Columns
+from .detail_blocks import MAX_LINES, block, grid, note, rule, tail
 from .detail_styles import SECONDARY
 from .theme import STATUS_GLYPH, STATUS_STYLE
 from .value_text import (
@@ -60,8 +60,6 @@ __all__ = [
     "structural_detail",
 ]
 
-#: Lines of one text block shown at most.
-MAX_LINES: Final = 500
 #: Rows of one table (hosts of a task, tasks of a play, loop items) shown at most.
 MAX_ROWS: Final = 60
 
@@ -106,7 +104,7 @@ def host_detail(
     res = _mapping(data.get("res")) if data is not None else None
     out: list[RenderableType] = [_run_header(node, event, data)]
     if event is None:
-        out.append(_note("The event is not loaded (still reading it, or its file is unreadable)."))
+        out.append(note("The event is not loaded (still reading it, or its file is unreadable)."))
         if node.status in _PROBLEMS and node.detail:
             out.append(_why_box(node, None))
         return out
@@ -119,12 +117,12 @@ def host_detail(
     if res is not None:
         out.extend(_res_sections(node, res))
     elif data is not None and "res" in data and data.get("res") is not None:
-        out.append(_rule("res"))
-        out.extend(_block(to_text(data.get("res"))))
+        out.append(rule("res"))
+        out.extend(block(to_text(data.get("res"))))
     stdout = event.get("stdout")
     if isinstance(stdout, str) and stdout.strip():
-        out.append(_rule("output"))
-        out.extend(_block(stdout, ansi=True))
+        out.append(rule("output"))
+        out.extend(block(stdout, ansi=True))
     return out
 
 
@@ -181,26 +179,26 @@ def message_detail(
             rows.append(("at", Text(time_text(created))))
     if node.ref is not None:
         rows.append(("event", Text(f"#{node.ref[0]}", style=SECONDARY.key)))
-    out: list[RenderableType] = [Group(title, _grid(rows))]
+    out: list[RenderableType] = [Group(title, grid(rows))]
     if event is None:
-        out.append(_note("The event is not loaded (still reading it, or its file is unreadable)."))
+        out.append(note("The event is not loaded (still reading it, or its file is unreadable)."))
         return out
     if raw is not None:
         out.extend(raw)
         return out
     stdout = event.get("stdout")
     if isinstance(stdout, str) and stdout.strip():
-        out.append(_rule("output"))
-        out.extend(_block(stdout, ansi=True))
+        out.append(rule("output"))
+        out.extend(block(stdout, ansi=True))
     return out
 
 
 def event_json(event: Any) -> list[RenderableType]:
     """The whole event as indented JSON: plain text, capped, controls stripped."""
     text, complete = json_text(event, MAX_CHARS)
-    out = _block(text)
+    out = block(text)
     if not complete:
-        out.append(_note(f"… the JSON is cut at {MAX_CHARS:,} characters"))
+        out.append(note(f"… the JSON is cut at {MAX_CHARS:,} characters"))
     return out
 
 
@@ -263,7 +261,7 @@ def _run_header(
         if kind:
             ref = f" #{node.ref[0]}" if node.ref is not None else ""
             rows.append(("event", Text(capped_line(kind, 80) + ref, style=SECONDARY.key)))
-    return Group(title, _grid(rows))
+    return Group(title, grid(rows))
 
 
 def _why_box(node: Node, res: Mapping[str, Any] | None) -> RenderableType:
@@ -274,7 +272,7 @@ def _why_box(node: Node, res: Mapping[str, Any] | None) -> RenderableType:
         parts.append(Text("The result is censored (no_log: true).", style=SECONDARY.note))
     msg = to_text(res.get("msg")) if res is not None else None
     if msg and msg.strip():
-        parts.extend(_block(msg, max_chars=_WHY_CHARS, max_lines=_WHY_LINES, style="bold"))
+        parts.extend(block(msg, max_chars=_WHY_CHARS, max_lines=_WHY_LINES, style="bold"))
     elif node.detail:
         parts.append(Text(strip_ansi(node.detail), style="bold"))
     if res is not None:
@@ -284,7 +282,7 @@ def _why_box(node: Node, res: Mapping[str, Any] | None) -> RenderableType:
         stderr = to_text(res.get("stderr"))
         if stderr and stderr.strip():
             parts.append(Text("stderr (last lines):", style=SECONDARY.key))
-            parts.extend(_tail(stderr, _WHY_LINES, _WHY_CHARS))
+            parts.extend(tail(stderr, _WHY_LINES, _WHY_CHARS))
         exception = exception_line(res.get("exception"))
         if exception:
             parts.append(Text.assemble(("exception ", SECONDARY.key), exception))
@@ -308,7 +306,7 @@ def _res_sections(node: Node, res: Mapping[str, Any]) -> list[RenderableType]:
     out: list[RenderableType] = []
     censored = res.get("censored")
     if censored is not None:
-        out.append(_rule("no_log"))
+        out.append(rule("no_log"))
         censored_text = to_text(censored) or ""
         out.append(
             Text.assemble(
@@ -318,30 +316,30 @@ def _res_sections(node: Node, res: Mapping[str, Any]) -> list[RenderableType]:
         )
     msg = to_text(res.get("msg"))
     if msg and msg.strip() and not (node.status in _PROBLEMS and _fits_why(msg)):
-        out.append(_rule("msg"))
-        out.extend(_block(msg))
+        out.append(rule("msg"))
+        out.extend(block(msg))
     cmd = cmd_text(res.get("cmd"))
     if cmd:
-        out.append(_rule("cmd"))
-        out.extend(_block(cmd))
+        out.append(rule("cmd"))
+        out.extend(block(cmd))
     rc = res.get("rc")
     if rc is not None:
-        out.append(_rule("rc"))
+        out.append(rule("rc"))
         out.append(Text(one_line_str(rc), style=_rc_style(rc)))
     for key in ("stdout", "stderr"):
         text = to_text(res.get(key))
         if text and text.strip():
-            out.append(_rule(key))
-            out.extend(_block(text))
+            out.append(rule(key))
+            out.extend(block(text))
     results = res.get("results")
     if isinstance(results, list) and results:
-        out.append(_rule(f"results ({len(results):,} items)"))
+        out.append(rule(f"results ({len(results):,} items)"))
         out.append(_results_table(results))
         if len(results) > MAX_ROWS:
-            out.append(_note(f"… {len(results) - MAX_ROWS:,} more items not shown"))
+            out.append(note(f"… {len(results) - MAX_ROWS:,} more items not shown"))
     elif results is not None and not isinstance(results, list):
-        out.append(_rule("results"))
-        out.extend(_block(to_text(results)))
+        out.append(rule("results"))
+        out.extend(block(to_text(results)))
     return out
 
 
@@ -438,7 +436,7 @@ def _structural_header(node: Node, now: float | None) -> RenderableType:
     duration = _duration(node, now)
     if duration:
         rows.append(("duration", duration))
-    return Group(title, _grid(rows))
+    return Group(title, grid(rows))
 
 
 def _counts_line(counts: dict[str, int] | None) -> Text | None:
@@ -463,7 +461,7 @@ def _counts_line(counts: dict[str, int] | None) -> Text | None:
 def _children_table(node: Node, now: float | None) -> list[RenderableType]:
     children = list(node.children)
     if not children:
-        return [_note("Nothing below it yet.")]
+        return [note("Nothing below it yet.")]
     heading = {"task": "host", "play": "task", "playbook": "play"}.get(node.kind, "name")
     sorted_by_status = len(children) > MAX_ROWS
     if sorted_by_status:
@@ -496,7 +494,7 @@ def _children_table(node: Node, now: float | None) -> list[RenderableType]:
     if sorted_by_status:
         out.insert(
             0,
-            _note(f"{len(children):,} rows below: the first {MAX_ROWS:,} by status, worst first."),
+            note(f"{len(children):,} rows below: the first {MAX_ROWS:,} by status, worst first."),
         )
     return out
 
@@ -605,98 +603,3 @@ def _timestamp(value: str) -> float | None:
         return datetime.fromisoformat(value).timestamp()
     except (ValueError, TypeError, OverflowError, OSError):
         return None
-
-
-def _clip(text: str, max_chars: int, max_lines: int) -> tuple[str, int, int]:
-    """Cut `text` at `max_chars` characters or `max_lines` lines, whichever comes first.
-
-    Returns the kept text, and how many lines and characters were cut off.
-    """
-    cut = min(len(text), max_chars)
-    pos = -1
-    for _ in range(max_lines):
-        pos = text.find("\n", pos + 1, cut)
-        if pos < 0:
-            break
-    else:
-        cut = pos
-    if cut >= len(text):
-        return text, 0, 0
-    kept = text[:cut]
-    total = text.count("\n") + (0 if text.endswith("\n") else 1)
-    shown = kept.count("\n") + 1
-    return kept, max(0, total - shown), len(text) - cut
-
-
-def _block(
-    text: str | None,
-    *,
-    ansi: bool = False,
-    max_chars: int = MAX_CHARS,
-    max_lines: int = MAX_LINES,
-    style: str = "",
-) -> list[RenderableType]:
-    """A capped block of text, with a note of what was cut.
-
-    The cut happens before `sanitize_ansi` / `strip_ansi`, so their cost stays bounded and
-    an escape sequence cut in half is dropped like any broken one.
-    """
-    if not text:
-        return []
-    kept, more_lines, more_chars = _clip(text, max_chars, max_lines)
-    kept = kept.rstrip("\n")
-    if ansi:
-        body = Text.from_ansi(sanitize_ansi(kept), style=style)
-    else:
-        body = Text(strip_ansi(kept), style=style)
-    out: list[RenderableType] = [body]
-    if more_chars:
-        out.append(_cut_note(more_lines, more_chars))
-    return out
-
-
-def _tail(text: str, lines: int, max_chars: int) -> list[RenderableType]:
-    """The last `lines` lines of `text`, of its last `max_chars` characters at most."""
-    text = text.rstrip("\n")
-    window = max(0, len(text) - max_chars)
-    cut = window
-    pos = len(text)
-    for _ in range(lines):
-        newline = text.rfind("\n", window, pos)
-        if newline < 0:
-            break
-        pos = newline
-    else:
-        cut = pos + 1
-    out: list[RenderableType] = []
-    if cut:
-        earlier = text.count("\n", 0, cut)
-        what = f"{earlier:,} earlier lines" if earlier else f"{cut:,} earlier characters"
-        out.append(_note(f"… {what} (see stderr below)"))
-    out.append(Text(strip_ansi(text[cut:])))
-    return out
-
-
-def _cut_note(more_lines: int, more_chars: int) -> Text:
-    if more_lines:
-        what = f"{more_lines:,} more lines ({more_chars:,} characters) truncated"
-    else:
-        what = f"{more_chars:,} more characters truncated"
-    return _note(f"… {what}")
-
-
-def _note(text: str) -> Text:
-    return Text(text, style=SECONDARY.note)
-
-
-def _rule(title: str) -> Rule:
-    return Rule(Text(title, style="bold"), align="left", style=SECONDARY.rule)
-
-
-def _grid(rows: Iterable[tuple[str, Text]]) -> Table:
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(no_wrap=True, style=SECONDARY.key)
-    grid.add_column(overflow="fold")
-    for key, value in rows:
-        grid.add_row(Text(key), value)
-    return grid

@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 from rich.console import RenderableType
 
-from .detail import MAX_CHARS, _block, _note, _rule, event_json
+from .detail import event_json
+from .detail_blocks import block, note, rule
+from .value_text import MAX_CHARS
 
 #: The raw views, in the order `x` shows them after the summary.
 RawFormat = Literal["json", "yaml"]
@@ -59,15 +61,15 @@ def _dumper() -> type[yaml.SafeDumper]:
 def raw_view(event: Any, fmt: RawFormat) -> list[RenderableType]:
     """The event as `fmt` under its title rule."""
     body = event_json(event) if fmt == "json" else event_yaml(event)
-    return [_rule(RAW_TITLES[fmt]), *body]
+    return [rule(RAW_TITLES[fmt]), *body]
 
 
 def event_yaml(event: Any) -> list[RenderableType]:
     """The whole event as YAML: plain text, capped, controls stripped."""
     text, complete = yaml_text(event, MAX_CHARS)
-    out = _block(text)
+    out = block(text)
     if not complete:
-        out.append(_note(f"… the YAML is cut at {MAX_CHARS:,} characters"))
+        out.append(note(f"… the YAML is cut at {MAX_CHARS:,} characters"))
     return out
 
 

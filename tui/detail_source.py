@@ -15,7 +15,7 @@ from rich.text import Text
 from jobevents.core.ansi import safe_line
 from jobevents.core.task_file import SourceExcerpt, SourceMissing, TaskSource
 
-from .detail import _note, _rule
+from .detail_blocks import note, rule
 from .detail_styles import SECONDARY
 
 #: Pygments style names the terminal's own palette, so the theme's colours apply.
@@ -29,13 +29,13 @@ def source_block(source: TaskSource | None) -> list[RenderableType]:
     if source is None:
         return []
     if isinstance(source, SourceMissing):
-        return [_rule("source"), _note(safe_line(source.looked, 2_000))]
-    return [_rule("source"), _where(source), *_excerpt(source)]
+        return [rule("source"), note(safe_line(source.looked, 2_000))]
+    return [rule("source"), _where(source), *_excerpt(source)]
 
 
 def source_loading(task_path: str) -> list[RenderableType]:
     """What the section says while the file is looked for and read."""
-    return [_rule("source"), _note(f"loading {safe_line(task_path, _PATH_CHARS)} …")]
+    return [rule("source"), note(f"loading {safe_line(task_path, _PATH_CHARS)} …")]
 
 
 def _where(source: SourceExcerpt) -> Text:
@@ -70,5 +70,5 @@ def _excerpt(source: SourceExcerpt) -> list[RenderableType]:
             syntax.stylize_range("bold", (row, 0), (row, len(source.lines[row - 1])))
         out.append(syntax)
     if source.problem:
-        out.append(_note(safe_line(f"{source.found.path}: {source.problem}", 2_000)))
+        out.append(note(safe_line(f"{source.found.path}: {source.problem}", 2_000)))
     return [Group(*out)] if out else [Text("")]

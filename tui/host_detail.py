@@ -10,8 +10,6 @@ of it is data: `Text` built directly, every string through `safe_line`, never ma
 from __future__ import annotations
 
 from rich.console import Group, RenderableType
-from rich.rule import Rule
-from rich.table import Table
 from rich.text import Text
 
 from jobevents.core.ansi import safe_line
@@ -21,6 +19,7 @@ from jobevents.core.nodes import Node
 from jobevents.core.render import duration_text
 
 from .detail import MAX_ROWS, event_json, status_text
+from .detail_blocks import grid, note, rule
 from .detail_raw import event_yaml
 from .detail_styles import SECONDARY
 from .host_labels import recap_text
@@ -36,19 +35,19 @@ def host_detail(
     `json` and `yaml` modes of `x`, all of its facts instead."""
     out: list[RenderableType] = [_header(entry)]
     if mode in ("json", "yaml"):
-        out.append(_rule(f"facts {mode.upper()}"))
+        out.append(rule(f"facts {mode.upper()}"))
         if facts is None:
-            out.append(_note("loading facts…"))
+            out.append(note("loading facts…"))
         elif facts.facts is None:
-            out.append(_note(_no_facts(entry, facts)))
+            out.append(note(_no_facts(entry, facts)))
         else:
             out.extend(event_json(facts.facts) if mode == "json" else event_yaml(facts.facts))
         return out
     problems = entry.problems()
     if problems:
-        out.append(_rule(f"failed and unreachable ({len(problems):,})"))
+        out.append(rule(f"failed and unreachable ({len(problems):,})"))
         out.extend(_problems_list(problems))
-    out.append(_rule("facts"))
+    out.append(rule("facts"))
     out.extend(_facts_section(entry, facts))
     return out
 
@@ -74,7 +73,7 @@ def _header(entry: HostEntry) -> RenderableType:
         rows.append(("recap", recap_text(entry.recap)))
     else:
         rows.append(("recap", Text("when the run ends (playbook_on_stats)", style=SECONDARY.note)))
-    return Group(title, _grid(rows))
+    return Group(title, grid(rows))
 
 
 def _problems_list(problems: list[Node]) -> list[RenderableType]:
@@ -101,22 +100,22 @@ def _problems_list(problems: list[Node]) -> list[RenderableType]:
             why.append("no reason given", style=SECONDARY.note)
         out.append(why)
     if len(problems) > MAX_ROWS:
-        out.append(_note(f"… {len(problems) - MAX_ROWS:,} more not shown"))
+        out.append(note(f"… {len(problems) - MAX_ROWS:,} more not shown"))
     return out
 
 
 def _facts_section(entry: HostEntry, facts: HostFacts | None) -> list[RenderableType]:
     if facts is None:
-        return [_note("loading facts…")]
+        return [note("loading facts…")]
     if facts.facts is None:
-        return [_note(_no_facts(entry, facts))]
+        return [note(_no_facts(entry, facts))]
     rows = [(label, Text(_line(value))) for label, value in common_facts(facts.facts)]
     out: list[RenderableType] = []
     if rows:
-        out.append(_grid(rows))
+        out.append(grid(rows))
     else:
-        out.append(_note("None of the common facts (os, kernel, addresses) were gathered."))
-    out.append(_note(f"{len(facts.facts):,} facts in all: x shows them as JSON, then YAML."))
+        out.append(note("None of the common facts (os, kernel, addresses) were gathered."))
+    out.append(note(f"{len(facts.facts):,} facts in all: x shows them as JSON, then YAML."))
     return out
 
 
@@ -135,20 +134,3 @@ def _line(text: str, limit: int = _LINE) -> str:
     if len(text) > limit * 8:
         text = text[: limit * 8]
     return safe_line(text, limit)
-
-
-def _note(text: str) -> Text:
-    return Text(text, style=SECONDARY.note)
-
-
-def _rule(title: str) -> RenderableType:
-    return Rule(Text(title, style="bold"), align="left", style=SECONDARY.rule)
-
-
-def _grid(rows: list[tuple[str, Text]]) -> RenderableType:
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(no_wrap=True, style=SECONDARY.key)
-    grid.add_column(overflow="fold")
-    for key, value in rows:
-        grid.add_row(Text(key), value)
-    return grid
