@@ -42,6 +42,7 @@ from .editor import EditorError, editor_command
 from .feed import RunFeed
 from .launch import PlaybookProcess
 from .palette import GoTo, OpenPaletteRefresh, RunCommands
+from .run_end import RunEnd
 from .run_switching import RunSwitching
 from .settings import Settings
 from .views import VIEW_IDS, VIEW_KEYS, view_type
@@ -50,7 +51,7 @@ from .views.tasks import TasksView
 from .widgets.detail_pane import DETAIL_MODES, DetailPane
 from .widgets.help_screen import HelpScreen
 from .widgets.key_footer import KeyFooter
-from .widgets.quit_dialog import QuitChoice, QuitDialog
+from .widgets.quit_dialog import QuitChoice
 from .widgets.run_header import RunHeader
 from .widgets.worker_output import WorkerOutput
 
@@ -160,11 +161,8 @@ class JobEventsApp(App[int]):
         self._frame_timer: Timer | None = None
         self._search_timer: Timer | None = None
         self._open_count = 0
-        #: the run this app started (`run`, `demo`), if any
-        self.process = process
-        #: how the user left a run still going: "detach" or "cancel"
-        self.left_run: QuitChoice | None = None
-        self._run_ended = False
+        #: the end of the run this app started (`run`, `demo`) or was piped, and leaving
+        self.run_end = RunEnd(self, process)
         #: the comparison with another run (`d`), when one is on
         self.comparing = Comparing(self)
         self._palette_refresh = OpenPaletteRefresh()
@@ -363,29 +361,7 @@ class JobEventsApp(App[int]):
         opening: a run that ended before it was first opened has its events all the same)
         and when a worker stream has ended."""
         self.run_switching.check()
-        self._check_process()
-        if self.given_feed is not None:
-            self._check_stream()
-
-    def _check_process(self) -> None:
-        """Say when the run we started ends; show why if it never wrote an event."""
-        process = self.process
-        if process is None or self._run_ended or process.running:
-            return
-        self._run_ended = True
-        rc = process.rc()
-        if self.feed is None:
-            output = process.failure_output().strip() or "(no output)"
-            self.header.show_waiting(f"The run ended (rc {rc}) before any event.")
-            if self.waiting is not None:
-                self.waiting.update(Text(f"ansible-runner said:\n\n{output}"))
-            return
-        # The feed reads the status file on its clock: it may not have seen the last write.
-        status = self.feed.source.status()
-        if status in (None, "starting", "running"):
-            status = "successful" if rc == 0 else "failed"
-        severity = "information" if rc == 0 else "error"
-        self.say(f"{status}, rc {rc}. q quits.", title="Run finished", severity=severity)
+        self.run_end.check()
 
     def drop_run(self) -> list[AwaitRemove]:
         """Take the run shown off the screen: its views are removed (awaitables that say
@@ -757,42 +733,14 @@ class JobEventsApp(App[int]):
         with feed.lock:
             self.push_screen(WorkerOutput(feed.stream))
 
-    def _check_stream(self) -> None:
-        """Say once when a worker stream has ended: how, and where it was saved."""
-        note = self.feed.take_end_note() if self.feed is not None else None
-        if note is not None:
-            title, message, severity = note
-            self.say(message, title=title, severity=severity)
-
     async def action_quit(self) -> None:
         """Stop watching and leave (asks first when our run is still going)."""
-        if self.process is not None and self.process.running:
-            self.push_screen(QuitDialog(), self._quit_chosen)
-            return
-        self._leave()
+        self.run_end.quit()
 
-    def _quit_chosen(self, choice: QuitChoice | None) -> None:
-        if choice == "cancel" and self.process is not None:
-            self.process.cancel()
-            self.left_run = "cancel"
-            self.notify("Canceling the run…", title="Cancel")
-            self.set_interval(0.2, self._leave_when_ended)
-        elif choice == "detach":
-            self.left_run = "detach"
-            self._leave()
-
-    def _leave_when_ended(self) -> None:
-        if self.process is None or not self.process.running:
-            self._leave()
-
-    def _leave(self) -> None:
-        if self.feed is not None:
-            self.feed.stop()
-        if self.process is not None and self.left_run != "detach" and not self.process.running:
-            rc = self.process.rc()
-            self.exit(rc, return_code=rc)
-        else:
-            self.exit(0)
+    @property
+    def left_run(self) -> QuitChoice | None:
+        """How the user left a run still going: "detach" or "cancel" (None: it had ended)."""
+        return self.run_end.left_run
 
 
 def _widget(view: RunView) -> Widget:
