@@ -83,7 +83,11 @@ async def test_d_compares_with_the_previous_run_and_marks_the_tree(tmp_path: Pat
         assert "drift_a" in str(highlighted.prompt)
         assert "← the previous run" in str(highlighted.prompt)
         await press(pilot, "enter")
-        assert "vs drift_a: loading" in header_text(app) or app.comparing.marks is not None
+        await wait_for(
+            pilot,
+            lambda: "vs drift_a: loading" in header_text(app) or app.comparing.marks is not None,
+            what="the header to say the comparison loads",
+        )
         await wait_for(pilot, lambda: app.comparing.marks is not None, timeout=30, what="marks")
         await frames_pass(pilot)
         header = header_text(app)
@@ -101,7 +105,7 @@ async def test_d_compares_with_the_previous_run_and_marks_the_tree(tmp_path: Pat
 
         await press(pilot, "d")  # again: the comparison ends, the lines are as before
         await frames_pass(pilot)
-        assert "vs drift_a" not in header_text(app)
+        await wait_for(pilot, lambda: "vs drift_a" not in header_text(app), what="the header")
         assert tree_state(app).texts == before
 
 

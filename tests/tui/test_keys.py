@@ -325,7 +325,7 @@ async def test_follow_pauses_on_movement_and_the_badge_counts_what_arrives(
         assert cursor_data(app).name == "check_umask"
         await press(pilot, "k")
         await frames_pass(pilot)
-        assert "│ paused (f) │" in header_text(app)
+        await wait_for(pilot, lambda: "│ paused (f) │" in header_text(app), what="the header")
         paused_at = tree_state(app).cursor_text
 
         add_events(ident_dir, rest[:5])
@@ -336,7 +336,7 @@ async def test_follow_pauses_on_movement_and_the_badge_counts_what_arrives(
 
         await press(pilot, "f")
         await frames_pass(pilot)
-        assert "│ following │" in header_text(app)
+        await wait_for(pilot, lambda: "│ following │" in header_text(app), what="the header")
         assert app.feed is not None
         with app.feed.lock:
             newest = max(

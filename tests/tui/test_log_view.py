@@ -340,7 +340,11 @@ async def test_a_live_log_follows_and_a_late_event_goes_in_above_without_moving_
 
         await press(pilot, "f")
         await frames_pass(pilot)
-        assert view.cursor == view.run_log.lines - 1 and "following" in header_text(app)
+        await wait_for(
+            pilot,
+            lambda: view.cursor == view.run_log.lines - 1 and "following" in header_text(app),
+            what="the cursor on the last line and the header",
+        )
 
 
 async def test_the_header_counts_new_events_only_from_when_follow_went_off(

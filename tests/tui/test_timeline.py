@@ -97,7 +97,7 @@ async def test_lanes_open_lazily_and_arrows_move_between_rows() -> None:
     async with running(app) as pilot:
         view = await open_timeline(app, pilot)
         await press(pilot, "home")
-        assert "│ paused (f) │" in header_text(app)
+        await wait_for(pilot, lambda: "│ paused (f) │" in header_text(app), what="the header")
         assert not any(row.kind == "lane" for row in view.rows)
         await press(pilot, "j", "j")
         assert cursor_row(app) == ("task", "check_ram", None)
@@ -124,7 +124,7 @@ async def test_lanes_open_lazily_and_arrows_move_between_rows() -> None:
         await press(pilot, "end")
         assert cursor_row(app) == ("task", "restart_tower", None)
         await press(pilot, "f")
-        assert "│ following │" in header_text(app)
+        await wait_for(pilot, lambda: "│ following │" in header_text(app), what="the header")
 
 
 async def test_zoom_pan_and_reset() -> None:
