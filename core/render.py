@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from .ansi import safe_line
-from .loading import LoadedRun
 from .nodes import Node
 from .status import STATUSES
-from .stream import StreamState
 from .tree import EventTree, node_dict
+
+if TYPE_CHECKING:  # the app draws durations and counts before any stream is read
+    from .loading import LoadedRun
+    from .stream import StreamState
 
 
 def dump_document(loaded: LoadedRun, *, with_tree: bool = True) -> dict[str, Any]:

@@ -53,7 +53,6 @@ from .widgets.help_screen import HelpScreen
 from .widgets.key_footer import KeyFooter
 from .widgets.quit_dialog import QuitChoice
 from .widgets.run_header import RunHeader
-from .widgets.worker_output import WorkerOutput
 
 #: frames come when the feed has changes, at most this often
 FRAME_GAP = 0.05
@@ -730,6 +729,8 @@ class JobEventsApp(App[int]):
         if feed is None or feed.stream is None:
             self.notify("Only a worker stream has worker output.", title="Output")
             return
+        from .widgets.worker_output import WorkerOutput  # a stream's, on `o`: not at start
+
         with feed.lock:
             self.push_screen(WorkerOutput(feed.stream))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.widgets import Static
@@ -12,10 +13,12 @@ from jobevents.core.ansi import safe_line
 from jobevents.core.folder import FINISHED_STATES
 from jobevents.core.render import duration_text
 from jobevents.core.status import STATUSES
-from jobevents.core.stream import StreamState
 from jobevents.core.tree import EventTree
 
 from ..theme import PART_STYLE, RUN_STATE_STYLE, STATUS_GLYPH, STATUS_STYLE
+
+if TYPE_CHECKING:
+    from jobevents.core.stream import StreamState
 
 
 class RunHeader(Static):

@@ -7,7 +7,7 @@ text: shown as data, colours kept and every other escape dropped. The starting r
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -17,7 +17,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Log, Static
 
 from jobevents.core.ansi import safe_line, strip_ansi
-from jobevents.core.stream import StreamState
+
+if TYPE_CHECKING:
+    from jobevents.core.stream import StreamState
 
 
 class WorkerOutput(ModalScreen[None]):
