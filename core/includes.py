@@ -40,6 +40,7 @@ from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable, Mapping
 
 from .copies import FoldKey, TaskCopy
+from .host_runs import HostRuns
 from .nodes import Node
 
 _Entries = list[tuple[int, Node]]
@@ -48,9 +49,7 @@ _Entries = list[tuple[int, Node]]
 class IncludeIndex:
     """The runs of each host in each play, static and included, in counter order."""
 
-    def __init__(
-        self, copies: Mapping[str, TaskCopy], runs: Mapping[tuple[str, str], list[Node]]
-    ) -> None:
+    def __init__(self, copies: Mapping[str, TaskCopy], runs: HostRuns) -> None:
         self._copies = copies
         self._runs = runs
         #: play -> files and role names its includes brought in; a play is in it (and
@@ -211,7 +210,7 @@ class IncludeIndex:
         static run, have another anchor; after the host's later runs of the same task,
         another run of it."""
         dirty = self._later(self._copied.get(where, []), where, at)
-        for run in self._runs.get((copy.uuid, where[1]), ()):
+        for run in self._runs.get(copy.uuid, where[1]):
             if run.counter > at:
                 dirty |= self._later(self._copied.get(where, []), where, run.counter)
         return dirty
@@ -252,9 +251,7 @@ class IncludeIndex:
             since, anchor = static[i - 1]
             anchor_uuid = anchor.owner
             ordinal = sum(
-                1
-                for run in self._runs.get((anchor_uuid or "", rep.host), ())
-                if run.counter <= since
+                1 for run in self._runs.get(anchor_uuid or "", rep.host) if run.counter <= since
             )
         path = copy.path or ""
         same_path = self._paths.get((*where, path), [])

@@ -8,6 +8,7 @@ from bisect import bisect_left, insort
 
 from .copies import FoldKey, TaskCopy, TaskGroup
 from .events import EventData, base_uuid
+from .host_runs import HostRuns
 from .includes import IncludeIndex
 from .nodes import Node
 from .tree_base import TreeBase, sibling_order
@@ -19,7 +20,7 @@ class TaskNodes(TreeBase):
     def __init__(self) -> None:
         super().__init__()
         #: host runs of one task and host, ordered by their start counter
-        self._runs: dict[tuple[str, str], list[Node]] = {}
+        self._runs = HostRuns()
         #: every task uuid (without `_N`), static or a copy of an included task
         self._copies: dict[str, TaskCopy] = {}
         #: task node -> the copies it shows

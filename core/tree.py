@@ -13,7 +13,7 @@ in the same tree, and each `add` costs the same at any size of run.
 from __future__ import annotations
 
 from bisect import insort
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from sys import intern
 from typing import Any
 
@@ -29,6 +29,7 @@ from .events import (
 )
 from .nodes import Changes, Final, Kind, Node
 from .rescue import RescueIndex
+from .seen_events import SeenEvents
 from .status import (
     CHANGED,
     FAILED,
@@ -85,7 +86,7 @@ class EventTree(TaskNodes):
         self._polls: dict[tuple[str, str], list[Node]] = {}
         #: each host's most recently started run, where its polls go meanwhile
         self._last_started: dict[str, Node] = {}
-        self._seen: set[tuple[int, str]] = set()
+        self._seen = SeenEvents()
         self._rescue = RescueIndex()
         #: events applied (duplicates are not counted)
         self.events = 0
@@ -112,10 +113,8 @@ class EventTree(TaskNodes):
         """
         ev = event if isinstance(event, Event) else coerce_event(event)
         ch = changes if changes is not None else Changes()
-        key = (ev.counter, ev.uuid)
-        if key in self._seen:
+        if not self._seen.add(ev.counter, ev.uuid):
             return ch
-        self._seen.add(key)
         self.events += 1
         self._changes = ch
         data = ev.event_data
@@ -420,9 +419,7 @@ class EventTree(TaskNodes):
     def _start_run(
         self, task_uuid: str, host: str, parent: Node, awaited: str | None, ev: Event
     ) -> Node:
-        runs = self._runs.get((task_uuid, host))
-        if runs is None:
-            runs = self._runs[(task_uuid, host)] = []
+        runs = self._runs.get(task_uuid, host)
         at = ev.counter
         prev = _run_containing(runs, at) if runs else None
         if prev is not None and prev.start_counter is None and prev.counter > at:
@@ -441,11 +438,11 @@ class EventTree(TaskNodes):
         run.start_counter = at
         run.ref = ev.key
         self._note_started(host, run)
-        insort(runs, run, key=_start_order)
+        self._runs.add(run.owner or task_uuid, run.host or host, run)
         if self._includes.active:
             self._dirty |= self._includes.add_run(run)
         if prev is not None:
-            self._split(prev, run, at, runs)
+            self._split(prev, run, at)
         return run
 
     def _note_started(self, host: str, run: Node) -> None:
@@ -457,14 +454,11 @@ class EventTree(TaskNodes):
     def _run_at(
         self, task_uuid: str, host: str, parent: Node, awaited: str | None, ev: Event
     ) -> Node:
-        runs = self._runs.get((task_uuid, host))
-        if runs is None:
-            runs = self._runs[(task_uuid, host)] = []
-        run = _run_containing(runs, ev.counter)
+        run = _run_containing(self._runs.get(task_uuid, host), ev.counter)
         if run is None:
             run = self._new_run(task_uuid, host, parent, awaited, ev)
             run.ref = ev.key
-            runs.insert(0, run)
+            self._runs.add(run.owner or task_uuid, run.host or host, run)
             if self._includes.active:
                 self._dirty |= self._includes.add_run(run)
         elif run.start_counter is None and ev.counter < run.counter:
@@ -489,7 +483,7 @@ class EventTree(TaskNodes):
         self._changes.added.append(run)
         return run
 
-    def _split(self, prev: Node, run: Node, at: int, runs: list[Node]) -> None:
+    def _split(self, prev: Node, run: Node, at: int) -> None:
         """A start arrived inside `prev`: what came after it belongs to the new run."""
         moving = [child for child in prev.children if child.counter > at]
         for child in moving:
@@ -503,7 +497,7 @@ class EventTree(TaskNodes):
                 self._apply_finals(run)
         if prev.start_counter is None and not prev.children and not prev.finals:
             self._remove(prev)
-            runs.remove(prev)
+            self._runs.remove(prev.owner or "", prev.host or prev.name, prev)
             self._dirty |= self._includes.remove_run(prev)
 
     def _apply_finals(self, run: Node) -> None:
@@ -558,17 +552,13 @@ class EventTree(TaskNodes):
     # -------------------------------------------------------- tree mechanics
 
 
-def _run_containing(runs: list[Node], counter: int) -> Node | None:
+def _run_containing(runs: Sequence[Node], counter: int) -> Node | None:
     """The host run an event at `counter` belongs to: the last one started before it."""
     for run in reversed(runs):
         start = run.start_counter
         if start is None or start < counter:
             return run
     return None
-
-
-def _start_order(run: Node) -> int:
-    return -1 if run.start_counter is None else run.start_counter
 
 
 def _final_order(final: Final) -> int:
