@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
@@ -50,7 +51,7 @@ class Node:
         "end",
         "duration",
         "start_counter",
-        "finals",
+        "_finals",
         "placeholder",
         "owner",
         "order",
@@ -64,7 +65,8 @@ class Node:
         self.counter = counter
         self.uuid: str | None = None
         self.parent: Node | None = None
-        self.children: list[Node] = []
+        #: a shared empty tuple until the first child comes (most nodes never get one)
+        self.children: Sequence[Node] = ()
         self.ref: tuple[int, str] | None = None
         self.role: str | None = None
         self.handler = False
@@ -84,7 +86,7 @@ class Node:
         self.duration: float | None = None
         #: host runs: counter of runner_on_start, None while it has not arrived
         self.start_counter: int | None = None
-        self.finals: list[Final] | None = None
+        self._finals: Final | list[Final] | None = None
         #: built from another event's event_data; its own start event has not arrived
         self.placeholder = False
         #: host runs and messages: the uuid (without `_N`) of the task they belong to
@@ -94,6 +96,19 @@ class Node:
 
     def __repr__(self) -> str:
         return f"<Node {self.kind} {self.name!r} {self.status} #{self.counter}>"
+
+    @property
+    def finals(self) -> list[Final] | None:
+        """A host run's result events by counter, kept so a late start can re-split it."""
+        kept = self._finals
+        if kept is None or isinstance(kept, list):
+            return kept
+        return [kept]
+
+    @finals.setter
+    def finals(self, finals: list[Final] | None) -> None:
+        # One result (nearly every run) is kept without a list around it.
+        self._finals = finals[0] if finals is not None and len(finals) == 1 else finals
 
     @property
     def is_structural(self) -> bool:
@@ -110,6 +125,15 @@ class Node:
             return (_parse_time(self.end) - _parse_time(self.start)).total_seconds()
         except ValueError:
             return None
+
+    def child_list(self) -> list[Node]:
+        """Its children as a list the tree may change (for `TreeBase`, which owns them)."""
+        children = self.children
+        if isinstance(children, list):
+            return children
+        kids: list[Node] = list(children)
+        self.children = kids
+        return kids
 
     def ancestors(self) -> list[Node]:
         """Parent, grandparent, … up to the root."""

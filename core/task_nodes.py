@@ -154,7 +154,7 @@ class TaskNodes(TreeBase):
         counter = own if group.key is None else _clamped(own, _neighbour(tasks, node, 1))
         changed = counter != node.counter
         if changed or reordered or moved:
-            self._resort(parent.children, node, counter, moved)
+            self._resort(parent.child_list(), node, counter, moved)
         self._settle_at(_neighbour(tasks, node, -1))
         if old_before is not None:
             self._settle_at(old_before)
@@ -176,7 +176,7 @@ class TaskNodes(TreeBase):
             counter = _clamped(group.leader.counter, _neighbour(tasks, current, 1))
             if counter == current.counter:
                 return
-            self._resort(current.parent.children, current, counter)
+            self._resort(current.parent.child_list(), current, counter)
             current = _neighbour(tasks, current, -1)
 
     def _resort(self, siblings: list[Node], node: Node, counter: int, moved: bool = False) -> None:

@@ -245,10 +245,12 @@ class EventTree(TaskNodes):
                 data.duration,
                 detail,
             )
-            if run.finals is None:
+            finals = run.finals
+            if finals is None:
                 run.finals = [final]
             else:
-                insort(run.finals, final, key=_final_order)
+                insort(finals, final, key=_final_order)
+                run.finals = finals
             self._apply_finals(run)
             return
         if kind in _ITEMS:

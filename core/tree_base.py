@@ -120,7 +120,7 @@ class TreeBase:
 
     def _attach(self, node: Node, parent: Node) -> None:
         node.parent = parent
-        siblings = parent.children
+        siblings = parent.child_list()
         if not siblings or sibling_order(siblings[-1]) <= sibling_order(node):
             siblings.append(node)
         else:
@@ -146,7 +146,7 @@ class TreeBase:
             return
         if node.kind == "task":
             self._task_detaching(node, parent)
-        parent.children.remove(node)
+        parent.child_list().remove(node)
         node.parent = None
         if node.kind == "message":
             return
@@ -180,7 +180,7 @@ class TreeBase:
         parent = node.parent
         if parent is None:
             return
-        siblings = parent.children
+        siblings = parent.child_list()
         siblings.remove(node)
         insort(siblings, node, key=sibling_order)
         self._changes.moved.append(node)
