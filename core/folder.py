@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .events import decode_event
+from .read_names import ReadNames
 from .source import ReadResult
 
 RUN_STATES = ("starting", "running", "successful", "failed", "canceled", "timeout", "error")
@@ -197,7 +198,7 @@ class EventReader:
         self._clock = clock
         self._once = once
         #: names read (none kept when `once`), and how many were read
-        self._done: set[str] = set()
+        self._done = ReadNames()
         self._read = 0
         #: `once`: the listing was taken
         self._listed = False
@@ -367,12 +368,12 @@ class EventReader:
             result.recovered.append(name)
         else:
             self._read += 1
-        self._note_done(name)
+        self._note_done(name, event.uuid)
         result.events.append(event)
 
-    def _note_done(self, name: str) -> None:
+    def _note_done(self, name: str, uuid: str | None = None) -> None:
         if not self._once:
-            self._done.add(name)
+            self._done.add(name, uuid)
 
     def _fail(self, name: str, reason: str, result: ReadResult) -> None:
         self._retry.pop(name, None)
