@@ -10,7 +10,7 @@ has started), so its uuid and name do not depend on the order events arrive in.
 
 from __future__ import annotations
 
-from .nodes import Node
+from .nodes import Branch, Node
 
 #: one execution of an included task: (play, the static task before it on its hosts
 #: and which run of that task it was, the included task's `task_path`, which run of
@@ -39,7 +39,7 @@ class TaskCopy:
         "created",
     )
 
-    def __init__(self, uuid: str, node: Node) -> None:
+    def __init__(self, uuid: str, node: Branch) -> None:
         self.uuid = uuid
         #: the task node it is shown in (its own, or the one its execution folds into)
         self.node = node

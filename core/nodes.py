@@ -26,6 +26,8 @@ class Node:
 
     Nodes are created and mutated only by `EventTree`; readers treat them as read-only.
     `ref` names the event file holding the node's payload (`<counter>-<uuid>.json`).
+    `Node(...)` of a playbook, play or task kind makes a `Branch`: what only those keep
+    is read as its default on the others, which are most nodes (host runs, items, ...).
     """
 
     __slots__ = (
@@ -37,25 +39,35 @@ class Node:
         "uuid",
         "parent",
         "children",
-        "ref",
-        "role",
-        "handler",
+        "_ref",
         "action",
-        "path",
         "host",
         "detail",
-        "batches",
-        "counts",
-        "tally",
         "start",
         "end",
         "duration",
         "start_counter",
         "_finals",
-        "placeholder",
         "owner",
-        "order",
     )
+
+    # What only a `Branch` (playbook, play, task) keeps; read-only defaults on the rest.
+    role: str | None = None
+    handler: bool = False
+    path: str | None = None
+    #: play: how many play starts (serial batches) ran
+    batches: int = 0
+    #: structural nodes: host runs below by status (for "✔ 97 ~ 2 ✘ 1")
+    counts: dict[str, int] | None = None
+    #: structural nodes: children by roll-up status (the parent's status is the worst)
+    tally: dict[str, int] | None = None
+    #: built from another event's event_data; its own start event has not arrived
+    placeholder: bool = False
+    #: breaks ties of counter and kind among siblings (`PLAIN_ORDER` but for folded tasks)
+    order: tuple[int, ...] = PLAIN_ORDER
+
+    def __new__(cls, node_id: int, kind: Kind, name: str, counter: int) -> Node:
+        return object.__new__(Branch if kind in STRUCTURAL and cls is Node else cls)
 
     def __init__(self, node_id: int, kind: Kind, name: str, counter: int) -> None:
         self.id = node_id
@@ -67,32 +79,33 @@ class Node:
         self.parent: Node | None = None
         #: a shared empty tuple until the first child comes (most nodes never get one)
         self.children: Sequence[Node] = ()
-        self.ref: tuple[int, str] | None = None
-        self.role: str | None = None
-        self.handler = False
+        self._ref: tuple[int, str] | None = None
         self.action: str | None = None
-        self.path: str | None = None
         self.host: str | None = None
         #: one line of why: a failure's message, a warning's text, an include's file
         self.detail: str | None = None
-        #: play: how many play starts (serial batches) ran
-        self.batches = 0
-        #: structural nodes: host runs below by status (for "✔ 97 ~ 2 ✘ 1")
-        self.counts: dict[str, int] | None = None
-        #: structural nodes: children by roll-up status (the parent's status is the worst)
-        self.tally: dict[str, int] | None = None
         self.start: str | None = None
         self.end: str | None = None
         self.duration: float | None = None
         #: host runs: counter of runner_on_start, None while it has not arrived
         self.start_counter: int | None = None
         self._finals: Final | list[Final] | None = None
-        #: built from another event's event_data; its own start event has not arrived
-        self.placeholder = False
         #: host runs and messages: the uuid (without `_N`) of the task they belong to
         self.owner: str | None = None
-        #: breaks ties of counter and kind among siblings (`PLAIN_ORDER` but for folded tasks)
-        self.order = PLAIN_ORDER
+
+    @property
+    def ref(self) -> tuple[int, str] | None:
+        """The event file of its payload; a host run's is its last result's (made from
+        its result, not kept twice)."""
+        kept = self._finals
+        if kept is None:
+            return self._ref
+        last = kept[-1] if isinstance(kept, list) else kept
+        return (last[0], last[1])
+
+    @ref.setter
+    def ref(self, ref: tuple[int, str] | None) -> None:
+        self._ref = ref
 
     def __repr__(self) -> str:
         return f"<Node {self.kind} {self.name!r} {self.status} #{self.counter}>"
@@ -153,6 +166,23 @@ class Node:
             out.append(node)
             stack.extend(reversed(node.children))
         return out
+
+
+class Branch(Node):
+    """A playbook, play or task node: what sums up its children, and a task's facts."""
+
+    __slots__ = ("batches", "counts", "handler", "order", "path", "placeholder", "role", "tally")
+
+    def __init__(self, node_id: int, kind: Kind, name: str, counter: int) -> None:
+        super().__init__(node_id, kind, name, counter)
+        self.role: str | None = None
+        self.handler = False
+        self.path: str | None = None
+        self.batches = 0
+        self.counts: dict[str, int] | None = None
+        self.tally: dict[str, int] | None = None
+        self.placeholder = False
+        self.order: tuple[int, ...] = PLAIN_ORDER
 
 
 def _parse_time(text: str) -> datetime:

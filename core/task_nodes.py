@@ -10,7 +10,7 @@ from .copies import FoldKey, TaskCopy, TaskGroup
 from .events import EventData, base_uuid
 from .host_runs import HostRuns
 from .includes import IncludeIndex
-from .nodes import Node
+from .nodes import Branch, Node
 from .tree_base import TreeBase, sibling_order
 
 
@@ -26,9 +26,9 @@ class TaskNodes(TreeBase):
         #: task node -> the copies it shows
         self._groups: dict[Node, TaskGroup] = {}
         #: the task node of each execution of an included task
-        self._folds: dict[FoldKey, Node] = {}
+        self._folds: dict[FoldKey, Branch] = {}
         #: static task uuid -> folded task nodes of the includes that follow it
-        self._anchored: dict[str, set[Node]] = {}
+        self._anchored: dict[str, set[Branch]] = {}
         #: a node's task children by `order` (see `_place_task`)
         self._tasks: dict[Node, list[Node]] = {}
         #: copies whose execution may have changed, refolded at the end of `add`
@@ -55,7 +55,7 @@ class TaskNodes(TreeBase):
                 self._lead(copy)
             return copy
         other = self._by_uuid.get(uuid)
-        node = self._new("task", name, counter)
+        node = self._new_branch("task", name, counter)
         node.uuid = uuid
         node.placeholder = True
         node.counts = {}
@@ -105,7 +105,7 @@ class TaskNodes(TreeBase):
         if self._groups[node].improved(copy):
             self._show(node)
 
-    def _show(self, node: Node) -> None:
+    def _show(self, node: Branch) -> None:
         """A task node shows its leading copy: uuid, name, start, and its place."""
         lead = self._groups[node].leader
         node.uuid = lead.uuid
@@ -121,7 +121,7 @@ class TaskNodes(TreeBase):
         self._changes.changed.add(node)
         self._place_task(node, renamed)
 
-    def _place_task(self, node: Node, moved: bool = False) -> None:
+    def _place_task(self, node: Branch, moved: bool = False) -> None:
         """Give a task node its counter and its place among its siblings.
 
         Task nodes keep an `order`: a static task its own counter; a folded one the
@@ -211,7 +211,7 @@ class TaskNodes(TreeBase):
             self._place_task(old)
             return
         if target is None:
-            target = self._new("task", copy.name, copy.counter)
+            target = self._new_branch("task", copy.name, copy.counter)
             target.counts = {}
             target.tally = {}
             target.order = (copy.counter, 0, 0)
@@ -250,7 +250,7 @@ class TaskNodes(TreeBase):
         task.end = max(ends, default=None)
         self._changes.changed.add(task)
 
-    def _register(self, node: Node, group: TaskGroup, key: FoldKey | None) -> None:
+    def _register(self, node: Branch, group: TaskGroup, key: FoldKey | None) -> None:
         """`node` now shows execution `key` (None: it shows no fold)."""
         if group.key is not None:
             if self._folds.get(group.key) is node:

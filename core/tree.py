@@ -493,6 +493,7 @@ class EventTree(TaskNodes):
         if prev.finals:
             later = [f for f in prev.finals if f[0] > at]
             if later:
+                prev.ref = prev.ref  # kept, as it was, should no result be left to say it
                 prev.finals = [f for f in prev.finals if f[0] <= at] or None
                 run.finals = later
                 self._apply_finals(prev)
@@ -504,8 +505,8 @@ class EventTree(TaskNodes):
 
     def _apply_finals(self, run: Node) -> None:
         if run.finals:
-            counter, uuid, status, start, end, duration, detail = run.finals[-1]
-            run.ref = (counter, uuid)
+            # its ref is its last result's: `Node.ref` reads it from there
+            _counter, _uuid, status, start, end, duration, detail = run.finals[-1]
             run.detail = detail
             run.duration = duration
             self._set_time(run, start, end)

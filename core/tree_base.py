@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bisect import insort
 
-from .nodes import Changes, Kind, Node
+from .nodes import Branch, Changes, Kind, Node
 from .status import (
     CHANGED,
     FAILED,
@@ -42,11 +42,11 @@ class TreeBase:
 
     def __init__(self) -> None:
         self._next_id = 0
-        self.root = self._new("playbook", "", 0)
+        self.root = self._new_branch("playbook", "", 0)
         self.root.counts = {}
         self.root.tally = {}
         #: structural nodes by uuid without `_N`: the playbook, plays and tasks
-        self._by_uuid: dict[str, Node] = {}
+        self._by_uuid: dict[str, Branch] = {}
         #: parked nodes by the parent uuid they wait for
         self._pending: dict[str, list[Node]] = {}
         self._changes = Changes()
@@ -60,6 +60,11 @@ class TreeBase:
         self._next_id += 1
         return node
 
+    def _new_branch(self, kind: Kind, name: str, counter: int) -> Branch:
+        node = Branch(self._next_id, kind, name, counter)
+        self._next_id += 1
+        return node
+
     def _structural(
         self,
         kind: Kind,
@@ -68,7 +73,7 @@ class TreeBase:
         counter: int,
         parent: Node,
         awaited: str | None = None,
-    ) -> Node:
+    ) -> Branch:
         """The play or task `uuid`, made as a placeholder the first time it is named."""
         node = self._by_uuid.get(uuid)
         if node is not None:
@@ -77,7 +82,7 @@ class TreeBase:
             if node.placeholder and counter < node.counter:
                 self._set_counter(node, counter)
             return node
-        node = self._new(kind, name, counter)
+        node = self._new_branch(kind, name, counter)
         node.uuid = uuid
         node.placeholder = True
         node.counts = {}
@@ -90,7 +95,7 @@ class TreeBase:
         self._adopt(uuid, node)
         return node
 
-    def _make_real(self, node: Node, name: str, parent: Node | None, counter: int) -> None:
+    def _make_real(self, node: Branch, name: str, parent: Node | None, counter: int) -> None:
         """Its own start event arrived: its name and (when known) parent are authoritative.
 
         A placeholder's counter is the lowest of the events that named it; once started,

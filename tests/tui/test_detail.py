@@ -124,7 +124,7 @@ def _task(name: str, hosts: list[tuple[str, str, str | None]]) -> Node:
         run.status = status
         run.detail = detail
         run.parent = task
-        task.children.append(run)
+        task.child_list().append(run)
         task.counts[status] = task.counts.get(status, 0) + 1
     task.status = "failed"
     return task
