@@ -505,8 +505,10 @@ class EventTree(TaskNodes):
 
     def _apply_finals(self, run: Node) -> None:
         if run.finals:
-            # its ref is its last result's: `Node.ref` reads it from there
             _counter, _uuid, status, start, end, duration, detail = run.finals[-1]
+            # Its ref is now its last result's, which `Node.ref` reads from there: the
+            # one kept before (its start's) is not wanted again (see `_split`).
+            run.ref = None
             run.detail = detail
             run.duration = duration
             self._set_time(run, start, end)
