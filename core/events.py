@@ -132,6 +132,26 @@ def decode_event(raw: bytes | str) -> Event:
     return coerce_event(obj)
 
 
+def detached(event: Event) -> Event:
+    """The event with its raw values copied out of the bytes it was decoded from.
+
+    A raw value is a view that keeps all of its source alive: a chunk of events read
+    from files would keep every file's bytes (7 MB a chunk) for a few bytes of each.
+    """
+    if event.raw_stdout:
+        event.raw_stdout = event.raw_stdout.copy()
+    data = event.event_data
+    res = data.res if data is not None else None
+    if res is not None:
+        if res.msg:
+            res.msg = res.msg.copy()
+        if res.item:
+            res.item = res.item.copy()
+        if res.item_label:
+            res.item_label = res.item_label.copy()
+    return event
+
+
 def coerce_event(obj: object) -> Event:
     """Build an Event from any decoded JSON, keeping what fits and dropping what does not."""
     if isinstance(obj, Event):
