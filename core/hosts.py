@@ -119,16 +119,18 @@ def _add(counts: dict[str, int], status: str, n: int) -> None:
 class HostPlay:
     """One host's task runs in one play (or in none: ad hoc runs), in the order they ran."""
 
-    __slots__ = ("counts", "host", "key", "keys", "play", "runs", "spent_us")
+    __slots__ = ("counters", "counts", "host", "key", "play", "runs", "spent_us", "uuids")
 
     def __init__(self, host: HostEntry, play: Node | None) -> None:
         self.host = host
         self.play = play
         #: the play's order among the host's plays, as last filed
         self.key = _play_key(play)
-        #: the tree's host runs, by `run_key`; `keys` holds each one's key as filed
+        #: the tree's host runs, by `run_key`; `counters` and `uuids` hold each one's key
+        #: as filed (two lists of what the runs hold: no key tuple a run)
         self.runs: list[Node] = []
-        self.keys: list[RunKey] = []
+        self.counters: list[int] = []
+        self.uuids: list[str] = []
         #: its runs by their exact status (`ignored` apart from `ok`)
         self.counts: dict[str, int] = {}
         self.spent_us = 0
@@ -151,7 +153,7 @@ class HostPlay:
 
     def index_of(self, run: Node) -> int:
         """Where `run` stands in `runs` (or would, were it filed here)."""
-        at = bisect_left(self.keys, run_key(run))
+        at = _position(self, run.counter, run.uuid or "")
         if at < len(self.runs) and self.runs[at] is run:
             return at
         for i, each in enumerate(self.runs):
@@ -242,11 +244,15 @@ class HostEntry:
 class _Filed:
     """Where a run is filed and what it added there, to take back exactly that."""
 
-    __slots__ = ("group", "key", "spent_us", "status")
+    __slots__ = ("counter", "group", "spent_us", "status", "uuid")
 
-    def __init__(self, group: HostPlay, key: RunKey, status: str, spent_us: int) -> None:
+    def __init__(
+        self, group: HostPlay, counter: int, uuid: str, status: str, spent_us: int
+    ) -> None:
         self.group = group
-        self.key = key
+        #: the run's key as filed: `run_key` then
+        self.counter = counter
+        self.uuid = uuid
         self.status = status
         self.spent_us = spent_us
 
@@ -364,17 +370,17 @@ class HostIndex:
             if status != filed.status or spent != filed.spent_us:
                 self._recount(group, filed.status, filed.spent_us, status, spent)
                 filed.status, filed.spent_us = status, spent
-            if run.counter != filed.key[0] or (run.uuid or "") != filed.key[1]:
-                key = run_key(run)
-                _take(group, run, filed.key)
-                filed.key = key
-                _put(group, run, key)
+            counter, uuid = run.counter, run.uuid or ""
+            if counter != filed.counter or uuid != filed.uuid:
+                _take(group, run, filed.counter, filed.uuid)
+                filed.counter, filed.uuid = counter, uuid
+                _put(group, run, counter, uuid)
             return
         # Filed anew before it leaves its old group, so its host is never dropped between.
-        key = run_key(run)
+        counter, uuid = run.counter, run.uuid or ""
         group = self._group(run.host or run.name, play)
-        self._filed[run.id] = _Filed(group, key, status, spent)
-        _put(group, run, key)
+        self._filed[run.id] = _Filed(group, counter, uuid, status, spent)
+        _put(group, run, counter, uuid)
         self._recount(group, None, 0, status, spent)
         if filed is not None:
             self._unfile(run, filed)
@@ -382,7 +388,7 @@ class HostIndex:
     def _unfile(self, run: Node, filed: _Filed) -> None:
         """Take back what `run` added where it was filed; drop what is left empty."""
         group = filed.group
-        _take(group, run, filed.key)
+        _take(group, run, filed.counter, filed.uuid)
         self._recount(group, filed.status, filed.spent_us, None, 0)
         if group.runs:
             return
@@ -540,17 +546,30 @@ class HostIndex:
         return out
 
 
-def _put(group: HostPlay, run: Node, key: RunKey) -> None:
-    at = bisect_left(group.keys, key)
-    group.keys.insert(at, key)
+def _position(group: HostPlay, counter: int, uuid: str) -> int:
+    """Where key (counter, uuid) goes among the group's keys as filed (`bisect_left`)."""
+    counters = group.counters
+    at = bisect_left(counters, counter)
+    uuids = group.uuids
+    end = len(counters)
+    while at < end and counters[at] == counter and uuids[at] < uuid:
+        at += 1
+    return at
+
+
+def _put(group: HostPlay, run: Node, counter: int, uuid: str) -> None:
+    at = _position(group, counter, uuid)
+    group.counters.insert(at, counter)
+    group.uuids.insert(at, uuid)
     group.runs.insert(at, run)
 
 
-def _take(group: HostPlay, run: Node, key: RunKey) -> None:
-    at = bisect_left(group.keys, key)
+def _take(group: HostPlay, run: Node, counter: int, uuid: str) -> None:
+    at = _position(group, counter, uuid)
     if at >= len(group.runs) or group.runs[at] is not run:
         at = next(i for i, each in enumerate(group.runs) if each is run)
-    del group.keys[at]
+    del group.counters[at]
+    del group.uuids[at]
     del group.runs[at]
 
 
