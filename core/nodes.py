@@ -26,8 +26,8 @@ class Node:
 
     Nodes are created and mutated only by `EventTree`; readers treat them as read-only.
     `ref` names the event file holding the node's payload (`<counter>-<uuid>.json`).
-    `Node(...)` of a playbook, play or task kind makes a `Branch`: what only those keep
-    is read as its default on the others, which are most nodes (host runs, items, ...).
+    Playbook, play and task nodes are `Branch`es: what only those keep is read as its
+    default on the others, which are most nodes (host runs, items, ...).
     """
 
     __slots__ = (
@@ -65,9 +65,6 @@ class Node:
     placeholder: bool = False
     #: breaks ties of counter and kind among siblings (`PLAIN_ORDER` but for folded tasks)
     order: tuple[int, ...] = PLAIN_ORDER
-
-    def __new__(cls, node_id: int, kind: Kind, name: str, counter: int) -> Node:
-        return object.__new__(Branch if kind in STRUCTURAL and cls is Node else cls)
 
     def __init__(self, node_id: int, kind: Kind, name: str, counter: int) -> None:
         self.id = node_id

@@ -13,7 +13,7 @@ from rich.console import Console, RenderableType
 
 from jobevents.core.folder import RunFolder, open_run
 from jobevents.core.loading import load_run
-from jobevents.core.nodes import Node
+from jobevents.core.nodes import Branch, Node
 from jobevents.core.status import STATUSES
 from jobevents.core.tree import EventTree
 from jobevents.tui.detail import (
@@ -115,7 +115,7 @@ def _edited(res: Any, **top: Any) -> tuple[Node, dict[str, Any]]:
 
 def _task(name: str, hosts: list[tuple[str, str, str | None]]) -> Node:
     """A task node with host runs (name, status, detail): for hostile names only."""
-    task = Node(0, "task", name, 1)
+    task = Branch(0, "task", name, 1)
     task.counts = {}
     task.tally = {}
     for i, (host, status, detail) in enumerate(hosts, start=1):
@@ -441,7 +441,7 @@ def test_more_than_max_rows_hosts_are_capped() -> None:
 
 
 def test_running_task_with_now_shows_time_so_far() -> None:
-    task = Node(0, "task", "slow", 1)
+    task = Branch(0, "task", "slow", 1)
     task.start = "2026-01-01T00:00:00+00:00"
     task.counts = {"running": 1}
     text = render(structural_detail(task, now=1767225600.0 + 75))
