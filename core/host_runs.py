@@ -22,12 +22,28 @@ class HostRuns:
         self._by_task: dict[str, dict[str, Node | list[Node]]] = {}
 
     def get(self, task: str, host: str) -> Sequence[Node]:
-        """The host's runs of the task, in start order (a copy when there are several)."""
+        """The host's runs of the task, in start order."""
         hosts = self._by_task.get(task)
         runs = hosts.get(host) if hosts is not None else None
         if runs is None:
             return ()
         return (runs,) if isinstance(runs, Node) else runs
+
+    def containing(self, task: str, host: str, counter: int) -> Node | None:
+        """The host's run of the task an event at `counter` belongs to: the last one
+        started before it (or the one whose start has not arrived)."""
+        hosts = self._by_task.get(task)
+        runs = hosts.get(host) if hosts is not None else None
+        if runs is None:
+            return None
+        if isinstance(runs, Node):
+            start = runs.start_counter
+            return runs if start is None or start < counter else None
+        for run in reversed(runs):
+            start = run.start_counter
+            if start is None or start < counter:
+                return run
+        return None
 
     def add(self, task: str, host: str, run: Node) -> None:
         """File a new run in start order."""

@@ -39,6 +39,10 @@ class SeenEvents:
         """Note the event; False when it was seen before."""
         uuids = self._uuids
         size = len(uuids)
+        if counter == size:  # the next counter: events in order, the usual case
+            uuids.append(uuid)
+            self._count += 1
+            return True
         if 0 <= counter < size:
             known = uuids[counter]
             if known is None:

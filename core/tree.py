@@ -13,7 +13,7 @@ in the same tree, and each `add` costs the same at any size of run.
 from __future__ import annotations
 
 from bisect import insort
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from sys import intern
 from typing import Any
 
@@ -421,9 +421,8 @@ class EventTree(TaskNodes):
     def _start_run(
         self, task_uuid: str, host: str, parent: Node, awaited: str | None, ev: Event
     ) -> Node:
-        runs = self._runs.get(task_uuid, host)
         at = ev.counter
-        prev = _run_containing(runs, at) if runs else None
+        prev = self._runs.containing(task_uuid, host, at)
         if prev is not None and prev.start_counter is None and prev.counter > at:
             # Its results came first; this start is the one they belong to.
             prev.start_counter = at
@@ -456,7 +455,7 @@ class EventTree(TaskNodes):
     def _run_at(
         self, task_uuid: str, host: str, parent: Node, awaited: str | None, ev: Event
     ) -> Node:
-        run = _run_containing(self._runs.get(task_uuid, host), ev.counter)
+        run = self._runs.containing(task_uuid, host, ev.counter)
         if run is None:
             run = self._new_run(task_uuid, host, parent, awaited, ev)
             run.ref = ev.key
@@ -504,8 +503,9 @@ class EventTree(TaskNodes):
             self._dirty |= self._includes.remove_run(prev)
 
     def _apply_finals(self, run: Node) -> None:
-        if run.finals:
-            _counter, _uuid, status, start, end, duration, detail = run.finals[-1]
+        finals = run.finals
+        if finals:
+            _counter, _uuid, status, start, end, duration, detail = finals[-1]
             # Its ref is now its last result's, which `Node.ref` reads from there: the
             # one kept before (its start's) is not wanted again (see `_split`).
             run.ref = None
@@ -513,7 +513,7 @@ class EventTree(TaskNodes):
             run.duration = duration
             self._set_time(run, start, end)
             if run.start_counter is None:
-                first = run.finals[0]
+                first = finals[0]
                 if first[0] < run.counter:
                     run.uuid = first[1]
                     self._set_counter(run, first[0])
@@ -555,15 +555,6 @@ class EventTree(TaskNodes):
     # ------------------------------------------------------------ task nodes
 
     # -------------------------------------------------------- tree mechanics
-
-
-def _run_containing(runs: Sequence[Node], counter: int) -> Node | None:
-    """The host run an event at `counter` belongs to: the last one started before it."""
-    for run in reversed(runs):
-        start = run.start_counter
-        if start is None or start < counter:
-            return run
-    return None
 
 
 def _final_order(final: Final) -> int:
