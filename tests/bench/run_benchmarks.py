@@ -1182,7 +1182,7 @@ def bench_memory(
             )
     span = load_span(load0)
     report.raw["memory"] = {"rss": dict(rss), "runs": extra}
-    for what, limit in (("dump", 150), ("tui", 300)):
+    for what, limit in (("dump", 90), ("tui", 120)):  # issue 14
         label = "dump --format json" if what == "dump" else "app fully loaded"
         at = {run.events: rss[f"{what}@{run.events}"] for run in (small, main, big)}
         m = at[main.events] / MB
