@@ -15,13 +15,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .folder import EventReader, NoRunError, RunFolder, open_run
 from .nodes import Changes
 from .source import Batches
-from .stream import StreamState
-from .stream_source import StreamSource, looks_like_stream
 from .tree import EventTree
+
+if TYPE_CHECKING:  # the stream's modules are imported when a stream is opened
+    from .stream import StreamState
+    from .stream_source import StreamSource
 
 #: PATH meaning the worker stream on standard input
 STDIN = "-"
@@ -151,6 +154,8 @@ def is_stream_path(path: Path) -> bool:
         return False
     if stat.S_ISFIFO(mode) or stat.S_ISCHR(mode) or stat.S_ISSOCK(mode):
         return True
+    from .stream_source import looks_like_stream
+
     if looks_like_stream(path):
         return True
     raise NoRunError(f"{path} is a file, and not an ansible-runner worker stream")
@@ -164,6 +169,8 @@ def open_stream(
     keep_payloads: bool = False,
 ) -> StreamSource:
     """A `StreamSource` on `-` (stdin) or a stream file; `close()` it. Raises NoRunError."""
+    from .stream_source import StreamSource
+
     options = {"follow": follow, "save_to": save_to, "keep_payloads": keep_payloads}
     if str(path) == STDIN:
         fd = sys.stdin.fileno() if sys.stdin is not None else -1

@@ -12,18 +12,21 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from jobevents.core.folder import EventReader, RunFolder
 from jobevents.core.loading import bulk_load
 from jobevents.core.nodes import Changes
 from jobevents.core.source import ReadResult, RunSource
 from jobevents.core.state import RunState
-from jobevents.core.stream import StreamState
-from jobevents.core.stream_source import StreamSource
+
+if TYPE_CHECKING:
+    from jobevents.core.stream import StreamState
+    from jobevents.core.stream_source import StreamSource
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +71,8 @@ class RunFeed:
         #: the folder, for a run read from one (None for a stream)
         self.run: RunFolder | None = source.run if isinstance(source, EventReader) else None
         #: what the worker stream says (None for a folder)
-        self.stream: StreamState | None = source.state if isinstance(source, StreamSource) else None
+        stream = as_stream(source)
+        self.stream: StreamState | None = stream.state if stream is not None else None
         self.state = RunState()
         self.tree = self.state.tree
         self.lock = self.state.lock
@@ -103,7 +107,7 @@ class RunFeed:
     def take_end_note(self) -> tuple[str, str, Severity] | None:
         """Once, after a stream has been read to its end: (title, message, severity)."""
         source = self.source
-        if not isinstance(source, StreamSource) or self._end_noted or self.mode != "stopped":
+        if as_stream(source) is None or self._end_noted or self.mode != "stopped":
             return None
         self._end_noted = True
         with self.lock:
@@ -178,8 +182,9 @@ class RunFeed:
             with self.lock:  # changes or not, the frame after the load catches follow up
                 self._told = False
                 self._tell()
-            if isinstance(self.source, StreamSource):
-                self._follow_stream(self.source)
+            stream = as_stream(self.source)
+            if stream is not None:
+                self._follow_stream(stream)
             elif self.watch:
                 self._follow()
         except Exception as exc:  # never let a reader bug kill the app silently
@@ -197,7 +202,7 @@ class RunFeed:
         would build the rest of a big backlog at the live pace, frame by frame.
         """
         source = self.source
-        stream = source if isinstance(source, StreamSource) else None
+        stream = as_stream(source)
         wait = FIRST_WAIT if stream is not None else 0.0
         while not self._stop.is_set():
             result = source.next_batch(CHUNK, wait=wait)
@@ -337,3 +342,15 @@ class RunFeed:
                 self.status = status
                 self._changes.recap = True
                 self._tell()
+
+
+def as_stream(source: RunSource) -> StreamSource | None:
+    """`source` if it is a worker stream, else None (a folder).
+
+    The stream's modules are imported by whoever opens a stream, not by the app before
+    its first frame: a source can only be a `StreamSource` once that module is loaded.
+    """
+    module = sys.modules.get("jobevents.core.stream_source")
+    if module is not None and isinstance(source, module.StreamSource):
+        return cast("StreamSource", source)
+    return None
