@@ -22,7 +22,6 @@ from jobevents.core.nodes import Changes
 from jobevents.core.run_history import playbook_of, previous_run
 
 from .marks import compare_header
-from .widgets.compare_picker import Candidate, ComparePicker
 
 if TYPE_CHECKING:
     # Loaded when a comparison starts, not with the app: most sessions never compare.
@@ -32,6 +31,7 @@ if TYPE_CHECKING:
     from jobevents.tui.outline_process import OutlineJob
 
     from .app import JobEventsApp
+    from .widgets.compare_picker import Candidate
 
 #: the live run is compared again at most this often while it changes (seconds)
 COMPARE_EVERY = 0.5
@@ -106,6 +106,8 @@ class Comparing:
                 self.phase = "off"
                 return
             self._load(run)
+
+        from .widgets.compare_picker import ComparePicker  # on `d`, not at start
 
         self.app.push_screen(ComparePicker(candidates), picked)
 
@@ -243,6 +245,8 @@ def candidates_beside(run: RunFolder) -> list[Candidate]:
     playbook marked (read from one small file a run)."""
     if run.ident_dir is None:
         return []
+    from .widgets.compare_picker import Candidate
+
     playbook = playbook_of(run)
     before = previous_run(run, playbook)
     out = []
