@@ -765,6 +765,8 @@ class LiveConfig:
 
 
 def bench_live(report: Report, run: RunData, cfg: LiveConfig, view: str = "tasks") -> None:
+    # issue 14: p95 file-to-screen <= 100 ms at 2,000 events/s, <= 250 ms at 5,000/s
+    event_limit = 100 if cfg.rate <= 2000 else 250
     name = "live" if view == "tasks" else f"live_{view}"
     print(
         f"[{name}] {run.ident_dir.name} fed at {cfg.rate:,.0f}/s for {cfg.duration:.0f} s "
@@ -812,8 +814,8 @@ def bench_live(report: Report, run: RunData, cfg: LiveConfig, view: str = "tasks
             "event latency p95 (release->frame)",
             p95,
             unit="ms",
-            target="<= 200 ms",
-            ok=p95 <= 200 and not res["missing"],
+            target=f"<= {event_limit} ms",
+            ok=p95 <= event_limit and not res["missing"],
             load=span,
             note=phases,
         )
@@ -886,8 +888,8 @@ def bench_live(report: Report, run: RunData, cfg: LiveConfig, view: str = "tasks
             "key latency p95 (down->cursor_line)",
             k95,
             unit="ms",
-            target="<= 100 ms",
-            ok=k95 <= 100 and not res["key_timeouts"],
+            target="<= 50 ms",
+            ok=k95 <= 50 and not res["key_timeouts"],
             load=span,
             note=f"max {max(keys) if keys else float('nan'):.0f} ms",
         )
