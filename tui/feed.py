@@ -70,9 +70,11 @@ class RunFeed:
         self.reader: Any = source
         #: the folder, for a run read from one (None for a stream)
         self.run: RunFolder | None = source.run if isinstance(source, EventReader) else None
-        #: what the worker stream says (None for a folder)
-        stream = as_stream(source)
-        self.stream: StreamState | None = stream.state if stream is not None else None
+        #: the source as a worker stream (None for a folder), and what the stream says
+        self._stream_source = as_stream(source)
+        self.stream: StreamState | None = (
+            self._stream_source.state if self._stream_source is not None else None
+        )
         self.state = RunState()
         self.tree = self.state.tree
         self.lock = self.state.lock
@@ -106,8 +108,8 @@ class RunFeed:
 
     def take_end_note(self) -> tuple[str, str, Severity] | None:
         """Once, after a stream has been read to its end: (title, message, severity)."""
-        source = self.source
-        if as_stream(source) is None or self._end_noted or self.mode != "stopped":
+        source = self._stream_source
+        if source is None or self._end_noted or self.mode != "stopped":
             return None
         self._end_noted = True
         with self.lock:
@@ -182,9 +184,8 @@ class RunFeed:
             with self.lock:  # changes or not, the frame after the load catches follow up
                 self._told = False
                 self._tell()
-            stream = as_stream(self.source)
-            if stream is not None:
-                self._follow_stream(stream)
+            if self._stream_source is not None:
+                self._follow_stream(self._stream_source)
             elif self.watch:
                 self._follow()
         except Exception as exc:  # never let a reader bug kill the app silently
@@ -201,8 +202,7 @@ class RunFeed:
         before its writer starts or while it is descheduled, and a load cut short there
         would build the rest of a big backlog at the live pace, frame by frame.
         """
-        source = self.source
-        stream = as_stream(source)
+        source, stream = self.source, self._stream_source
         wait = FIRST_WAIT if stream is not None else 0.0
         while not self._stop.is_set():
             result = source.next_batch(CHUNK, wait=wait)
