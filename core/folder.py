@@ -275,7 +275,7 @@ class EventReader:
         todo: dict[str, tuple[int, str]] = {}
         for name in self.list_names() if names is None else names:
             # A named file that failed before was written again: give it another chance.
-            if name in done and not (explicit and name in errors):
+            if done and name in done and not (explicit and name in errors):
                 continue
             key = event_file_key(name)
             if key is not None:
@@ -304,7 +304,9 @@ class EventReader:
         skipped, so a rescan of a big folder costs its listing.
         """
         done = self._done
-        names = [name for name in self._listdir() if name not in done]
+        names = self._listdir()
+        if done:  # a load's reader remembers no name: nothing to skip
+            names = [name for name in names if name not in done]
         names.sort()
         names.sort(key=len)
         return names

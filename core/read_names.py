@@ -21,6 +21,9 @@ class ReadNames:
         self._keys = SeenEvents()
         self._other: set[str] = set()
 
+    def __len__(self) -> int:
+        return len(self._keys) + len(self._other)
+
     def __contains__(self, name: str) -> bool:
         key = _exact_key(name)
         return key in self._keys if key is not None else name in self._other
