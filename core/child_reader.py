@@ -1,27 +1,26 @@
-"""A cold load of a big run on two cores: a forked child reads and decodes event files
-while this process builds the tree, and reads some itself when the child is behind.
+"""A cold load of a big run on two cores: a forked child reads event files while this
+process decodes them and builds the tree, and reads some itself when the child is behind.
 
-With 2 cores the GIL is the ceiling: opening, reading and decoding 100k small files is
-about half of a cold load, building the tree the other half. The listing is cut in
-chunks; the child takes them from the front with the same `EventReader` (same errors,
-same fixes of a file's identity) and sends each chunk's events re-encoded as compact
-JSON: only the fields the tree reads, which the typed decoder here takes in a fraction of
-what the files would cost. Whenever no chunk from the child is waiting, this process
-takes the last chunk nobody has taken and reads it itself, so the two meet in the middle
-whatever the machine's load (a starved child costs little). The tree is the same in any
-arrival order, so the chunks' order does not matter; each is applied once.
+With 2 cores the GIL is the ceiling. Opening and reading 100k small files (three syscalls
+each) is about a third of a cold load; decoding them and building the tree is the rest,
+and has to happen here. So the child does only the syscalls: the listing is cut in
+chunks, the child takes them from the front and sends each file's bytes as they are (or
+the error reading it raised), and this side takes them in with `EventReader.take`, the
+same code that takes in the files it reads itself: the tree, the errors and the renamed
+files are an in-process load's by construction, whatever a file holds.
 
-The result must be the tree an in-process load builds, so anything that would not come
-back the same makes the load start again in-process (`ChildReadError`): a number JSON
-cannot carry (NaN, infinity: a hostile file), a value that does not encode, a child that
-dies, a frame that does not decode. Forking is safe only in a process running one
-thread: `can_fork()`.
+Whenever nothing from the child is waiting, this side takes the last chunk nobody has
+taken and reads it itself, so the two meet in the middle whatever the machine's load.
+What this side has taken in is counted by chunk and position, so a child that dies
+costs only the files it had not sent: they are read here. The tree is the same in any
+arrival order, so the chunks' order does not matter; each file is taken in once.
+Forking is safe only in a process running one thread: `can_fork()`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import math
+import errno
 import mmap
 import os
 import select
@@ -29,48 +28,34 @@ import signal
 import struct
 import threading
 from collections.abc import Iterator, Sequence
-from typing import Any
 
-import msgspec
-
-from .events import Event, EventData, Res
 from .fd_io import read_exactly, write_all
-from .folder import EventReader
+from .folder import EventReader, event_file_key, read_regular_file
 from .source import ReadResult
 
 #: a backlog this big is read with a child; a smaller one is not worth a process
 CHILD_FROM = 4000
 
-#: frame: its kind, its chunk, its body's length
-_HEAD = struct.Struct("<BII")
-_BATCH, _END, _ABORT = 1, 2, 3
+#: frame: its kind, its chunk, the position in the chunk of its first file, its body's length
+_HEAD = struct.Struct("<BIII")
+_FILES, _END = 1, 2
+#: a file in a frame's body: its bytes' length (`_OK`) or errno and the reason's length
+_ENTRY = struct.Struct("<iI")
+_OK, _NOT_EVENT = 0, -1
+#: a frame is sent when its body reaches this (a chunk of huge files is not held whole):
+#: ~150 files, a few ms of the child's reading
+_FRAME_BYTES = 1 << 18
+#: how long this side waits for a frame before it reads a chunk itself: a child that
+#: keeps up sends one well within this, and this side's own reading costs it twice what
+#: taking in the child's does
+_PATIENCE = 0.005
 #: the shared claims, two of these: the child's next chunk (front, at 0), the lowest chunk
 #: this side took (back, at 8); each side writes its own, reads both
 _CLAIM = struct.Struct("<q")
 _FRONT, _BACK = 0, 8
-#: how much the pipe holds, so the child can run a chunk or so ahead
+#: how much the pipe holds, so the child can run a few frames ahead
 _PIPE_SIZE = 1 << 20
 _F_SETPIPE_SZ = 1031
-
-
-class ChildReadError(Exception):
-    """The child could not give what an in-process load would: load in-process."""
-
-
-class _Batch(msgspec.Struct, array_like=True):
-    """One chunk of files as the child read them."""
-
-    events: list[Event]
-    #: unreadable files: name -> reason
-    errors: dict[str, str]
-    #: events whose content names another identity than their file: (counter, uuid, name)
-    renamed: list[tuple[int, str, str]]
-    #: files read (parsed or reported)
-    read: int
-
-
-_ENCODER = msgspec.json.Encoder()
-_DECODER = msgspec.json.Decoder(_Batch)
 
 
 def can_fork() -> bool:
@@ -82,10 +67,9 @@ def can_fork() -> bool:
 class ChildReader:
     """The `next_batch` of a load whose chunks a forked child and this process share.
 
-    `reader` is this side's `EventReader` (`once`): it reads this side's chunks and is
-    given the errors, renamed files and counts of the child's, so it answers `errors`,
-    `read_count` and payload reads as if it had read every file. `close()` (or reaching
-    the end) reaps the child.
+    `reader` is this side's `EventReader` (`once`): it reads this side's chunks and takes
+    in the child's files, so it answers `errors`, `read_count` and payload reads as if it
+    had read every file. `close()` (or reaching the end) reaps the child.
     """
 
     def __init__(self, reader: EventReader, names: Sequence[str], chunk: int) -> None:
@@ -96,8 +80,8 @@ class ChildReader:
         self._claims = mmap.mmap(-1, 2 * _CLAIM.size)  # anonymous: shared with the child
         _CLAIM.pack_into(self._claims, _FRONT, 0)
         _CLAIM.pack_into(self._claims, _BACK, self._chunks)
-        #: chunks applied (from either side)
-        self._applied: set[int] = set()
+        #: chunk -> how many of its names (from its first) have been taken in
+        self._taken: dict[int, int] = {}
         rfd, wfd = os.pipe()
         with contextlib.suppress(OSError):
             import fcntl
@@ -119,7 +103,7 @@ class ChildReader:
         self._batches = self._take()
 
     def next_batch(self, limit: int, wait: float | None = 0.0) -> ReadResult:
-        """The next chunk, the child's or this side's (its size is the chunk's)."""
+        """The next frame of the child's or chunk of this side's (their size, not `limit`)."""
         try:
             return next(self._batches)
         except StopIteration:
@@ -144,26 +128,27 @@ class ChildReader:
     # ------------------------------------------------------------ this side
 
     def _take(self) -> Iterator[ReadResult]:
-        """Chunks as they come: the child's when one waits, else one read here from the
-        back; when the child has ended, any chunk still missing is read here."""
+        """Frames as they come: the child's when one waits, else a chunk read here from
+        the back; when the child has ended (or died), what is missing is read here."""
         while True:
             if not self._frame_waiting():
                 mine = self._claim_back()
                 if mine is not None:
                     yield self._read_here(mine)
                     continue
-            kind, index, body = self._frame()
-            if kind == _END:
+            frame = self._frame()
+            if frame is None:
                 break
-            if kind != _BATCH:
-                raise ChildReadError("the child met a file an in-process load reads differently")
-            elif index not in self._applied:
-                self._applied.add(index)
-                yield self._absorb(body)
+            index, first, body = frame
+            if first == self._taken.get(index, 0):  # else this side read it meanwhile
+                yield self._take_in(index, first, body)
         self.close()
         for index in range(self._chunks):
-            if index not in self._applied:  # the two sides' claims crossed: read it here
+            if self._taken.get(index, 0) < self._size(index):
                 yield self._read_here(index)
+
+    def _size(self, index: int) -> int:
+        return min(self._chunk, len(self._names) - index * self._chunk)
 
     def _claim_back(self) -> int | None:
         index: int = _claim(self._claims, _BACK) - 1
@@ -173,111 +158,93 @@ class ChildReader:
         return index
 
     def _read_here(self, index: int) -> ReadResult:
-        self._applied.add(index)
+        """The names of chunk `index` not taken in yet, read here."""
         start = index * self._chunk
-        result = self.reader.read(self._names[start : start + self._chunk])
+        taken, size = self._taken.get(index, 0), self._size(index)
+        self._taken[index] = size
+        result = self.reader.read(self._names[start + taken : start + size])
         result.more = True
         return result
 
-    def _absorb(self, body: bytes) -> ReadResult:
-        try:
-            batch = _DECODER.decode(body)
-        except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-            raise ChildReadError(f"a chunk from the child does not decode: {exc}") from None
-        self.reader.absorb(batch.read, batch.errors, batch.renamed)
-        return ReadResult(events=batch.events, errors=batch.errors, more=True)
+    def _take_in(self, index: int, first: int, body: bytes) -> ReadResult:
+        """A frame of the child's: its files, from position `first` of chunk `index`."""
+        names = self._names
+        pos = index * self._chunk + first
+        files: list[tuple[str, bytes | OSError]] = []
+        at, end = 0, len(body)
+        while at < end:
+            code, size = _ENTRY.unpack_from(body, at)
+            at += _ENTRY.size
+            name = names[pos]
+            pos += 1
+            if code == _OK:
+                files.append((name, body[at : at + size]))
+            elif code != _NOT_EVENT:
+                files.append((name, OSError(code, body[at : at + size].decode("utf-8", "replace"))))
+            at += size
+        self._taken[index] = pos - index * self._chunk
+        result = self.reader.take(files)
+        result.more = True
+        return result
 
     def _frame_waiting(self) -> bool:
         if self._fd is None:
             return False
-        ready, _, _ = select.select([self._fd], [], [], 0)
+        ready, _, _ = select.select([self._fd], [], [], _PATIENCE)
         return bool(ready)
 
-    def _frame(self) -> tuple[int, int, bytes]:
+    def _frame(self) -> tuple[int, int, bytes] | None:
+        """The child's next frame; None at its end, or when it died or its pipe broke."""
         if self._fd is None:
-            raise ChildReadError("the child's pipe is closed")
+            return None
         head = read_exactly(self._fd, _HEAD.size, _PIPE_SIZE)
         if head is None:
-            raise ChildReadError("the child ended before the last file")
-        kind, index, size = _HEAD.unpack(head)
+            return None
+        kind, index, first, size = _HEAD.unpack(head)
         body = read_exactly(self._fd, size, _PIPE_SIZE)
-        if body is None:
-            raise ChildReadError("the child ended in the middle of a chunk")
-        return kind, index, body
+        if kind != _FILES or body is None or index >= self._chunks:
+            return None
+        return index, first, body
 
     # ------------------------------------------------------------ the child
 
     def _serve(self, fd: int) -> None:
-        """Take chunks from the front until they meet this side's; send each as a frame;
-        stop at the first event that would not come back the same."""
-        reader = EventReader(self.reader.run, once=True)
-        renamed_sent = 0
+        """Take chunks from the front until they meet this side's; send their files'
+        bytes in frames of about `_FRAME_BYTES`."""
+        names, folder = self._names, self.reader.folder_prefix
         while True:
             index = _claim(self._claims, _FRONT)
             if index >= _claim(self._claims, _BACK) or index >= self._chunks:
                 break
             _CLAIM.pack_into(self._claims, _FRONT, index + 1)
-            before = reader.read_count
             start = index * self._chunk
-            result = reader.read(self._names[start : start + self._chunk])
-            renamed: list[tuple[int, str, str]] = []
-            if len(reader.renamed) > renamed_sent:
-                items = list(reader.renamed.items())
-                renamed = [(key[0], key[1], name) for key, name in items[renamed_sent:]]
-                renamed_sent = len(items)
-            batch = _Batch(result.events, result.errors, renamed, reader.read_count - before)
-            try:
-                if not all(map(_travels, result.events)):
-                    raise ValueError("a number JSON cannot carry")
-                body = _ENCODER.encode(batch)
-            except (ValueError, TypeError, OverflowError, msgspec.EncodeError):
-                write_all(fd, _HEAD.pack(_ABORT, index, 0))
-                return
-            write_all(fd, _HEAD.pack(_BATCH, index, len(body)) + body)
-        write_all(fd, _HEAD.pack(_END, 0, 0))
+            first, parts, size = 0, [b""], 0
+            for pos in range(self._size(index)):
+                name = names[start + pos]
+                if event_file_key(name) is None:
+                    parts.append(_ENTRY.pack(_NOT_EVENT, 0))
+                    continue
+                try:
+                    data = read_regular_file(folder + name)
+                    parts += (_ENTRY.pack(_OK, len(data)), data)
+                except OSError as exc:
+                    data = (exc.strerror or str(exc)).encode("utf-8", "replace")
+                    parts += (_ENTRY.pack(exc.errno or errno.EIO, len(data)), data)
+                size += len(data)
+                if size >= _FRAME_BYTES:
+                    _send(fd, index, first, parts)
+                    first, parts, size = pos + 1, [b""], 0
+            if len(parts) > 1:
+                _send(fd, index, first, parts)
+        write_all(fd, _HEAD.pack(_END, 0, 0, 0))
+
+
+def _send(fd: int, index: int, first: int, parts: list[bytes]) -> None:
+    """A frame of files: `parts[0]` is the head's place."""
+    parts[0] = _HEAD.pack(_FILES, index, first, sum(map(len, parts)))
+    write_all(fd, b"".join(parts))
 
 
 def _claim(claims: mmap.mmap, at: int) -> int:
     value: int = _CLAIM.unpack_from(claims, at)[0]
     return value
-
-
-def _may_hold_a_float(struct_type: type[msgspec.Struct]) -> tuple[str, ...]:
-    return tuple(
-        f.name
-        for f in msgspec.structs.fields(struct_type)
-        if f.type is Any or f.type == (float | None)
-    )
-
-
-#: the fields whose values may hold a float: JSON carries no NaN or infinity
-_DATA_ANY = _may_hold_a_float(EventData)
-_RES_ANY = _may_hold_a_float(Res)
-
-
-def _travels(event: Event) -> bool:
-    """Whether the event comes back the same through JSON (no NaN or infinity in it)."""
-    data = event.event_data
-    if data is None:
-        return True
-    for name in _DATA_ANY:
-        if not _finite(getattr(data, name)):
-            return False
-    res = data.res
-    if res is not None:
-        for name in _RES_ANY:
-            if not _finite(getattr(res, name)):
-                return False
-    return True
-
-
-def _finite(value: Any) -> bool:
-    if value is None or value.__class__ in (bool, int, str):
-        return True
-    if isinstance(value, float):
-        return math.isfinite(value)
-    if isinstance(value, dict):
-        return all(map(_finite, value.values()))
-    if isinstance(value, list):
-        return all(map(_finite, value))
-    return True

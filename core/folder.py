@@ -285,14 +285,41 @@ class EventReader:
                 key = event_file_key(name)
                 if key is not None:
                     todo[name] = key
-        folder = os.path.join(self.run.job_events, "")  # with its separator: + name is a path
+        folder = self.folder_prefix
         now = self._clock()
         items = list(todo.items())
         if any(items[i][1] > items[i + 1][1] for i in range(len(items) - 1)):
             items.sort(key=itemgetter(1))  # names from list_names() come in order already
         for name, key in items:
-            self._read_one(folder, name, key, now, result)
+            try:
+                raw = read_regular_file(folder + name)
+            except OSError as exc:
+                self._unreadable(name, exc, result)
+            else:
+                self._take(name, key, raw, now, result)
         return result
+
+    def take(self, files: Iterable[tuple[str, bytes | OSError]]) -> ReadResult:
+        """What `read` gives for event files another process read (`child_reader.py`):
+        each name with its bytes, or the OSError reading it raised."""
+        result = ReadResult()
+        now = self._clock()
+        for name, content in files:
+            if isinstance(content, OSError):
+                self._unreadable(name, content, result)
+            else:
+                self._take(name, None, content, now, result)
+        return result
+
+    @property
+    def folder_prefix(self) -> str:
+        """The job_events folder with its separator: `+ name` is a file's path."""
+        return os.path.join(self.run.job_events, "")
+
+    def start_from(self, names: list[str]) -> None:
+        """Read `names`, a listing taken already (`list_names`), instead of listing again."""
+        self._backlog = names
+        self._listed = True
 
     def list_names(self) -> list[str]:
         """The folder's files not read yet, event files in counter order.
@@ -331,24 +358,22 @@ class EventReader:
         except OSError:
             return []
 
-    def _read_one(
-        self, folder: str, name: str, key: tuple[int, str], now: float, result: ReadResult
-    ) -> None:
-        path = folder + name
-        try:
-            raw = _read_regular_file(path)
-        except FileNotFoundError:
-            if os.path.islink(path):
+    def _unreadable(self, name: str, exc: OSError, result: ReadResult) -> None:
+        if isinstance(exc, FileNotFoundError):
+            if os.path.islink(self.folder_prefix + name):
                 self._fail(name, "broken symbolic link", result)
             else:
                 self._retry.pop(name, None)  # renamed or deleted before we got to it
-            return
-        except PermissionError:
+        elif isinstance(exc, PermissionError):
             self._fail(name, "permission denied", result)
-            return
-        except OSError as exc:
+        else:
             self._fail(name, _one_line(exc.strerror or str(exc)), result)
-            return
+
+    def _take(
+        self, name: str, key: tuple[int, str] | None, raw: bytes, now: float, result: ReadResult
+    ) -> None:
+        """One event file's bytes into `result`; `key`: its name's, None when not parsed
+        yet (it is only needed when the event does not spell its name exactly)."""
         try:
             event = decode_event(raw)
         except (ValueError, RecursionError) as exc:
@@ -357,24 +382,31 @@ class EventReader:
             if now - first >= self.retry_for:
                 self._fail(name, reason, result)
             return
-        if event.counter == 0 and event.uuid == "":
-            event.counter, event.uuid = key
-        elif event.uuid == "":
-            event.uuid = key[1]
-        elif event.counter == 0:
-            event.counter = key[0]
-        if event.key != key:
-            self._renamed[event.key] = name
+        counter, uuid = event.counter, event.uuid
+        if key is not None or not (counter and uuid and name == f"{counter}-{uuid}.json"):
+            key = key if key is not None else event_file_key(name)
+            if key is None:
+                return  # not an event file's name: never handed here
+            if event.counter == 0 and event.uuid == "":
+                event.counter, event.uuid = key
+            elif event.uuid == "":
+                event.uuid = key[1]
+            elif event.counter == 0:
+                event.counter = key[0]
+            if event.key != key:
+                self._renamed[event.key] = name
         if not self._once:
             # A watch's chunk of events is kept while it is applied and shown: without
             # this, each kept its whole file's bytes alive (7 MB a chunk of 2,000).
             detached(event)
-        self._retry.pop(name, None)
-        if self.errors.pop(name, None) is not None:
+            self._done.add(name, event.uuid)
+        # (asked only when not empty: this runs for each of 100k files)
+        if self._retry:
+            self._retry.pop(name, None)
+        if self.errors and self.errors.pop(name, None) is not None:
             result.recovered.append(name)
         else:
             self._read += 1
-        self._note_done(name, event.uuid)
         result.events.append(event)
 
     def _note_done(self, name: str, uuid: str | None = None) -> None:
@@ -390,7 +422,7 @@ class EventReader:
         result.errors[name] = reason
 
 
-def _read_regular_file(path: str) -> bytes:
+def read_regular_file(path: str) -> bytes:
     """The bytes of a file named like an event; never blocks on a FIFO or a device.
 
     Three syscalls, no stat: O_NONBLOCK makes a FIFO read return at once (reported as

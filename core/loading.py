@@ -104,23 +104,20 @@ def load_path(path: Path, ident: str | None = None) -> LoadedRun:
 def load_run(run: RunFolder, *, child: bool = True) -> tuple[EventTree, EventReader]:
     """Read every event file of a run into a tree, a chunk of files at a time.
 
-    A big run (`CHILD_FROM` files) is read and decoded by a forked child while this
-    process builds the tree (`child_reader.py`), where this process may fork; if the
-    child cannot give exactly what reading here would, the run is read here.
+    A big run (`CHILD_FROM` files) is read by a forked child while this process decodes
+    the files and builds the tree (`child_reader.py`), where this process may fork.
     """
-    from .child_reader import CHILD_FROM, ChildReader, ChildReadError, can_fork
+    from .child_reader import CHILD_FROM, ChildReader, can_fork
 
     reader = EventReader(run, once=True)
-    if child and can_fork():
-        names = reader.list_names()
-        if len(names) >= CHILD_FROM:
-            source = ChildReader(reader, names, LOAD_CHUNK)
-            try:
-                return load_source(source), reader
-            except ChildReadError:
-                reader = EventReader(run, once=True)
-            finally:
-                source.close()
+    names = reader.list_names()
+    if child and len(names) >= CHILD_FROM and can_fork():
+        source = ChildReader(reader, names, LOAD_CHUNK)
+        try:
+            return load_source(source), reader
+        finally:
+            source.close()
+    reader.start_from(names)
     return load_source(reader), reader
 
 

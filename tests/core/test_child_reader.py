@@ -1,19 +1,18 @@
 """A load read by a forked child and this process together gives what an in-process load
-gives: the same tree, errors, count and payload paths, or it starts again in-process."""
+gives: the same tree, errors, count and payload paths, also when the child dies."""
 
 from __future__ import annotations
 
 import json
 import os
 import shutil
-import signal
 import threading
 from pathlib import Path
 
 import pytest
 
 import jobevents.core.child_reader as child_reader
-from jobevents.core.child_reader import ChildReader, ChildReadError, can_fork
+from jobevents.core.child_reader import ChildReader, can_fork
 from jobevents.core.folder import EventReader, open_run
 from jobevents.core.loading import load_run, load_source
 
@@ -84,10 +83,9 @@ def test_unreadable_and_renamed_files_are_reported_and_found_as_here(tmp_path: P
     assert reader.path_of(key) == moved  # type: ignore[arg-type]
 
 
-def test_a_number_json_cannot_carry_sends_the_load_back_here(tmp_path: Path) -> None:
+def test_a_number_json_cannot_carry_is_read_as_here(tmp_path: Path) -> None:
     """Malformed input, made by hand: a result's rc of 1e400, valid JSON that decodes to
-    infinity, which JSON cannot carry back. The child stops; `load_run` reads the run here
-    and gets the same tree."""
+    infinity. The child sends the file's bytes, not a re-encoding: the tree is the same."""
     path = _copy("seed_linear", tmp_path)
     final = next(
         p
@@ -95,37 +93,52 @@ def test_a_number_json_cannot_carry_sends_the_load_back_here(tmp_path: Path) -> 
         if '"runner_on_ok"' in (text := p.read_text()) and '"rc": 0' in text
     )
     final.write_text(final.read_text().replace('"rc": 0', '"rc": 1e400'))
+    assert _with_child(path, 1, here=False) == _in_process(path)
+
+
+def test_a_huge_file_is_sent_in_a_frame_of_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Frames are cut at `_FRAME_BYTES`: a chunk of big files arrives in several."""
+    monkeypatch.setattr(child_reader, "_FRAME_BYTES", 4096)
+    path = committed_run("features")
+    assert _with_child(path, 50, here=False) == _in_process(path)
+
+
+@pytest.mark.parametrize("after", [0, 5, 200])
+def test_a_child_that_dies_leaves_its_files_to_this_side(
+    after: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The child dies at its file `after` (in small frames, so some were sent): what it
+    sent is kept, the rest is read here, and the load is the in-process one."""
+    path = committed_run("includes")  # 355 files
+    monkeypatch.setattr(child_reader, "_FRAME_BYTES", 2048)
+    real_read = child_reader.read_regular_file
+    calls = [0]
+
+    def read_then_die(file: str) -> bytes:  # runs in the child only
+        calls[0] += 1
+        if calls[0] > after:
+            os._exit(3)
+        return real_read(file)
+
+    monkeypatch.setattr(child_reader, "read_regular_file", read_then_die)
+    taken: list[int] = []
+    real_take_in = ChildReader._take_in
+
+    def take_in(self: ChildReader, index: int, first: int, body: bytes) -> object:
+        taken.append(index)
+        return real_take_in(self, index, first, body)
+
+    monkeypatch.setattr(ChildReader, "_take_in", take_in)
     reader = EventReader(open_run(path), once=True)
-    source = ChildReader(reader, reader.list_names(), 1)
+    source = ChildReader(reader, reader.list_names(), 50)
     source._claim_back = lambda: None  # type: ignore[method-assign]
-    with pytest.raises(ChildReadError):
-        load_source(source)
-    source.close()
-    monkey = pytest.MonkeyPatch()
-    monkey.setattr(child_reader, "CHILD_FROM", 1)
     try:
-        tree, reader = load_run(open_run(path))
+        tree = load_source(source)
     finally:
-        monkey.undo()
-    expected, errors, count = _in_process(path)
-    assert (tree.to_dict(), dict(reader.errors), reader.read_count) == (expected, errors, count)
-
-
-def test_a_child_that_dies_sends_the_load_back_here(monkeypatch: pytest.MonkeyPatch) -> None:
-    path = committed_run("seed_free")
-    killed: list[int] = []
-    real_init = ChildReader.__init__
-
-    def init(self: ChildReader, *args: object, **kwargs: object) -> None:
-        real_init(self, *args, **kwargs)  # type: ignore[arg-type]
-        assert self._pid is not None
-        os.kill(self._pid, signal.SIGKILL)
-        killed.append(self._pid)
-
-    monkeypatch.setattr(ChildReader, "__init__", init)
-    monkeypatch.setattr(child_reader, "CHILD_FROM", 1)
-    tree, reader = load_run(open_run(path))
-    assert killed
+        source.close()
+    assert bool(taken) == (after > 0)  # frames came from the child before it died
     assert (tree.to_dict(), dict(reader.errors), reader.read_count) == _in_process(path)
 
 
