@@ -104,6 +104,11 @@ class Node:
     def ref(self, ref: tuple[int, str] | None) -> None:
         self._ref = ref
 
+    def pin_ref(self) -> None:
+        """Keep the ref it reads now (its last result's) in its own slot: its results are
+        about to move to another run."""
+        self._ref = self.ref
+
     def __repr__(self) -> str:
         return f"<Node {self.kind} {self.name!r} {self.status} #{self.counter}>"
 

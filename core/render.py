@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from .ansi import safe_line
 from .nodes import Node
 from .status import STATUSES
-from .tree import EventTree, node_dict
+from .tree import EventTree
+from .tree_json import node_dict
 
 if TYPE_CHECKING:  # the app draws durations and counts before any stream is read
     from .loading import LoadedRun

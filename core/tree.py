@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from bisect import insort
 from collections.abc import Callable, Mapping
-from sys import intern
 from typing import Any
 
 from .ansi import strip_ansi
@@ -27,8 +26,8 @@ from .events import (
     raw_text,
     safe_text,
 )
-from .nodes import Changes, Final, Kind, Node
-from .rescue import RescueIndex
+from .nodes import Changes, Final, Node
+from .run_nodes import RunNodes, final_order
 from .seen_events import SeenEvents
 from .status import (
     CHANGED,
@@ -36,14 +35,12 @@ from .status import (
     IGNORED,
     OK,
     RESCUED,
-    RUNNING,
     SKIPPED,
-    STATUSES,
     UNREACHABLE,
     worst,
 )
-from .task_nodes import TaskNodes
 from .tree_base import sibling_order
+from .tree_json import node_dict
 
 __all__ = ["RECAP_FIELDS", "EventTree", "node_dict", "sibling_order"]
 
@@ -72,7 +69,7 @@ _ASYNC = {
 }
 
 
-class EventTree(TaskNodes):
+class EventTree(RunNodes):
     """The tree of one run: playbook → play → task → host run → item / retry / async.
 
     Not thread-safe: one writer, and readers that do not overlap with `add`.
@@ -84,10 +81,7 @@ class EventTree(TaskNodes):
         self._jobs: dict[tuple[str, str], Node] = {}
         #: async polls by (host, job id), until their owner is known
         self._polls: dict[tuple[str, str], list[Node]] = {}
-        #: each host's most recently started run, where its polls go meanwhile
-        self._last_started: dict[str, Node] = {}
         self._seen = SeenEvents()
-        self._rescue = RescueIndex()
         #: events applied (duplicates are not counted)
         self.events = 0
         #: host -> {ok, changed, failures, dark, skipped, rescued, ignored}
@@ -148,7 +142,7 @@ class EventTree(TaskNodes):
 
     def to_dict(self) -> dict[str, Any]:
         """The tree as the JSON of tree-json.md."""
-        return _node_dict(self.root)
+        return node_dict(self.root)
 
     # ------------------------------------------------------------ event kinds
 
@@ -249,7 +243,7 @@ class EventTree(TaskNodes):
             if finals is None:
                 run.finals = [final]
             else:
-                insort(finals, final, key=_final_order)
+                insort(finals, final, key=final_order)
                 run.finals = finals
             self._apply_finals(run)
             return
@@ -416,150 +410,6 @@ class EventTree(TaskNodes):
         node = self._by_uuid.get(uuid)
         return (node, None) if node is not None else (self.root, uuid)
 
-    # ------------------------------------------------------------ host runs
-
-    def _start_run(
-        self, task_uuid: str, host: str, parent: Node, awaited: str | None, ev: Event
-    ) -> Node:
-        at = ev.counter
-        prev = self._runs.containing(task_uuid, host, at)
-        if prev is not None and prev.start_counter is None and prev.counter > at:
-            # Its results came first; this start is the one they belong to.
-            prev.start_counter = at
-            prev.uuid = ev.uuid
-            self._note_started(host, prev)
-            self._set_counter(prev, at)
-            if prev.finals is None:
-                self._set_time(prev, ev.created, None)
-            if prev.ref is None or prev.finals is None:
-                prev.ref = ev.key
-            self._changes.changed.add(prev)
-            return prev
-        run = self._new_run(task_uuid, host, parent, awaited, ev)
-        run.start_counter = at
-        run.ref = ev.key
-        self._note_started(host, run)
-        self._runs.add(run.owner or task_uuid, run.host or host, run)
-        if self._includes.active:
-            self._dirty |= self._includes.add_run(run)
-        if prev is not None:
-            self._split(prev, run, at)
-        return run
-
-    def _note_started(self, host: str, run: Node) -> None:
-        latest = self._last_started.get(host)
-        at = run.start_counter
-        if latest is None or (at is not None and (latest.start_counter or -1) < at):
-            self._last_started[host] = run
-
-    def _run_at(
-        self, task_uuid: str, host: str, parent: Node, awaited: str | None, ev: Event
-    ) -> Node:
-        run = self._runs.containing(task_uuid, host, ev.counter)
-        if run is None:
-            run = self._new_run(task_uuid, host, parent, awaited, ev)
-            run.ref = ev.key
-            self._runs.add(run.owner or task_uuid, run.host or host, run)
-            if self._includes.active:
-                self._dirty |= self._includes.add_run(run)
-        elif run.start_counter is None and ev.counter < run.counter:
-            run.uuid = ev.uuid
-            self._set_counter(run, ev.counter)
-        return run
-
-    def _new_run(
-        self, task_uuid: str, host: str, parent: Node, awaited: str | None, ev: Event
-    ) -> Node:
-        # Interned: a run of 100k events holds these few names once each, not per host run.
-        host = intern(host)
-        run = self._new("host", host, ev.counter)
-        run.host = host
-        run.uuid = ev.uuid
-        run.owner = intern(task_uuid)
-        action = ev.data.task_action
-        run.action = intern(action) if action is not None else None
-        self._attach(run, parent)
-        self._park(run, awaited)
-        self._host_tally(host, None, run.status)
-        self._changes.added.append(run)
-        return run
-
-    def _split(self, prev: Node, run: Node, at: int) -> None:
-        """A start arrived inside `prev`: what came after it belongs to the new run."""
-        moving = [child for child in prev.children if child.counter > at]
-        for child in moving:
-            self._move(child, run)
-        if prev.finals:
-            later = [f for f in prev.finals if f[0] > at]
-            if later:
-                prev.ref = prev.ref  # kept, as it was, should no result be left to say it
-                prev.finals = [f for f in prev.finals if f[0] <= at] or None
-                run.finals = later
-                self._apply_finals(prev)
-                self._apply_finals(run)
-        if prev.start_counter is None and not prev.children and not prev.finals:
-            self._remove(prev)
-            self._runs.remove(prev.owner or "", prev.host or prev.name, prev)
-            self._dirty |= self._includes.remove_run(prev)
-
-    def _apply_finals(self, run: Node) -> None:
-        finals = run.finals
-        if finals:
-            _counter, _uuid, status, start, end, duration, detail = finals[-1]
-            # Its ref is now its last result's, which `Node.ref` reads from there: the
-            # one kept before (its start's) is not wanted again (see `_split`).
-            run.ref = None
-            run.detail = detail
-            run.duration = duration
-            self._set_time(run, start, end)
-            if run.start_counter is None:
-                first = finals[0]
-                if first[0] < run.counter:
-                    run.uuid = first[1]
-                    self._set_counter(run, first[0])
-        else:
-            status = RUNNING
-            run.detail = None
-            run.duration = None
-            run.end = None
-            if run.start_counter is not None and run.uuid is not None:
-                run.ref = (run.start_counter, run.uuid)
-        if status == FAILED or run.status in (FAILED, RESCUED):
-            status = self._rescue_status(run, status)
-        self._set_run_status(run, status)
-        self._changes.changed.add(run)
-
-    def _rescue_status(self, run: Node, status: str) -> str:
-        """`status` from the run's result, or `rescued` for a failure a rescue handled;
-        other runs whose failure the change settles are updated too."""
-        failed_at = run.finals[-1][0] if status == FAILED and run.finals else None
-        rescue = self._rescue
-        for other in rescue.set_failed(run, run.host or run.name, failed_at):
-            if other is not run:
-                self._set_run_status(other, RESCUED if other in rescue.rescued else FAILED)
-        return RESCUED if run in rescue.rescued else status
-
-    def _leaf(self, kind: Kind, name: str, ev: Event, run: Node, status: str) -> Node:
-        node = self._new(kind, name, ev.counter)
-        node.uuid = ev.uuid or None
-        node.ref = ev.key
-        node.status = status
-        node.host = run.host
-        self._attach(node, run)
-        self._changes.added.append(node)
-        if run.start_counter is None and ev.counter < run.counter:
-            run.uuid = ev.uuid
-            self._set_counter(run, ev.counter)
-        return node
-
-    # ------------------------------------------------------------ task nodes
-
-    # -------------------------------------------------------- tree mechanics
-
-
-def _final_order(final: Final) -> int:
-    return final[0]
-
 
 def _task_name(name: str, role: str | None) -> str:
     if role and name.startswith(f"{role} : "):
@@ -614,37 +464,3 @@ def _message_detail(ev: Event, data: EventData) -> str | None:
         return None
     first = text.split("\n", 1)[0].strip()
     return first[:200] + ("…" if len(first) > 200 or first != text else "")
-
-
-def node_dict(node: Node, *, children: bool = True) -> dict[str, Any]:
-    """One node as tree-json.md has it; without its children when `children` is False."""
-    return _node_dict(node, children=children)
-
-
-def _node_dict(node: Node, *, children: bool = True) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "kind": node.kind,
-        "name": node.name,
-        "status": node.status,
-        "counter": node.counter,
-        "uuid": node.uuid,
-    }
-    if node.kind == "task":
-        out["role"] = node.role
-        out["handler"] = node.handler
-    if node.kind == "play":
-        out["batches"] = node.batches
-    if node.counts is not None:
-        out["counts"] = {s: node.counts[s] for s in STATUSES if node.counts.get(s)}
-    if node.detail is not None:
-        out["detail"] = node.detail
-    if node.start is not None:
-        out["start"] = node.start
-    if node.end is not None:
-        out["end"] = node.end
-    elapsed = node.elapsed
-    if elapsed is not None:
-        out["duration"] = round(elapsed, 6)
-    if children:
-        out["children"] = [_node_dict(child) for child in node.children]
-    return out
