@@ -21,8 +21,11 @@ _HOST_IN_STDOUT = re.compile(r"^\s*(?:\x1b\[[0-9;]*m)*\s*[a-z]+(?: [a-z]+)?: \[(
 
 _NO_RAW = msgspec.Raw(b"")
 
+# The structs are `gc=False`: decoded JSON holds no reference cycle, and 100k events
+# decoded and let go in a load cost ~10% fewer instructions untracked.
 
-class Res(msgspec.Struct, omit_defaults=True):
+
+class Res(msgspec.Struct, omit_defaults=True, gc=False):
     """The fields of a module result that labels and statuses are made of."""
 
     changed: Any = False
@@ -40,7 +43,7 @@ class Res(msgspec.Struct, omit_defaults=True):
     censored: Any = None
 
 
-class EventData(msgspec.Struct, omit_defaults=True):
+class EventData(msgspec.Struct, omit_defaults=True, gc=False):
     """`event_data`: the context of every level, plus the recap on stats events."""
 
     playbook: str | None = None
@@ -74,7 +77,7 @@ class EventData(msgspec.Struct, omit_defaults=True):
     processed: Any = None
 
 
-class Event(msgspec.Struct):
+class Event(msgspec.Struct, gc=False):
     """One job event as the tree sees it."""
 
     event: str = "unknown"
