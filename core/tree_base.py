@@ -126,10 +126,15 @@ class TreeBase:
     def _attach(self, node: Node, parent: Node) -> None:
         node.parent = parent
         siblings = parent.child_list()
-        if not siblings or sibling_order(siblings[-1]) <= sibling_order(node):
+        if not siblings:
             siblings.append(node)
         else:
-            insort(siblings, node, key=sibling_order)
+            last = siblings[-1]
+            # (by counter first, as `sibling_order` does: a later counter needs no tuple)
+            if last.counter < node.counter or sibling_order(last) <= sibling_order(node):
+                siblings.append(node)
+            else:
+                insort(siblings, node, key=sibling_order)
         kind = node.kind
         if kind == "message":
             return
@@ -137,8 +142,8 @@ class TreeBase:
             self._task_attached(node, parent)
         if parent.tally is not None:
             self._tally(parent, None, node.status)
-        counts = node.counts if node.counts is not None else None
-        if node.kind == "host":
+        counts = node.counts
+        if kind == "host":
             self._count(parent, None, node.status)
         elif counts:
             for status, n in counts.items():
