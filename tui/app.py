@@ -125,6 +125,7 @@ class JobEventsApp(App[int]):
         projects: Sequence[Path] = (),
         theme: str | None = None,
         settings: Settings | None = None,
+        early_feed: RunFeed | None = None,
     ) -> None:
         super().__init__()
         #: the settings, and the theme to start with (`--theme` over the settings')
@@ -165,8 +166,9 @@ class JobEventsApp(App[int]):
         #: the comparison with another run (`d`), when one is on
         self.comparing = Comparing(self)
         self._palette_refresh = OpenPaletteRefresh()
-        #: which run is shown and the switch to another (its feed starts now, before Textual)
-        self.run_switching = RunSwitching(self, feed)
+        #: which run is shown and the switch to another (its feed starts now, before Textual,
+        #: unless `watch` started it already: `early_feed`, the run at PATH)
+        self.run_switching = RunSwitching(self, feed, early_feed)
 
     @property
     def runs(self) -> RunListing:

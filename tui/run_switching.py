@@ -36,7 +36,9 @@ RELEASE_REFRESHES = 20
 class RunSwitching:
     """The runs under PATH, which one the app shows, and the switch to another."""
 
-    def __init__(self, app: JobEventsApp, feed: RunFeed | None) -> None:
+    def __init__(
+        self, app: JobEventsApp, feed: RunFeed | None, early: RunFeed | None = None
+    ) -> None:
         self.app = app
         #: the runs under PATH, listed again only when artifacts/ changes
         self.runs = RunListing(app.path)
@@ -47,8 +49,9 @@ class RunSwitching:
         self._known_idents: set[str | None] = set()
         self._summaries_warm: threading.Thread | None = None
         #: the run's feed, started before Textual starts: reading a big run takes seconds
-        self._early_feed: RunFeed | None = feed
-        if feed is None:
+        #: (`early`: started by `watch` before the app's modules were imported)
+        self._early_feed: RunFeed | None = feed or early
+        if self._early_feed is None:
             with suppress(NoRunError, OSError):
                 self._early_feed = self._new_feed(self.runs.open(app.ident))
         if self._early_feed is not None:

@@ -75,11 +75,21 @@ def run(args: argparse.Namespace) -> int:
     if stream:
         return watch_stream(args)
 
+    from ..early_feed import start_feed
+
+    # Read the run while Textual's modules load: a small run is whole in the first frame.
+    feed = start_feed(args.path, args.ident, force_polling=args.poll)
+
     from ..app import JobEventsApp
 
     projects = [p.expanduser() for p in args.project]
     app = JobEventsApp(
-        args.path, ident=args.ident, force_polling=args.poll, projects=projects, theme=args.theme
+        args.path,
+        ident=args.ident,
+        force_polling=args.poll,
+        projects=projects,
+        theme=args.theme,
+        early_feed=feed,
     )
     return app.run() or 0
 

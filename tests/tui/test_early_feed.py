@@ -1,0 +1,70 @@
+"""`watch` starts reading the run before Textual is imported: a small run is read whole
+by then, and the app shows that feed rather than starting another."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from jobevents.core.folder import RunFolder
+from jobevents.tui import early_feed
+from jobevents.tui.app import JobEventsApp
+from jobevents.tui.early_feed import is_small, start_feed
+
+from ..fixtures.paths import committed_run
+from .helpers import header_text, running, settle
+
+
+def _pdd(tmp_path: Path, name: str = "seed_linear") -> tuple[Path, int]:
+    """A private data dir holding a copy of the committed run `name`; its event count."""
+    source = committed_run(name)
+    shutil.copytree(source, tmp_path / "artifacts" / source.name)
+    return tmp_path, len(list((source / "job_events").glob("*.json")))
+
+
+def test_a_small_run_is_read_whole_before_start_feed_returns(tmp_path: Path) -> None:
+    pdd, events = _pdd(tmp_path)
+    feed = start_feed(pdd, None)
+    assert feed is not None
+    try:
+        # no waiting here: the app's modules are imported after this, its first frame
+        # already has every event
+        assert feed.loaded.is_set()
+        assert feed.tree.events == events
+        assert feed.failure is None
+    finally:
+        feed.stop()
+
+
+def test_no_run_yet_gives_no_feed(tmp_path: Path) -> None:
+    assert start_feed(tmp_path, None) is None
+    pdd, _ = _pdd(tmp_path / "pdd")
+    assert start_feed(pdd, "no-such-ident") is None
+
+
+def test_a_big_run_is_not_waited_for(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pdd, events = _pdd(tmp_path)
+    run = next((pdd / "artifacts").iterdir())
+    assert is_small(_folder(run))
+    monkeypatch.setattr(early_feed, "WHOLE_BELOW", events)
+    assert not is_small(_folder(run))
+    monkeypatch.setattr(early_feed, "WHOLE_BELOW", events + 1)
+    assert is_small(_folder(run))
+
+
+def _folder(ident_dir: Path) -> RunFolder:
+    return RunFolder(ident_dir / "job_events", ident_dir)
+
+
+async def test_the_app_shows_the_feed_started_early(tmp_path: Path) -> None:
+    pdd, events = _pdd(tmp_path)
+    feed = start_feed(pdd, None)
+    assert feed is not None
+    app = JobEventsApp(pdd, early_feed=feed)
+    async with running(app) as pilot:
+        await settle(pilot)
+        assert app.feed is feed  # the run it was given, not read a second time
+        assert f"{events:,} events" in header_text(app)
+    assert feed.failure is None
