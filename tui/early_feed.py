@@ -1,8 +1,10 @@
-"""The run's feed started before Textual is imported: `watch` reads the run while the app's
-modules load, and a small run is read whole before they load, so the app's first frame
-shows all of it instead of the frames after it bringing it in.
+"""A small run read whole before Textual is imported: `watch` on a run of a few thousand
+events then shows all of it in the app's first frame, instead of bringing it in over the
+frames after it while the app starts (where reading competed with starting).
 
-Imports only core and the feed (no Textual): it runs first.
+A big run is left to the app, which starts its feed as it starts: read beside the imports,
+it would slow them (the feed thread holds the interpreter lock for much of its work) and
+the first paint with them. Imports only core and the feed (no Textual): it runs first.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from jobevents.core.run_listing import RunListing
 from .feed import RunFeed
 
 #: a run of fewer event files than this is read before Textual is imported (about a
-#: quarter of a second here); a bigger one is read while it is, and while the app starts
+#: quarter of a second here); a bigger one as the app starts
 WHOLE_BELOW = 5000
 #: the longest wait for that read (a slow or hung file system): then the app starts anyway
 WHOLE_WAIT = 5.0
@@ -24,19 +26,19 @@ WHOLE_WAIT = 5.0
 
 def start_feed(path: Path, ident: str | None, *, force_polling: bool = False) -> RunFeed | None:
     """The feed of the run the app would open first at `path` (`ident`, else the newest),
-    already reading, and done reading if the run is small; None when there is no run yet
-    (the app waits for one as before)."""
+    with what is there read, if that run is small; None for a big run or none yet (the
+    app finds it and starts its feed as before)."""
     try:
         run = RunListing(path).open(ident)
     except (NoRunError, OSError):
         return None
-    small = is_small(run)
+    if not is_small(run):
+        return None
     feed = RunFeed(run, force_polling=force_polling)
     feed.start()
-    if small:
-        # Waiting here, not importing Textual beside it: a reading thread beside a busy
-        # one waits for the interpreter lock after each file, and ends after the imports.
-        feed.loaded.wait(WHOLE_WAIT)
+    # Waiting here, not importing Textual beside it: a thread reading beside a busy one
+    # waits for the interpreter lock after each file and would end after the imports.
+    feed.loaded.wait(WHOLE_WAIT)
     return feed
 
 
