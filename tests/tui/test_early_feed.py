@@ -3,6 +3,7 @@ feed rather than starting another; a big run is left to the app."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from jobevents.tui.early_feed import is_small, start_feed
 
 from ..fixtures.paths import committed_run
 from .helpers import header_text, running, settle
+from .test_watch_stdin import Terminal, _start, _wait
 
 
 def _pdd(tmp_path: Path, name: str = "seed_linear") -> tuple[Path, int]:
@@ -70,3 +72,21 @@ async def test_the_app_shows_the_feed_started_early(tmp_path: Path) -> None:
         assert app.feed is feed  # the run it was given, not read a second time
         assert f"{events:,} events" in header_text(app)
     assert feed.failure is None
+
+
+def test_watch_in_a_terminal_shows_the_run_it_read_first(tmp_path: Path) -> None:
+    pdd, events = _pdd(tmp_path)
+    terminal = Terminal()
+    process = _start(terminal, terminal.follower, "watch", str(pdd), cwd=tmp_path)
+    try:
+        # the first count the header shows is every event: the run was read before
+        counts = re.compile(rb"([\d,]+) events")
+        _wait(lambda: counts.search(terminal.text()) is not None, what="the header")
+        first = counts.search(terminal.text())
+        assert first is not None and first.group(1) == f"{events:,}".encode()
+        terminal.type(b"q")
+        assert process.wait(20) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+        terminal.close()
