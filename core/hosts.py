@@ -331,6 +331,16 @@ class HostIndex:
         if changes.recap:
             self._apply_recap()
 
+    def file_all(self) -> None:
+        """File every run the tree has now, and its recap: an index made after events.
+
+        What `apply` would have filed event by event, since each run is filed as it is.
+        """
+        for node in self.tree.nodes():
+            if node.kind == "host":
+                self._file(node)
+        self._apply_recap()
+
     def _left_its_play(self, task: Node) -> bool:
         """Whether a task that moved took its runs to another play (or it cannot tell).
 

@@ -37,8 +37,8 @@ class RunState:
         self.warnings = 0
         #: where the time went, per task and per host (kept per frame: see `frame_taken`)
         self.times = RunTimes(self.tree)
-        #: runs by host and play, for the Hosts view
-        self.hosts = HostIndex(self.tree)
+        #: runs by host and play, for the Hosts view: made when first asked (see `hosts`)
+        self._hosts: HostIndex | None = None
         #: plays, tasks and hosts by name, for the palette's "go to" (kept per frame)
         self.names = NameIndex()
         #: what the events being applied did, before it joins the caller's changes
@@ -53,22 +53,41 @@ class RunState:
     def add_all(self, events: Iterable[Event], changes: Changes) -> None:
         """Apply events to every part, and add what they did to `changes`.
 
-        The tree and the log take each event; the hosts index then sees what the batch
-        did, once: it reads each touched run as it is now, so a host run started and
-        finished in one batch is filed once, and the cost stays O(1) an event.
+        The tree and the log take each event; the hosts index (once made) then sees what
+        the batch did, once: it reads each touched run as it is now, so a host run started
+        and finished in one batch is filed once, and the cost stays O(1) an event.
         """
         step = self._step
         for event in events:
             self._add_one(event, step)
         if not step:
             return
-        self.hosts.apply(step)
+        if self._hosts is not None:
+            self._hosts.apply(step)
         changes.added.extend(step.added)
         changes.changed.update(step.changed)
         changes.moved.extend(step.moved)
         changes.removed.extend(step.removed)
         changes.recap = changes.recap or step.recap
         step.clear()
+
+    @property
+    def hosts(self) -> HostIndex:
+        """Runs by host and play, for the Hosts view and "go to" a host.
+
+        Made from the tree when first asked, then kept in step by every batch: most
+        sessions never open the Hosts view, and a first load of 40k runs need not file
+        each one as it starts and again as it ends (about a tenth of its CPU).
+        """
+        hosts = self._hosts
+        if hosts is None:
+            with self.lock:  # not while the feed applies a batch
+                hosts = self._hosts
+                if hosts is None:
+                    hosts = HostIndex(self.tree)
+                    hosts.file_all()
+                    self._hosts = hosts
+        return hosts
 
     def _add_one(self, event: Event, changes: Changes) -> None:
         """The tree, the log and the warnings count take one event."""

@@ -430,6 +430,8 @@ def run_add(
     if limit is not None:
         names = names[:limit]
     run_state = RunState()
+    if state:  # the index is made when first asked: made now, it files every batch
+        assert run_state.hosts is not None
     tree = run_state.tree
     changes = Changes()
     per_chunk: list[float] = []

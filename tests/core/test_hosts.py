@@ -22,8 +22,15 @@ from ..fixtures.paths import committed_names, committed_run
 from .helpers import arrival_orders, committed_events
 
 
+def _kept(state: RunState) -> RunState:
+    """`state` with its hosts index made now, so every event after is filed as it comes
+    (the index is made on first use: asked only at the end, it would be made in one go)."""
+    assert isinstance(state.hosts, HostIndex)
+    return state
+
+
 def _state(events: list[Event] | tuple[Event, ...]) -> RunState:
-    state = RunState()
+    state = _kept(RunState())
     changes = Changes()
     for event in events:
         state.add(event, changes)
@@ -123,6 +130,27 @@ def test_runs_are_the_trees_host_nodes_and_their_counts_add_up(name: str) -> Non
         for status, n in entry.counts.items():
             totals[status] = totals.get(status, 0) + n
     assert totals == (state.tree.root.counts or {})
+
+
+@pytest.mark.parametrize("name", committed_names())
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_an_index_first_asked_for_late_equals_one_kept_from_the_start(
+    name: str, data: st.DataObject
+) -> None:
+    """The index is made from the tree when first asked (a load need not file every run),
+    at any point of a run in any order, and then kept in step like one made at the start."""
+    mixed = data.draw(arrival_orders(committed_events(name)), label="arrivals")
+    asked_at = data.draw(st.integers(0, len(mixed)), label="asked after")
+    state, kept = RunState(), _kept(RunState())
+    changes = Changes()
+    for at, event in enumerate(mixed):
+        if at == asked_at:
+            assert _as_filed(state.hosts) == _as_filed(kept.hosts)
+        state.add(event, changes)
+        kept.add(event, changes)
+    assert json.dumps(state.hosts.to_dict(), sort_keys=True) == _reference(name)
+    assert _as_filed(state.hosts) == _from_scratch(state)
 
 
 # ------------------------------------------------------------------ what a host says
@@ -233,7 +261,7 @@ def _without_parent_fields(name: str) -> tuple[Event, ...]:
 @given(data=st.data())
 def test_runs_follow_the_tasks_and_runs_the_tree_moves(name: str, data: st.DataObject) -> None:
     events = data.draw(st.permutations(_without_parent_fields(name)), label="order")
-    state = RunState()
+    state = _kept(RunState())
     changes = Changes()
     for event in events:
         state.add(event, changes)
@@ -243,7 +271,7 @@ def test_runs_follow_the_tasks_and_runs_the_tree_moves(name: str, data: st.DataO
 def test_those_events_backwards_do_move_whole_tasks() -> None:
     """So the test above exercises the moves it is about."""
     changes = Changes()
-    state = RunState()
+    state = _kept(RunState())
     for event in reversed(_without_parent_fields("seed_linear")):
         state.add(event, changes)
     moved = [node for node in changes.moved if node.kind == "task"]
@@ -318,7 +346,7 @@ def test_events_given_in_batches_file_the_same_index(name: str, data: st.DataObj
     """The feed hands RunState what each read brought: a run may start and end in one."""
     events = data.draw(st.permutations(committed_events(name)), label="order")
     sizes = data.draw(st.lists(st.integers(1, 80), min_size=1, max_size=40), label="batches")
-    state = RunState()
+    state = _kept(RunState())
     changes = Changes()
     at = 0
     while at < len(events):
