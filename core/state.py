@@ -116,8 +116,9 @@ class RunState:
                 owner = self.tree.root  # the recap: the run's own lines
             self.log.add(counter, uuid, event.stdout, owner)  # the log ignores one seen before
         # The nodes this event added, not a recount: a message event adds one message node.
-        for node in added[first_new:]:
-            if is_warning_node(node):
+        for at in range(first_new, len(added)):
+            node = added[at]
+            if node.kind == "message" and is_warning_node(node):  # the kind: no call a node
                 self.warnings += 1
 
     def frame_taken(self, changes: Changes) -> None:

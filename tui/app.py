@@ -66,8 +66,9 @@ REFILTER_EVERY = 0.5
 DETAIL_EVERY = 0.25
 DETAIL_BUSY_EVERY = 2.0
 BUSY_FRAME = 100
-#: while the files present at start are read, the screen shows progress this often
-LOADING_FRAME = 0.5
+#: while the files present at start are read, the screen shows progress this often (a
+#: frame costs the UI ~30 ms of the CPU the load needs: 6% at 0.5 s, 3% at 1 s)
+LOADING_FRAME = 1.0
 NARROW_BELOW = 100
 
 
