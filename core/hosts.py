@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, insort
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Final
 
 from .nodes import Changes, Node
@@ -336,9 +336,16 @@ class HostIndex:
 
         What `apply` would have filed event by event, since each run is filed as it is.
         """
-        for node in self.tree.nodes():
-            if node.kind == "host":
-                self._file(node)
+        self.file_runs(node for node in self.tree.nodes() if node.kind == "host")
+        self.file_recap()
+
+    def file_runs(self, runs: Iterable[Node]) -> None:
+        """File these runs as they are now (an index made in steps: `RunState`)."""
+        for run in runs:
+            self._file(run)
+
+    def file_recap(self) -> None:
+        """File the recap as it is now, on every host known."""
         self._apply_recap()
 
     def _left_its_play(self, task: Node) -> bool:

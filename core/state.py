@@ -20,6 +20,9 @@ from .nodes import Changes, Node
 from .timing import RunTimes
 from .tree import EventTree
 
+#: host runs filed in one locked step of making the hosts index after a load (~10 ms)
+HOSTS_STEP = 2000
+
 
 class RunState:
     """The tree of a run and the indexes the views keep beside it.
@@ -37,8 +40,12 @@ class RunState:
         self.warnings = 0
         #: where the time went, per task and per host (kept per frame: see `frame_taken`)
         self.times = RunTimes(self.tree)
-        #: runs by host and play, for the Hosts view: made when first asked (see `hosts`)
+        #: runs by host and play, for the Hosts view: made when first asked (see `hosts`),
+        #: or in steps once a first load is done (`index_hosts_step`)
         self._hosts: HostIndex | None = None
+        #: while it is made in steps: the runs to file, and how many are filed
+        self._unfiled: list[Node] = []
+        self._filed_upto = 0
         #: plays, tasks and hosts by name, for the palette's "go to" (kept per frame)
         self.names = NameIndex()
         #: what the events being applied did, before it joins the caller's changes
@@ -75,19 +82,42 @@ class RunState:
     def hosts(self) -> HostIndex:
         """Runs by host and play, for the Hosts view and "go to" a host.
 
-        Made from the tree when first asked, then kept in step by every batch: most
-        sessions never open the Hosts view, and a first load of 40k runs need not file
+        Made from the tree when first asked (or finished, when it was being made in
+        steps), then kept in step by every batch: a first load of 40k runs need not file
         each one as it starts and again as it ends (about a tenth of its CPU).
         """
         hosts = self._hosts
-        if hosts is None:
+        if hosts is None or self._unfiled:
             with self.lock:  # not while the feed applies a batch
+                self.index_hosts_step(None)
                 hosts = self._hosts
-                if hosts is None:
-                    hosts = HostIndex(self.tree)
-                    hosts.file_all()
-                    self._hosts = hosts
+                assert hosts is not None
         return hosts
+
+    def index_hosts_step(self, size: int | None = HOSTS_STEP) -> bool:
+        """Make the hosts index `size` runs at a time (None: all that are left), with
+        `lock` held; True while some are left.
+
+        The feed does this after a first load, between its batches, so the Hosts view
+        opens at once and no step holds the lock long. Batches applied between steps
+        file what they touch as it is then, and filing a run again changes nothing.
+        """
+        hosts = self._hosts
+        if hosts is None:
+            hosts = self._hosts = HostIndex(self.tree)
+            self._unfiled = [node for node in self.tree.nodes() if node.kind == "host"]
+            self._filed_upto = 0
+        elif not self._unfiled:
+            return False
+        start = self._filed_upto
+        end = len(self._unfiled) if size is None else min(start + size, len(self._unfiled))
+        hosts.file_runs(self._unfiled[start:end])
+        self._filed_upto = end
+        if end < len(self._unfiled):
+            return True
+        self._unfiled = []
+        hosts.file_recap()
+        return False
 
     def _add_one(self, event: Event, changes: Changes) -> None:
         """The tree, the log and the warnings count take one event."""

@@ -153,6 +153,33 @@ def test_an_index_first_asked_for_late_equals_one_kept_from_the_start(
     assert _as_filed(state.hosts) == _from_scratch(state)
 
 
+@pytest.mark.parametrize("name", committed_names())
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_an_index_made_in_steps_between_batches_equals_one_kept_from_the_start(
+    name: str, data: st.DataObject
+) -> None:
+    """Made a few runs at a time (as the feed does after a load) while events go on
+    arriving, or finished early because someone asked: the index kept from the start."""
+    mixed = data.draw(arrival_orders(committed_events(name)), label="arrivals")
+    begin = data.draw(st.integers(0, len(mixed)), label="steps from")
+    size = data.draw(st.integers(1, 5), label="runs a step")
+    asked_at = data.draw(st.one_of(st.none(), st.integers(0, len(mixed))), label="asked at")
+    state, kept = RunState(), _kept(RunState())
+    changes = Changes()
+    for at, event in enumerate(mixed):
+        if at >= begin:
+            state.index_hosts_step(size)
+        if at == asked_at:
+            assert _as_filed(state.hosts) == _as_filed(kept.hosts)
+        state.add(event, changes)
+        kept.add(event, changes)
+    while state.index_hosts_step(size):
+        pass
+    assert json.dumps(state.hosts.to_dict(), sort_keys=True) == _reference(name)
+    assert _as_filed(state.hosts) == _as_filed(kept.hosts) == _from_scratch(state)
+
+
 # ------------------------------------------------------------------ what a host says
 
 
