@@ -50,6 +50,11 @@ BURST_QUIET = 0.05
 #: seconds of saving a received stream after each read: short while more waits, longer idle
 SAVE_BUSY = 0.02
 SAVE_IDLE = 0.2
+#: the watcher hands over what changed this many ms after it sees a change, at most
+#: (its "debounce"), looking every WATCH_STEP ms: a file is read a step or two after it
+#: appears, and what came while the last batch was applied is taken at once
+WATCH_DEBOUNCE = 0
+WATCH_STEP = 5
 
 
 class RunFeed:
@@ -279,8 +284,8 @@ class RunFeed:
                     folder,
                     recursive=False,  # runner writes no subfolders; walking 100k files is not free
                     watch_filter=None,
-                    debounce=60,
-                    step=20,
+                    debounce=WATCH_DEBOUNCE,
+                    step=WATCH_STEP,
                     rust_timeout=400,
                     yield_on_timeout=True,
                     stop_event=self._stop,
