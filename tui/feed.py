@@ -35,9 +35,11 @@ Severity = Literal["information", "warning", "error"]
 #: files read and applied per locked step of the first load
 CHUNK = 2000
 #: how often the whole folder is listed again, as a safety net under the watcher
-#: (lost inotify events); at least this often, and never more than 5% of the time
+#: (lost inotify events); at least this often, and never more than 1% of the time:
+#: listing 40k names took 60-90 ms of CPU (100-200 ms wall beside a painting UI), and
+#: every event that arrives meanwhile waits for it
 RESCAN_EVERY = 5.0
-RESCAN_SHARE = 0.05
+RESCAN_SHARE = 0.01
 #: how often the `status` file is read
 STATUS_EVERY = 0.5
 #: while events arrive live, what they built is frozen out of the collector this often
@@ -50,6 +52,16 @@ BURST_QUIET = 0.05
 #: seconds of saving a received stream after each read: short while more waits, longer idle
 SAVE_BUSY = 0.02
 SAVE_IDLE = 0.2
+#: the watcher hands over what changed this many ms after it sees a change, at most
+#: (its "debounce"), looking every WATCH_STEP ms: a file is read a step or two after it
+#: appears, and what came while the last batch was applied is taken at once
+WATCH_DEBOUNCE = 0
+WATCH_STEP = 5
+#: the GIL's switch interval (seconds) while a folder is watched. The feed thread gives
+#: the GIL up at every open, read and close of a file; while the UI thread paints, each
+#: wait to get it back lasted up to Python's default of 5 ms (a convoy: a read of 50
+#: files could wait 150 of them). Set for the process, once a folder is watched.
+SWITCH_INTERVAL = 0.001
 
 
 class RunFeed:
@@ -259,6 +271,8 @@ class RunFeed:
         import watchfiles
 
         deleted = watchfiles.Change.deleted
+        if sys.getswitchinterval() > SWITCH_INTERVAL:
+            sys.setswitchinterval(SWITCH_INTERVAL)
         last_scan = last_status = time.monotonic()
         rescan_every = RESCAN_EVERY
         assert self.run is not None
@@ -279,8 +293,8 @@ class RunFeed:
                     folder,
                     recursive=False,  # runner writes no subfolders; walking 100k files is not free
                     watch_filter=None,
-                    debounce=60,
-                    step=20,
+                    debounce=WATCH_DEBOUNCE,
+                    step=WATCH_STEP,
                     rust_timeout=400,
                     yield_on_timeout=True,
                     stop_event=self._stop,
@@ -304,7 +318,7 @@ class RunFeed:
                     now = time.monotonic()
                     if now - last_scan >= rescan_every:
                         self._read(None)
-                        # Listing 100k files takes a while: rescan no more than 5% of the time.
+                        # Listing 100k files takes a while: rescan no more than 1% of the time.
                         took = time.monotonic() - now
                         rescan_every = max(RESCAN_EVERY, took / RESCAN_SHARE)
                         last_scan = time.monotonic()

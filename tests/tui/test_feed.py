@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import shutil
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from jobevents.core.folder import RunFolder
-from jobevents.tui.feed import RunFeed
+from jobevents.tui.feed import SWITCH_INTERVAL, RunFeed
 
 from ..fixtures.paths import committed_run
 
@@ -65,3 +66,21 @@ def test_polling_mode_sees_new_files(tmp_path: Path) -> None:
         assert feed.mode == "polling"
     finally:
         feed.stop()
+
+
+def test_watching_a_folder_shortens_the_gil_switch_interval(tmp_path: Path) -> None:
+    # The feed thread's reads give the GIL up at every open/read/close; while the UI
+    # paints, each wait to get it back lasts up to the switch interval (5 ms by default).
+    source = sorted((committed_run("seed_linear") / "job_events").glob("*.json"))
+    events = tmp_path / "job_events"
+    _copy(source[:3], events)
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(0.005)
+    feed = RunFeed(RunFolder(events, None))
+    try:
+        feed.start()
+        _wait(lambda: feed.mode == "inotify")
+        assert sys.getswitchinterval() <= SWITCH_INTERVAL < 0.005
+    finally:
+        feed.stop()
+        sys.setswitchinterval(before)

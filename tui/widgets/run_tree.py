@@ -76,10 +76,14 @@ class RunTree(LazyTree[Node]):
     def _apply(self, changes: Changes) -> None:
         for node in changes.removed:
             self._drop(node)
+        # All moved rows out first, then in: a row is placed before its next shown sibling,
+        # which must not be one still shown where it was (it may move past the row).
         for node in changes.moved:
             if node.id in self._shown_nodes:
                 self._drop(node)
-            self._place(node)
+        for node in changes.moved:
+            if node.id not in self._shown_nodes:
+                self._place(node)
         for node in changes.added:
             if node.id not in self._shown_nodes:
                 self._place(node)
