@@ -34,6 +34,8 @@ Severity = Literal["information", "warning", "error"]
 
 #: files read and applied per locked step of the first load
 CHUNK = 2000
+#: the pause between steps of making the hosts index after the first load
+HOSTS_STEP_GAP = 0.002
 #: how often the whole folder is listed again, as a safety net under the watcher
 #: (lost inotify events); at least this often, and never more than 1% of the time:
 #: listing 40k names took 60-90 ms of CPU (100-200 ms wall beside a painting UI), and
@@ -196,6 +198,7 @@ class RunFeed:
             with self.lock:  # changes or not, the frame after the load catches follow up
                 self._told = False
                 self._tell()
+            self._index_hosts()
             if self._stream_source is not None:
                 self._follow_stream(self._stream_source)
             elif self.watch:
@@ -206,6 +209,15 @@ class RunFeed:
         finally:
             self.loaded.set()
             self.mode = "stopped"
+
+    def _index_hosts(self) -> None:
+        """Make the hosts index now the first load is on screen, a slice of runs per
+        locked step: the load did not pay for it, and the Hosts view opens at once."""
+        while not self._stop.is_set():
+            with self.lock:
+                if not self.state.index_hosts_step():
+                    return
+            self._stop.wait(HOSTS_STEP_GAP)  # the UI may take the lock between steps
 
     def _first_load(self) -> None:
         """What is there now, in bounded locked steps.

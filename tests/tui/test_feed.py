@@ -8,7 +8,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
+import jobevents.core.state as state_module
 from jobevents.core.folder import RunFolder
+from jobevents.core.state import RunState
 from jobevents.tui.feed import SWITCH_INTERVAL, RunFeed
 
 from ..fixtures.paths import committed_run
@@ -84,3 +88,34 @@ def test_watching_a_folder_shortens_the_gil_switch_interval(tmp_path: Path) -> N
     finally:
         feed.stop()
         sys.setswitchinterval(before)
+
+
+def test_the_hosts_index_is_made_after_the_first_load_without_being_asked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A first load files no host run (`RunState.hosts` is made on demand); once it is
+    done the feed makes the index a slice at a time, so the Hosts view opens at once."""
+    monkeypatch.setattr(state_module, "HOSTS_STEP", 3)  # several steps on a small run
+    steps: list[bool] = []
+    real_step = RunState.index_hosts_step
+
+    def step(self: RunState, size: int | None = 3) -> bool:
+        more = real_step(self, size)
+        steps.append(more)
+        return more
+
+    monkeypatch.setattr(RunState, "index_hosts_step", step)
+    feed = RunFeed(RunFolder(committed_run("features") / "job_events", None), watch=False)
+    feed.start()
+    try:
+        _wait(lambda: bool(steps) and not steps[-1])
+        assert len(steps) > 3  # in steps, not at once
+        with feed.lock:
+            made = feed.state._hosts
+            assert made is not None and not feed.state._unfiled
+            runs = sum(1 for node in feed.tree.nodes() if node.kind == "host")
+            filed = sum(1 for entry in made.ordered() for _run in entry.all_runs())
+        assert filed == runs
+    finally:
+        feed.stop()
+    assert feed.failure is None
