@@ -329,24 +329,13 @@ class HostIndex:
             if node.kind == "host":
                 self._file(node)
         if changes.recap:
-            self._apply_recap()
-
-    def file_all(self) -> None:
-        """File every run the tree has now, and its recap: an index made after events.
-
-        What `apply` would have filed event by event, since each run is filed as it is.
-        """
-        self.file_runs(node for node in self.tree.nodes() if node.kind == "host")
-        self.file_recap()
+            self.file_recap()
 
     def file_runs(self, runs: Iterable[Node]) -> None:
-        """File these runs as they are now (an index made in steps: `RunState`)."""
+        """File these runs as they are now: an index made after events (`RunState`
+        makes it in steps), which is what `apply` would have filed event by event."""
         for run in runs:
             self._file(run)
-
-    def file_recap(self) -> None:
-        """File the recap as it is now, on every host known."""
-        self._apply_recap()
 
     def _left_its_play(self, task: Node) -> bool:
         """Whether a task that moved took its runs to another play (or it cannot tell).
@@ -485,7 +474,8 @@ class HostIndex:
         if restate:
             self._restate(entry)
 
-    def _apply_recap(self) -> None:
+    def file_recap(self) -> None:
+        """File the recap as it is now, on every host known."""
         recap = self.tree.recap or {}
         for name, line in recap.items():
             entry = self.hosts.get(name) or self._new_entry(name)
