@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -11,7 +9,7 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual import events, on
-from textual.app import App, ComposeResult, SuspendNotSupported
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
@@ -29,16 +27,12 @@ from jobevents.core.query import STATUS_FILTERS, Query
 from jobevents.core.run_listing import RunListing
 from jobevents.core.task_file import (
     SourceRoots,
-    locate,
-    parse_task_path,
     private_data_dir_of,
-    task_path_of,
-    where_looked,
 )
 
 from .app_settings import AppSettings
 from .comparing import Comparing
-from .editor import EditorError, editor_command
+from .editor import edit_source
 from .feed import RunFeed
 from .launch import PlaybookProcess
 from .palette import GoTo, OpenPaletteRefresh, RunCommands
@@ -682,44 +676,7 @@ class JobEventsApp(App[int]):
 
     def action_edit_source(self) -> None:
         """Open the selected task's file in $VISUAL or $EDITOR at the task's line."""
-        view, feed = self.view, self.feed
-        if view is None or feed is None:
-            return
-        with feed.lock:
-            task = parse_task_path(task_path_of(view.selected_node()))
-        if task is None:
-            self._edit_says("Pick a task or a host run: this node names no file.")
-            return
-        roots = self.detail.roots
-        found = locate(task, roots)
-        if found is None:
-            self._edit_says(where_looked(task, roots), "warning")
-            return
-        try:
-            command = editor_command(os.environ, found.path, task.line)
-        except EditorError as exc:
-            self._edit_says(str(exc), "warning")
-            return
-        failed: OSError | None = None
-        code = 0
-        try:
-            with self.suspend():
-                # Caught inside: an exception through suspend() would leave the app suspended.
-                try:
-                    code = subprocess.call(command)
-                except OSError as exc:
-                    failed = exc
-        except SuspendNotSupported:
-            self._edit_says("This terminal cannot be lent to an editor.")
-            return
-        if failed is not None:
-            self._edit_says(f"Cannot start {command[0]}: {failed.strerror or failed}", "error")
-        elif code:
-            self._edit_says(f"{command[0]} exited with {code}.", "warning")
-
-    def _edit_says(self, message: str, severity: SeverityLevel = "information") -> None:
-        """A toast about `E`: it names paths from events."""
-        self.say(message, title="Edit", severity=severity)
+        edit_source(self)
 
     def say(self, message: str, *, title: str, severity: SeverityLevel = "information") -> None:
         """A toast whose message holds run data (idents, names, paths, errors read from
