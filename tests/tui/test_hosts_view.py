@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
 from pathlib import Path
 
+import pytest
 from textual.widgets import Static
 
+from jobevents.core.events import decode_event
 from jobevents.core.hosts import HostEntry, HostPlay
 from jobevents.core.nodes import Node
 from jobevents.tui.app import JobEventsApp
@@ -20,6 +23,7 @@ from .helpers import (
     TreeState,
     add_events,
     copy_run,
+    event_files,
     finish,
     finished,
     frames_pass,
@@ -452,3 +456,53 @@ async def test_runs_follow_their_tasks_when_a_late_play_takes_them_in(tmp_path: 
         view = await show_hosts(pilot, "c", "e")
         assert view_state(view).lines == live.lines
         assert all("(no play)" not in line.text for line in live.lines)
+
+
+def out_of_order(view: HostsView) -> list[str]:
+    """Every shown parent whose shown children do not stand in the core's order."""
+    wrong = []
+    stack = [view.root]
+    while stack:
+        tree_node = stack.pop()
+        stack.extend(tree_node._children)
+        row = tree_node.data
+        if row is None or not tree_node._children:
+            continue
+        shown = [child.data for child in tree_node._children]
+        ids = {id(each) for each in shown}
+        want = [each for each in view.children_of(row) if id(each) in ids]
+        if shown != want:
+            wrong.append(str(tree_node.label))
+    return wrong
+
+
+@pytest.mark.parametrize("seed", [25, 85])
+async def test_rows_stay_in_the_core_order_frame_by_frame_under_a_shuffled_feed(
+    tmp_path: Path, seed: int
+) -> None:
+    """Each frame moves rows in place (no rebuild): a run the core moved, put back before a
+    sibling still shown where it was, ends out of order once that sibling moves too.
+
+    The frames are made here, 37 shuffled events each (the feed's own batching depends on
+    timing): with these seeds one frame moves several runs of one host's play.
+    """
+    live = tmp_path / "artifacts" / "live" / "job_events"
+    live.mkdir(parents=True)
+    (live.parent / "status").write_text("running")
+    first, *rest = event_files(committed_run("features") / "job_events")
+    shutil.copyfile(first, live / first.name)
+    events = [decode_event(path.read_bytes()) for path in rest]
+    random.Random(seed).shuffle(events)
+    app = JobEventsApp(tmp_path, watch=False)
+    async with running(app) as pilot:
+        view = await show_hosts(pilot, "e")
+        feed = app.feed
+        assert feed is not None
+        for start in range(0, len(events), 37):
+            with feed.lock:
+                feed.state.add_all(events[start : start + 37], feed._changes)
+            app._paint_frame()
+            assert not out_of_order(view), (start, out_of_order(view))
+            await press(pilot, "e")
+        await frames_pass(pilot)
+        assert f"{len(rest) + 1} events" in header_text(app)

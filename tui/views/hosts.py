@@ -236,23 +236,34 @@ class HostsView(LazyTree[Row], RunView):
         self._rerank(touched)
         for node in changes.removed:
             self._drop(node)
+        # All moved rows out first, then in: a row is placed before its next shown sibling,
+        # which must not be one still shown where it was (it may move past the row).
+        runs: list[Node] = []
+        parts: list[Node] = []
+        groups: dict[HostEntry, list[HostPlay]] = {}
         for node in changes.moved:
             kind = node.kind
             if kind == "host":
-                self._replace(node)
+                runs.append(node)
             elif node in regrouped:
-                for below in node.walk():
-                    if below.kind == "host":
-                        self._replace(below)
+                runs.extend(below for below in node.walk() if below.kind == "host")
             elif kind == "play":
                 for group in self.index.groups_of_play(node):
                     tree_node = shown.get(group)
                     if tree_node is not None:
                         self._relabel(tree_node, group)
-                        self._move([group])
+                        groups.setdefault(group.host, []).append(group)
             elif kind in _RUN_PARTS:
-                self._drop(node)
+                parts.append(node)
+        for node in (*runs, *parts):
+            self._drop(node)
+        for node in runs:
+            self._place_row(node)
+        for node in parts:
+            if node not in shown:  # its run, put back open, may have shown it already
                 self._place(node)
+        for moved in groups.values():
+            self._move(moved)
         for node in changes.added:
             kind = node.kind
             if kind == "host":
@@ -348,11 +359,6 @@ class HostsView(LazyTree[Row], RunView):
             tree_node = shown.get(run)
             if tree_node is not None:
                 self._relabel(tree_node, run)
-
-    def _replace(self, run: Node) -> None:
-        """A run moved in the core (its task, play or order changed): show it where it is."""
-        self._drop(run)
-        self._place_row(run)
 
     def _place_row(self, row: Row) -> None:
         """`_place`, giving the row's host and play a row first if they have none yet."""
