@@ -1,5 +1,6 @@
 """The detail pane's building blocks: capped text with a note of what was cut, the last
-lines of a long text, a section's rule, a key-value grid, a secondary note. Every part of
+lines of a long text, a section's rule, a key-value grid, a secondary note, a status and a
+task's title. Every part of
 the pane (a node's summary, its raw JSON and YAML, its source, a host) is made of these,
 so they look alike and cost no more than what they show."""
 
@@ -14,12 +15,18 @@ from rich.table import Table
 from rich.text import Text
 
 from jobevents.core.ansi import sanitize_ansi, strip_ansi
+from jobevents.core.nodes import Node
 
 from .detail_styles import SECONDARY
-from .value_text import MAX_CHARS
+from .theme import STATUS_GLYPH, STATUS_STYLE
+from .value_text import MAX_CHARS, capped_line
 
 #: Lines of one text block shown at most.
 MAX_LINES: Final = 500
+#: Rows of one table (hosts of a task, tasks of a play, loop items) shown at most.
+MAX_ROWS: Final = 60
+#: Statuses whose detail says why the run failed (ignored and rescued failures too).
+PROBLEMS: Final = frozenset({"failed", "unreachable", "ignored", "rescued"})
 
 
 def clip(text: str, max_chars: int, max_lines: int) -> tuple[str, int, int]:
@@ -119,3 +126,22 @@ def grid(rows: Iterable[tuple[str, Text]]) -> Table:
     for key, value in rows:
         table.add_row(Text(key), value)
     return table
+
+
+def status_text(status: str) -> Text:
+    """`✘ failed` in the status's colour; an unknown status is shown as plain text."""
+    status = status if isinstance(status, str) else str(status)
+    glyph = STATUS_GLYPH.get(status, "?")
+    return Text(f"{glyph} {capped_line(status, 40)}", style=STATUS_STYLE.get(status, ""))
+
+
+def task_title(task: Node) -> Text:
+    """A task's name with its role and handler mark, as its rows and headers show it."""
+    text = Text()
+    if task.handler:
+        text.append("handler ", style=SECONDARY.key)
+    if task.role:
+        text.append(capped_line(task.role, 80), style="italic")
+        text.append(" : ", style=SECONDARY.key)
+    text.append(capped_line(task.name, 200) if task.name else "(unnamed)")
+    return text

@@ -12,6 +12,7 @@ import json
 import reprlib
 import shlex
 import time
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, Final
 
@@ -160,3 +161,13 @@ def time_text(value: str) -> str:
     if moment.tzinfo is not None and len(text) > 6 and text[-6] in "+-":
         text = f"{text[:-6]} {text[-6:]}"
     return text
+
+
+def as_mapping(value: Any) -> Mapping[str, Any] | None:
+    """`value` if it is a mapping (a field of the wrong type is not trusted), else None."""
+    return value if isinstance(value, Mapping) else None
+
+
+def str_field(value: Any) -> str | None:
+    """A string field, or None when it is missing or not a string."""
+    return value if isinstance(value, str) else None
