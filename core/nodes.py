@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import insort
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -125,6 +126,25 @@ class Node:
         # One result (nearly every run) is kept without a list around it.
         self._finals = finals[0] if finals is not None and len(finals) == 1 else finals
 
+    def add_final(self, final: Final) -> None:
+        """Keep one more result event, in counter order (a first one without a list)."""
+        kept = self._finals
+        if kept is None:
+            self._finals = final
+            return
+        finals = kept if isinstance(kept, list) else [kept]
+        insort(finals, final, key=_final_counter)
+        self._finals = finals
+
+    def final_ends(self) -> tuple[Final, Final] | None:
+        """Its first and last result events (None: none yet), without building a list."""
+        kept = self._finals
+        if kept is None:
+            return None
+        if isinstance(kept, list):
+            return (kept[0], kept[-1]) if kept else None
+        return kept, kept
+
     @property
     def is_structural(self) -> bool:
         return self.kind in STRUCTURAL
@@ -185,6 +205,10 @@ class Branch(Node):
         self.tally: dict[str, int] | None = None
         self.placeholder = False
         self.order: tuple[int, ...] = PLAIN_ORDER
+
+
+def _final_counter(final: Final) -> int:
+    return final[0]
 
 
 def _parse_time(text: str) -> datetime:

@@ -26,8 +26,9 @@ class RescueIndex:
     def __init__(self) -> None:
         #: host -> the highest counter of its runner events (`EventTree` keeps it)
         self.last: dict[str, int] = {}
-        #: host -> its failed runs not yet followed by more of it
-        self._waiting: dict[str, list[Node]] = {}
+        #: host -> its failed runs not yet followed by more of it (`seen` has work only
+        #: for a host with runs here)
+        self.waiting: dict[str, list[Node]] = {}
         #: host -> its failed runs as (counter of the failure, run), by counter
         self._by_host: dict[str, list[tuple[int, Node]]] = {}
         #: failed run -> (host, counter of its failure)
@@ -40,12 +41,12 @@ class RescueIndex:
         """`host` has a runner event at `counter`, its highest yet; returns runs now
         rescued."""
         self.last[host] = counter
-        waiting = self._waiting.get(host)
+        waiting = self.waiting.get(host)
         if not waiting:
             return []
         followed = [run for run in waiting if self._failed[run][1] < counter]
         if followed:
-            self._waiting[host] = [run for run in waiting if run not in followed]
+            self.waiting[host] = [run for run in waiting if run not in followed]
         return [run for run in followed if self._decide(run)]
 
     def set_failed(self, run: Node, host: str, counter: int | None) -> list[Node]:
@@ -65,7 +66,7 @@ class RescueIndex:
         self._failed[run] = (host, counter)
         insort(self._by_host.setdefault(host, []), (counter, run), key=_first)
         if self.last.get(host, -1) <= counter:
-            self._waiting.setdefault(host, []).append(run)
+            self.waiting.setdefault(host, []).append(run)
         if self._recap is not None and host in self._recap:
             return self._settle_host(host)
         return [run] if self._decide(run) else []
@@ -81,7 +82,7 @@ class RescueIndex:
     def _forget(self, run: Node, old: tuple[str, int]) -> None:
         host, counter = old
         self._by_host[host].remove((counter, run))
-        waiting = self._waiting.get(host)
+        waiting = self.waiting.get(host)
         if waiting and run in waiting:
             waiting.remove(run)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from sys import intern
 
 from .events import Event
-from .nodes import Final, Kind, Node
+from .nodes import Kind, Node
 from .rescue import RescueIndex
 from .status import FAILED, RESCUED, RUNNING
 from .task_nodes import TaskNodes
@@ -46,8 +46,10 @@ class RunNodes(TaskNodes):
             return prev
         run = self._new_run(task_uuid, host, parent, awaited, ev)
         run.start_counter = at
-        run.ref = ev.key
-        self._note_started(host, run)
+        run.ref = (at, ev.uuid)
+        latest = self._last_started.get(host)  # `_note_started`, for a run just made
+        if latest is None or (latest.start_counter or -1) < at:
+            self._last_started[host] = run
         self._runs.add(run.owner or task_uuid, run.host or host, run)
         if self._includes.active:
             self._dirty |= self._includes.add_run(run)
@@ -85,10 +87,13 @@ class RunNodes(TaskNodes):
         run.host = host
         run.uuid = ev.uuid
         run.owner = intern(task_uuid)
-        action = ev.data.task_action
-        run.action = intern(action) if action is not None else None
+        data = ev.event_data
+        action = data.task_action if data is not None else None
+        if action is not None:
+            run.action = intern(action)
         self._attach(run, parent)
-        self._park(run, awaited)
+        if awaited is not None:
+            self._park(run, awaited)
         self._host_tally(host, None, run.status)
         self._changes.added.append(run)
         return run
@@ -112,20 +117,25 @@ class RunNodes(TaskNodes):
             self._dirty |= self._includes.remove_run(prev)
 
     def _apply_finals(self, run: Node) -> None:
-        finals = run.finals
-        if finals:
-            _counter, _uuid, status, start, end, duration, detail = finals[-1]
+        ends = run.final_ends()
+        if ends is not None:
+            first, last = ends
+            _counter, _uuid, status, start, end, duration, detail = last
             # Its ref is now its last result's, which `Node.ref` reads from there: the
             # one kept before (its start's) is not wanted again (see `_split`).
             run.ref = None
             run.detail = detail
             run.duration = duration
-            self._set_time(run, start, end)
-            if run.start_counter is None:
-                first = finals[0]
-                if first[0] < run.counter:
-                    run.uuid = first[1]
-                    self._set_counter(run, first[0])
+            # `_set_time(run, start, end)` inline
+            if start is not None:
+                run.start = start
+            if end is not None:
+                run.end = end
+            if start is not None or end is not None:
+                self._bump_time(run.parent, start, end)
+            if run.start_counter is None and first[0] < run.counter:
+                run.uuid = first[1]
+                self._set_counter(run, first[0])
         else:
             status = RUNNING
             run.detail = None
@@ -151,7 +161,7 @@ class RunNodes(TaskNodes):
     def _leaf(self, kind: Kind, name: str, ev: Event, run: Node, status: str) -> Node:
         node = self._new(kind, name, ev.counter)
         node.uuid = ev.uuid or None
-        node.ref = ev.key
+        node.ref = (ev.counter, ev.uuid)
         node.status = status
         node.host = run.host
         self._attach(node, run)
@@ -160,8 +170,3 @@ class RunNodes(TaskNodes):
             run.uuid = ev.uuid
             self._set_counter(run, ev.counter)
         return node
-
-
-def final_order(final: Final) -> int:
-    """Finals are kept in counter order."""
-    return final[0]

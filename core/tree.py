@@ -12,7 +12,6 @@ in the same tree, and each `add` costs the same at any size of run.
 
 from __future__ import annotations
 
-from bisect import insort
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -26,8 +25,8 @@ from .events import (
     raw_text,
     safe_text,
 )
-from .nodes import Changes, Final, Node
-from .run_nodes import RunNodes, final_order
+from .nodes import Changes, Node
+from .run_nodes import RunNodes
 from .seen_events import SeenEvents
 from .status import (
     CHANGED,
@@ -62,6 +61,8 @@ _ITEMS = {
     "runner_item_on_failed": FAILED,
     "runner_item_on_skipped": SKIPPED,
 }
+#: statuses a result says why of (`_why`)
+_WHY = frozenset({FAILED, IGNORED, UNREACHABLE})
 _ASYNC = {
     "runner_on_async_poll": "poll",
     "runner_on_async_ok": "done",
@@ -112,7 +113,10 @@ class EventTree(RunNodes):
         self.events += 1
         self._changes = ch
         data = ev.event_data
-        self._dispatch.get(ev.event, self._on_message)(ev, data if data is not None else _NO_DATA)
+        handler = self._dispatch.get(ev.event)
+        if handler is None:
+            handler = self._on_message
+        handler(ev, data if data is not None else _NO_DATA)
         if self._dirty:
             self._refold()
         return ch
@@ -201,8 +205,11 @@ class EventTree(RunNodes):
         self._bump_time(task, ev.created, None)
 
     def _on_runner_event(self, ev: Event, data: EventData) -> None:
-        task_uuid = data.task_uuid or ev.parent_uuid
-        task_uuid = base_uuid(task_uuid) if task_uuid else None
+        # The hot path of a load (nearly every event): the common cases are tested inline
+        # and the general methods called only off them, each doing what it would have done.
+        task_uuid = data.task_uuid or ev.parent_uuid or None
+        if task_uuid is not None and "_" in task_uuid:
+            task_uuid = base_uuid(task_uuid)
         host = data.host or host_from_stdout(ev.stdout)
         if task_uuid is None or host is None:
             if ev.event == "runner_on_start":
@@ -210,41 +217,53 @@ class EventTree(RunNodes):
             self._on_message(ev, data)
             return
         kind = ev.event
+        counter = ev.counter
         job = _job_id(data) if kind in _ASYNC else None
         if kind == "runner_on_async_poll" and job is not None:
             self._on_poll(ev, data, host, job)
             return
         rescue = self._rescue
-        if ev.counter > rescue.last.get(host, -1):
-            for rescued in rescue.seen(host, ev.counter):
-                self._set_run_status(rescued, RESCUED)
-        parent, awaited = self._task_of(ev, data, task_uuid)
+        if counter > rescue.last.get(host, -1):
+            if rescue.waiting.get(host):
+                for rescued in rescue.seen(host, counter):
+                    self._set_run_status(rescued, RESCUED)
+            else:
+                rescue.last[host] = counter  # what `seen` does when no run waits
+        copy = self._copies.get(task_uuid)
+        if (
+            copy is None
+            or (copy.placeholder and counter < copy.counter)
+            or (copy.play is None and data.play_uuid is not None)
+        ):
+            parent, awaited = self._task_of(ev, data, task_uuid)
+        else:  # a task seen before, that nothing here teaches more of: `_task_of`'s answer
+            other = self._by_uuid.get(task_uuid)
+            parent = other if other is not None and other.kind != "task" else copy.node
+            awaited = None
         if kind == "runner_on_start":
             run = self._start_run(task_uuid, host, parent, awaited, ev)
-            if run.finals is None:
-                run.start = ev.created
-            self._bump_time(run.parent, ev.created, None)
+            created = ev.created
+            if run.final_ends() is None:
+                run.start = created
+            if created is not None:
+                self._bump_time(run.parent, created, None)
             return
         run = self._run_at(task_uuid, host, parent, awaited, ev)
         res = data.res
-        if kind in _FINALS:
-            status = _result_status(_FINALS[kind], data)
-            detail = _why(res, status)
-            final: Final = (
-                ev.counter,
-                ev.uuid,
-                status,
-                data.start,
-                data.end,
-                data.duration,
-                detail,
+        final_status = _FINALS.get(kind)
+        if final_status is not None:
+            status = _result_status(final_status, data)
+            run.add_final(
+                (
+                    counter,
+                    ev.uuid,
+                    status,
+                    data.start,
+                    data.end,
+                    data.duration,
+                    _why(res, status) if status in _WHY else None,
+                )
             )
-            finals = run.finals
-            if finals is None:
-                run.finals = [final]
-            else:
-                insort(finals, final, key=final_order)
-                run.finals = finals
             self._apply_finals(run)
             return
         if kind in _ITEMS:
@@ -253,7 +272,8 @@ class EventTree(RunNodes):
             if res is not None:
                 label = raw_text(res.item_label) or raw_text(res.item)
             child = self._leaf("item", label or "item", ev, run, status)
-            child.detail = _why(res, status)
+            if status in _WHY:
+                child.detail = _why(res, status)
         elif kind == "runner_retry":
             attempts = res.attempts if res is not None else None
             retries = res.retries if res is not None else None
@@ -271,7 +291,6 @@ class EventTree(RunNodes):
             child.detail = _why(res, status) if status == FAILED else job
             if job is not None and what != "poll":
                 self._claim_job(run, host, job)
-        self._bump_time(run, None, None)
 
     def _on_poll(self, ev: Event, data: EventData, host: str, job: str) -> None:
         """An async poll: Ansible files it under an internal `async_status` task that
@@ -419,8 +438,10 @@ def _task_name(name: str, role: str | None) -> str:
 
 def _result_status(status: str, data: EventData) -> str:
     """ok with `res.changed` is changed; failed with `ignore_errors` is ignored."""
-    if status == OK and data.res is not None and _truthy(data.res.changed):
-        return CHANGED
+    if status == OK and data.res is not None:
+        changed = data.res.changed
+        if changed is True or (changed is not False and _truthy(changed)):
+            return CHANGED
     if status == FAILED and _truthy(data.ignore_errors):
         return IGNORED
     return status
@@ -441,7 +462,7 @@ def _truthy(value: object) -> bool:
 
 def _why(res: Any, status: str) -> str | None:
     """One line of why a result failed: its `msg`, else its return code."""
-    if res is None or status not in (FAILED, IGNORED, UNREACHABLE):
+    if res is None or status not in _WHY:
         return None
     if res.censored is not None:
         return "censored (no_log)"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bisect import insort
 
-from .nodes import Branch, Changes, Kind, Node
+from .nodes import STRUCTURAL, Branch, Changes, Kind, Node
 from .status import (
     CHANGED,
     FAILED,
@@ -125,7 +125,9 @@ class TreeBase:
 
     def _attach(self, node: Node, parent: Node) -> None:
         node.parent = parent
-        siblings = parent.child_list()
+        siblings = parent.children
+        if not isinstance(siblings, list):
+            siblings = parent.child_list()
         if not siblings:
             siblings.append(node)
         else:
@@ -140,15 +142,25 @@ class TreeBase:
             return
         if kind == "task":
             self._task_attached(node, parent)
-        if parent.tally is not None:
-            self._tally(parent, None, node.status)
-        counts = node.counts
+        status = node.status
+        tally = parent.tally
+        if tally is not None:
+            # `_tally(parent, None, status)`, its fast path inline: a child comes
+            came = _BUCKET.get(status, status)
+            tally[came] = tally.get(came, 0) + 1
+            current = parent.status
+            if _RANK[came] > _RANK.get(current, -1) or tally.get(current, 0) <= 0:
+                self._refresh(parent)
         if kind == "host":
-            self._count(parent, None, node.status)
-        elif counts:
-            for status, n in counts.items():
-                self._count(parent, None, status, n)
-        self._bump_time(parent, node.start, node.end)
+            self._count(parent, None, status)
+        else:
+            counts = node.counts
+            if counts:
+                for counted, n in counts.items():
+                    self._count(parent, None, counted, n)
+        start, end = node.start, node.end
+        if start is not None or end is not None:
+            self._bump_time(parent, start, end)
 
     def _detach(self, node: Node) -> None:
         parent = node.parent
@@ -282,8 +294,15 @@ class TreeBase:
         self._host_tally(run.host or run.name, old, status)
         parent = run.parent
         if parent is not None:
-            if parent.tally is not None:
-                self._tally(parent, old, status)
+            tally = parent.tally
+            if tally is not None:
+                # `_tally(parent, old, status)`, its fast path inline
+                tally[_BUCKET.get(old, old)] -= 1
+                came = _BUCKET.get(status, status)
+                tally[came] = tally.get(came, 0) + 1
+                current = parent.status
+                if _RANK[came] > _RANK.get(current, -1) or tally.get(current, 0) <= 0:
+                    self._refresh(parent)
             self._count(parent, old, status)
 
     def _set_time(self, node: Node, start: str | None, end: str | None) -> None:
@@ -299,7 +318,7 @@ class TreeBase:
             if start is not None and (node.start is None or start < node.start):
                 node.start = start
                 grew = True
-            if end is not None and node.is_structural and (node.end is None or end > node.end):
+            if end is not None and node.kind in STRUCTURAL and (node.end is None or end > node.end):
                 node.end = end
                 grew = True
             if not grew:
