@@ -125,6 +125,7 @@ def load_source(source: Batches) -> EventTree:
     """Every event of a source (a stream: to its end) into a tree, a chunk at a time."""
     tree = EventTree()
     changes = Changes()  # nobody repaints: one scratch record, emptied as we go
+    tree.defer_counts()  # nobody reads them before the end either
     with bulk_load():
         while True:
             result = source.next_batch(LOAD_CHUNK, wait=None)
@@ -133,6 +134,7 @@ def load_source(source: Batches) -> EventTree:
             changes.clear()
             if not result.more:
                 break
+        tree.settle_counts()
     return tree
 
 

@@ -15,10 +15,17 @@ from ..fixtures.paths import committed_names, committed_run
 from .helpers import arrival_orders, committed_events
 
 
-def _tree_json(events: list[Event]) -> str:
+def _tree_json(events: list[Event], *, deferred: int = 0) -> str:
+    """The tree of `events`; the first `deferred` of them added with counts left to the
+    end (`defer_counts`, as a whole load does), the rest one by one as before."""
     tree = EventTree()
-    for event in events:
+    if deferred:
+        tree.defer_counts()
+    for i, event in enumerate(events):
+        if i == deferred:
+            tree.settle_counts()
         tree.add(event)
+    tree.settle_counts()
     return json.dumps({"tree": tree.to_dict(), "recap": tree.recap}, sort_keys=True)
 
 
@@ -35,6 +42,19 @@ def test_any_permutation_with_duplicates_gives_the_same_tree(
 ) -> None:
     mixed = data.draw(arrival_orders(committed_events(name)), label="arrivals")
     assert _tree_json(mixed) == _reference(name)
+
+
+@pytest.mark.parametrize("name", committed_names())
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_counts_summed_at_the_end_are_the_counts_kept_as_events_come(
+    name: str, data: st.DataObject
+) -> None:
+    """A load sums host-run counts once at its end (`defer_counts`): the same tree, also
+    when events are added one by one after that."""
+    mixed = data.draw(arrival_orders(committed_events(name)), label="arrivals")
+    deferred = data.draw(st.integers(1, len(mixed)), label="deferred")
+    assert _tree_json(mixed, deferred=deferred) == _reference(name)
 
 
 @pytest.mark.parametrize("name", committed_names())
