@@ -34,13 +34,14 @@ from .app_settings import AppSettings
 from .comparing import Comparing
 from .editor import edit_source
 from .feed import RunFeed
+from .frame import HEARTBEAT, FrameClock
 from .launch import PlaybookProcess
-from .palette import GoTo, OpenPaletteRefresh, RunCommands
+from .palette import GoTo, RunCommands
 from .run_end import RunEnd
 from .run_switching import RunSwitching
 from .settings import Settings
 from .views import VIEW_IDS, VIEW_KEYS, view_type
-from .views.base import Frame, RunView, Shown
+from .views.base import RunView
 from .views.tasks import TasksView
 from .widgets.detail_pane import DETAIL_MODES, DetailPane
 from .widgets.help_screen import HelpScreen
@@ -48,21 +49,6 @@ from .widgets.key_footer import KeyFooter
 from .widgets.quit_dialog import QuitChoice
 from .widgets.run_header import RunHeader
 
-#: frames come when the feed has changes, at most this often
-FRAME_GAP = 0.05
-#: and at least this often (the elapsed time, a detail pane or filter held back)
-HEARTBEAT = 0.5
-#: a filtered view is recomputed at most this often while events arrive
-REFILTER_EVERY = 0.5
-#: the detail pane follows the cursor and its node's changes this often, and only
-#: every DETAIL_BUSY_EVERY while events pour in (a frame of more than BUSY_FRAME
-#: changes in the last second): a big task's host table is costly to lay out
-DETAIL_EVERY = 0.25
-DETAIL_BUSY_EVERY = 2.0
-BUSY_FRAME = 100
-#: while the files present at start are read, the screen shows progress this often (a
-#: frame costs the UI ~30 ms of the CPU the load needs: 6% at 0.5 s, 3% at 1 s)
-LOADING_FRAME = 1.0
 NARROW_BELOW = 100
 
 
@@ -144,23 +130,15 @@ class JobEventsApp(App[int]):
         self.view_id = VIEW_IDS[0]
         #: the search and status filter, shared by the views
         self.query_filter = Query()
-        self._unseen_mark: int | None = None
         self._status_index = 0
-        self._reported_errors: set[str] = set()
-        self._last_refilter = 0.0
-        self._detail_stale = False
-        self._detail_painted = 0.0
-        self._detail_next: Shown | None = None
-        self._busy_until = 0.0
-        self._last_frame = 0.0
-        self._frame_timer: Timer | None = None
+        #: when frames come and what they paint
+        self.frames = FrameClock(self)
         self._search_timer: Timer | None = None
         self._open_count = 0
         #: the end of the run this app started (`run`, `demo`) or was piped, and leaving
         self.run_end = RunEnd(self, process)
         #: the comparison with another run (`d`), when one is on
         self.comparing = Comparing(self)
-        self._palette_refresh = OpenPaletteRefresh()
         #: which run is shown and the switch to another (its feed starts now, before Textual,
         #: unless `watch` started it already: `early_feed`, the run at PATH)
         self.run_switching = RunSwitching(self, feed, early_feed)
@@ -367,8 +345,7 @@ class JobEventsApp(App[int]):
         if self.waiting is not None:
             self.waiting.remove()
             self.waiting = None
-        self._reported_errors = set()
-        self._unseen_mark = None
+        self.frames.forget_run()
         return removals
 
     def show_run(self, feed: RunFeed) -> None:
@@ -424,104 +401,8 @@ class JobEventsApp(App[int]):
         self._request_frame()
 
     def _request_frame(self) -> None:
-        """Paint a frame as soon as the last one is far enough behind (one at a time).
-
-        A frame right after the feed applies a batch, rather than on a fixed clock, takes
-        the wait for the next tick out of every event's way to the screen.
-        """
-        feed = self.feed
-        gap = FRAME_GAP if feed is None or feed.loaded.is_set() else LOADING_FRAME
-        delay = self._last_frame + gap - time.monotonic()
-        if self._frame_timer is not None:
-            if delay > 0:
-                return  # the frame already coming is soon enough
-            self._frame_timer.stop()  # set for the slower loading pace: the load is done
-            self._frame_timer = None
-        if delay <= 0:
-            self._paint_frame()
-        else:
-            self._frame_timer = self.set_timer(delay, self._timed_frame)
-
-    def _timed_frame(self) -> None:
-        self._frame_timer = None
-        self._paint_frame()
-
-    def _paint_frame(self) -> None:
-        """Take what the feed read since the last frame and hand it to every view."""
-        feed, view = self.feed, self.view
-        if feed is None or view is None:
-            return
-        now = time.monotonic()
-        self._last_frame = now
-        detail = self.detail
-        with feed.lock:
-            changes = feed.take()
-            feed.state.frame_taken(changes)
-            loading = not feed.loaded.is_set()
-            if len(changes.added) + len(changes.changed) > BUSY_FRAME:
-                self._busy_until = now + 1.0
-            busy = now < self._busy_until
-            frame = Frame(changes, loading=loading, busy=busy)
-            for each in self.views.values():
-                each.apply_frame(frame)
-            self.comparing.frame_taken(changes)
-            if changes and detail.is_stale(changes):
-                self._detail_stale = True
-            every = DETAIL_BUSY_EVERY if busy else DETAIL_EVERY
-            if self._detail_stale and now - self._detail_painted >= every:
-                self._detail_stale = False
-                self._detail_painted = now
-                node, self._detail_next = self._detail_next or detail.node, None
-                detail.show(node, force=node is detail.node)
-            if self.query_filter and now - self._last_refilter >= REFILTER_EVERY:
-                self._last_refilter = now
-                view.refresh_filter()
-            self._paint_header(feed, view)
-            errors = list(feed.errors.items())
-            arrived = feed.state.names.arrived
-        stack = self.screen_stack  # empty while the app shuts down: no screen to look at
-        if stack:
-            self._palette_refresh.check(stack[-1], arrived)
-        fresh = [(name, why) for name, why in errors if name not in self._reported_errors]
-        if fresh:
-            self._reported_errors.update(name for name, _why in fresh)
-            title = "Unreadable record" if feed.stream is not None else "Unreadable event file"
-            for name, why in fresh[:3]:
-                self.say(f"{name}: {why}", title=title, severity="warning")
-            if len(fresh) > 3:
-                self.notify(f"and {len(fresh) - 3} more", title="Unreadable event files")
-
-    def _paint_header(self, feed: RunFeed, view: RunView) -> None:
-        query = self.query_filter
-        parts = []
-        if query.text and view.FILTERS_TEXT:
-            parts.append(f"/{query.text}")
-        if query.status and view.FILTERS_STATUS:
-            parts.append(f"status: {query.status}")
-        elif query.status:  # kept for the views it filters: said, not silently on
-            parts.append(f"status: {query.status} (in the tree views)")
-        summary = view.filter_summary()
-        if summary:
-            parts.append(summary)
-        follow = view.is_following
-        self.header.show_run(
-            ident=feed.ident,
-            status=feed.status,
-            tree=feed.tree,
-            errors=len(feed.errors),
-            warnings=feed.state.warnings,
-            follow=follow,
-            # counted from when the view said follow went off (its message may come after
-            # a header painted from `is_following`: nothing is counted until then)
-            unseen=feed.tree.events - self._unseen_mark
-            if not follow and self._unseen_mark is not None
-            else 0,
-            filter_text="  ".join(parts),
-            clock=self.clock,
-            view=view.VIEW_NAME,
-            stream=feed.stream,
-            compare=self.comparing.header(),
-        )
+        """Paint a frame as soon as the last one is far enough behind (`FrameClock`)."""
+        self.frames.request()
 
     def refresh_header(self) -> None:
         """Repaint the header (and whatever else waits) with the next frame."""
@@ -532,9 +413,9 @@ class JobEventsApp(App[int]):
         if event.view is not self.view:
             return
         if self.feed is not None and not event.follow:
-            self._unseen_mark = self.feed.tree.events
+            self.frames.unseen_mark = self.feed.tree.events
         elif event.follow:
-            self._unseen_mark = None
+            self.frames.unseen_mark = None
         self._request_frame()  # the header says whether we follow
 
     @on(RunView.Highlighted)
@@ -545,12 +426,9 @@ class JobEventsApp(App[int]):
             return  # a follow move told before the cursor was taken (a view just built)
         if event.following:
             # Follow mode moves the cursor as fast as tasks start: repaint on the frame clock.
-            self._detail_next = event.shown
-            self._detail_stale = True
-            self._request_frame()
+            self.frames.follow_cursor(event.shown)
             return
-        self._detail_next = None  # the user's node wins over a repaint follow had queued
-        self._detail_stale = False
+        self.frames.cursor_moved_by_user()
         self.detail.show(event.shown)
         if self.query_filter:
             self._request_frame()  # the header's count of matches may name the cursor's
@@ -650,7 +528,7 @@ class JobEventsApp(App[int]):
         )
         with self.feed.lock:
             view.set_query(shown)
-            self._paint_header(self.feed, view)
+            self.frames.paint_header(self.feed, view)
 
     def action_pick_run(self) -> None:
         """Choose another run under artifacts/."""

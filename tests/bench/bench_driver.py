@@ -81,7 +81,7 @@ def timed_app_class(t0: float, result: dict[str, Any], timeout: float) -> Any:
 
 def on_first_full_frame(app: Any, on_ready: Any) -> None:
     """Call `on_ready()` after the end of the first frame that applied every event."""
-    original = app._paint_frame
+    original = app.frames.paint
     done = [False]
 
     def paint_frame() -> None:
@@ -91,7 +91,7 @@ def on_first_full_frame(app: Any, on_ready: Any) -> None:
             done[0] = True
             on_ready()
 
-    app._paint_frame = paint_frame
+    app.frames.paint = paint_frame
 
 
 def watch_takes(feed: Any) -> list[tuple[int, bool]]:
@@ -133,7 +133,7 @@ def run_app(
     applied `expect` events, and `saved` is when the saved folder was complete.
 
     `first_paint`: the first refresh after mount (call_after_refresh from on_mount).
-    After every `_paint_frame` (wrapped) that took changes from the feed: the events
+    After every `app.frames.paint` (wrapped) that took changes from the feed: the events
     applied when it took them (see `watch_takes`). `ready_frame`: the end of the first
     frame whose take came after the feed's `loaded` was set (so it applied every event);
     `ready_painted`: the refresh after that frame. Then the app stops its timers and feed
@@ -192,7 +192,7 @@ def run_app(
         app = TimedApp(feed=RunFeed(source))
     else:
         app = TimedApp(path)
-    original = app._paint_frame
+    original = app.frames.paint
 
     def paint_frame() -> None:
         taken = watch_takes(app.feed)
@@ -208,7 +208,7 @@ def run_app(
             result["feed_failure"] = app.feed.failure if app.feed is not None else None
             app.call_after_refresh(app._bench_painted)
 
-    app._paint_frame = paint_frame  # type: ignore[method-assign]
+    app.frames.paint = paint_frame  # type: ignore[method-assign]
     app.run(headless=True, size=SIZE)
     result["end"] = time.time() - t0
     if source is not None:  # what `watch -` does after the view: save the rest, then exit

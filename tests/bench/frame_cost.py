@@ -34,7 +34,7 @@ from feed import release_order
 from textual._styles_cache import StylesCache
 from textual.screen import Screen
 
-import jobevents.tui.app as app_module
+import jobevents.tui.frame as frame_module
 from jobevents.core.events import Event, decode_event
 from jobevents.core.folder import event_file_key
 from jobevents.tui.app import JobEventsApp
@@ -89,7 +89,7 @@ async def measure(
     job_events = run / "job_events"
     names, events = load_events(job_events, skip + per_frame * frames)
     now = [1000.0]  # the app's monotonic clock: one frame a batch, however long it took
-    app_module.time = types.SimpleNamespace(  # type: ignore[assignment]
+    frame_module.time = types.SimpleNamespace(  # type: ignore[assignment]
         monotonic=lambda: now[0], time=time.time
     )
     root = Path(tempfile.mkdtemp(prefix="jobevents-frames-"))
@@ -105,7 +105,7 @@ async def measure(
             feed = app.feed
             with feed.lock:
                 feed.state.add_all(events[1:skip], feed._changes)
-            app._paint_frame()
+            app.frames.paint()
             await app.action_show_view(view)
             await pilot.pause(0.3)
             for timer in list(app._timers):  # frames come from here only
@@ -122,7 +122,7 @@ async def measure(
                     feed.state.add_all(events[start : start + per_frame], feed._changes)
                 adds += time.process_time() - t
                 now[0] += 0.08
-                app._paint_frame()
+                app.frames.paint()
                 await asyncio.sleep(0.08)  # the screen repaints on its own timer, as live
             if profiler:
                 profiler.disable()

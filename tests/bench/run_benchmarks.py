@@ -927,7 +927,7 @@ async def _live(run: RunData, root: Path, cfg: LiveConfig, view: str = "tasks") 
     frames: list[tuple[float, int]] = []
     painted: list[tuple[float, int]] = []
     core: list[tuple[float, int]] = []
-    original = app._paint_frame
+    original = app.frames.paint
     monotonic = time.monotonic
 
     def mark_painted(n: int) -> None:
@@ -941,7 +941,7 @@ async def _live(run: RunData, root: Path, cfg: LiveConfig, view: str = "tasks") 
             frames.append((monotonic(), n))
             app.call_after_refresh(mark_painted, n)
 
-    app._paint_frame = paint_frame  # type: ignore[method-assign]
+    app.frames.paint = paint_frame  # type: ignore[method-assign]
     out = root / "feed.json"
     keys: list[dict[str, Any]] = []
     async with app.run_test(size=(120, 40)) as pilot:

@@ -18,7 +18,8 @@ from textual.pilot import Pilot
 
 from jobevents.core.folder import event_file_key
 from jobevents.core.nodes import Node
-from jobevents.tui.app import FRAME_GAP, JobEventsApp
+from jobevents.tui.app import JobEventsApp
+from jobevents.tui.frame import FRAME_GAP
 from jobevents.tui.views.hosts import HostsView
 from jobevents.tui.widgets.lazy_tree import LazyTree
 from jobevents.tui.widgets.run_header import RunHeader

@@ -362,7 +362,7 @@ async def test_the_header_counts_new_events_only_from_when_follow_went_off(
         # jumping, on a busy machine) must not count the whole run as new.
         view.follow = False
         with feed.lock:
-            app._paint_header(feed, view)
+            app.frames.paint_header(feed, view)
         assert "│ paused (f) │" in header_text(app)
         await frames_pass(pilot)
         add_events(ident_dir, rest[:4])
