@@ -50,7 +50,9 @@ class FrameClock:
         self._detail_next: Shown | None = None
         self._busy_until = 0.0
         self._last_frame = 0.0
+        #: the frame coming (None: none is set), and when it is due (monotonic)
         self._timer: Timer | None = None
+        self._timer_due = 0.0
         self._palette_refresh = OpenPaletteRefresh()
 
     def forget_run(self) -> None:
@@ -77,15 +79,19 @@ class FrameClock:
         """
         feed = self.app.feed
         gap = FRAME_GAP if feed is None or feed.loaded.is_set() else LOADING_FRAME
-        delay = self._last_frame + gap - time.monotonic()
+        due = self._last_frame + gap
+        delay = due - time.monotonic()
         if self._timer is not None:
-            if delay > 0:
+            if delay > 0 and self._timer_due <= due:
                 return  # the frame already coming is soon enough
-            self._timer.stop()  # set for the slower loading pace: the load is done
+            # Set for the slower loading pace, and the load is done: the first live frame
+            # must not wait for it (nor live changes, told once until that frame takes them).
+            self._timer.stop()
             self._timer = None
         if delay <= 0:
             self.paint()
         else:
+            self._timer_due = due
             self._timer = self.app.set_timer(delay, self._timed)
 
     def _timed(self) -> None:

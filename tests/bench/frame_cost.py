@@ -31,8 +31,10 @@ from pathlib import Path
 from typing import Any
 
 from feed import release_order
+from textual._compositor import Compositor
 from textual._styles_cache import StylesCache
 from textual.screen import Screen
+from textual.widgets import Tree
 
 import jobevents.tui.frame as frame_module
 from jobevents.core.events import Event, decode_event
@@ -40,20 +42,24 @@ from jobevents.core.folder import event_file_key
 from jobevents.tui.app import JobEventsApp
 from jobevents.tui.views.hosts import HostsView
 from jobevents.tui.views.tasks import TasksView
+from jobevents.tui.widgets.lazy_tree import LazyTree
 
 #: name -> [calls, seconds]
 STATS: defaultdict[str, list[float]] = defaultdict(lambda: [0, 0.0])
 
 
 def timed(name: str, method: Callable[..., Any]) -> Callable[..., Any]:
+    """`method`, its calls counted and its CPU time summed (this thread's: the machine is
+    shared, and wall time there is mostly waiting for a core)."""
+
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        start = time.perf_counter()
+        start = time.thread_time()
         try:
             return method(*args, **kwargs)
         finally:
             entry = STATS[name]
             entry[0] += 1
-            entry[1] += time.perf_counter() - start
+            entry[1] += time.thread_time() - start
 
     return wrapper
 
@@ -68,6 +74,14 @@ def instrument() -> None:
     StylesCache.render_widget = per_widget  # type: ignore[method-assign]
     for name in ("_on_timer_update", "_refresh_layout", "_compositor_refresh"):
         setattr(Screen, name, timed(f"Screen.{name}", getattr(Screen, name)))
+    for cls, name in (
+        (Compositor, "_arrange_root"),  # the layout itself, inside _refresh_layout
+        (Compositor, "render_update"),  # the cuts and chops of what is dirty
+        (Tree, "_build"),  # Textual's list of the tree's lines
+        (LazyTree, "_follow_to"),
+    ):
+        label = f"{cls.__name__}.{name}"
+        setattr(cls, name, timed(label, getattr(cls, name)))
     for view in (TasksView, HostsView):  # each view's share of a frame, shown or not
         view.apply_frame = timed(f"{view.__name__}.apply_frame", view.apply_frame)  # type: ignore[method-assign]
 
