@@ -79,6 +79,7 @@ def instrument() -> None:
         (Compositor, "render_update"),  # the cuts and chops of what is dirty
         (Tree, "_build"),  # Textual's list of the tree's lines
         (LazyTree, "_follow_to"),
+        (LazyTree, "render_lines"),  # the tree's lines, styled (around StylesCache)
     ):
         label = f"{cls.__name__}.{name}"
         setattr(cls, name, timed(label, getattr(cls, name)))

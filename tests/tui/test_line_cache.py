@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.geometry import Region
 from textual.strip import Strip
+from textual.widgets import Tree
 
 from jobevents.tui.app import JobEventsApp
 from jobevents.tui.views.hosts import HostsView
@@ -27,11 +29,29 @@ def redrawn(tree: LazyTree) -> list[Strip]:
     return drawn(tree)
 
 
+def styled(tree: LazyTree) -> list[Strip]:
+    """The visible lines styled as the screen shows them (from the widget's caches)."""
+    return tree.render_lines(Region(0, 0, tree.size.width, tree.size.height))
+
+
+def restyled(tree: LazyTree) -> list[Strip]:
+    """The same, drawn and styled from nothing the way Textual's Tree does, row by row."""
+    tree._styled.clear()
+    tree._strips.clear()
+    tree._line_cache.clear()
+    tree._styles_cache.clear()
+    return Tree.render_lines(tree, Region(0, 0, tree.size.width, tree.size.height))
+
+
 def assert_kept_lines_are_current(tree: LazyTree) -> None:
     kept = [list(strip) for strip in drawn(tree)]
     fresh = [list(strip) for strip in redrawn(tree)]
     for y, (a, b) in enumerate(zip(kept, fresh, strict=True)):
         assert a == b, f"line {y}: kept {Strip(a).text!r}, drawn now {Strip(b).text!r}"
+    kept = [list(strip) for strip in styled(tree)]
+    fresh = [list(strip) for strip in restyled(tree)]
+    for y, (a, b) in enumerate(zip(kept, fresh, strict=True)):
+        assert a == b, f"row {y}: kept {Strip(a).text!r}, styled now {Strip(b).text!r}"
 
 
 async def test_kept_lines_match_a_fresh_render_as_events_and_keys_change_the_tree(
@@ -49,6 +69,7 @@ async def test_kept_lines_match_a_fresh_render_as_events_and_keys_change_the_tre
         for i, keys in enumerate(steps):
             # Warm the cache on this state, then change the tree under it and look again.
             drawn(tree)
+            styled(tree)
             batch = rest[i * chunk : (i + 1) * chunk]
             add_events(ident_dir, batch)
             read += len(batch)
@@ -56,6 +77,7 @@ async def test_kept_lines_match_a_fresh_render_as_events_and_keys_change_the_tre
             await frames_pass(pilot)
             assert_kept_lines_are_current(tree)
             drawn(tree)
+            styled(tree)
             await press(pilot, *keys.split())
             await frames_pass(pilot)
             assert_kept_lines_are_current(tree)
@@ -74,6 +96,7 @@ async def test_the_hosts_view_keeps_lines_that_match_a_fresh_render(tmp_path: Pa
         chunk = max(1, len(rest) // len(steps))
         for i, keys in enumerate(steps):
             drawn(view)
+            styled(view)
             batch = rest[i * chunk : (i + 1) * chunk] if i < len(steps) - 1 else rest[i * chunk :]
             add_events(ident_dir, batch)
             read += len(batch)
@@ -81,6 +104,7 @@ async def test_the_hosts_view_keeps_lines_that_match_a_fresh_render(tmp_path: Pa
             await frames_pass(pilot)
             assert_kept_lines_are_current(view)
             drawn(view)
+            styled(view)
             await press(pilot, *keys.split())
             await frames_pass(pilot)
             assert_kept_lines_are_current(view)
