@@ -501,7 +501,7 @@ async def test_rows_stay_in_the_core_order_frame_by_frame_under_a_shuffled_feed(
         for start in range(0, len(events), 37):
             with feed.lock:
                 feed.state.add_all(events[start : start + 37], feed._changes)
-            app._paint_frame()
+            app.frames.paint()
             assert not out_of_order(view), (start, out_of_order(view))
             await press(pilot, "e")
         await frames_pass(pilot)

@@ -23,6 +23,8 @@ from .style_memo import StyleMemo
 
 #: rendered lines kept: a few screens' worth, so scrolling back and forth stays cheap
 STRIP_CACHE_SIZE = 4096
+#: styled lines kept: a dozen screens of rows (only rows on screen are styled)
+STYLED_CACHE_SIZE = 512
 
 RowT = TypeVar("RowT")
 
@@ -40,7 +42,7 @@ class CachedTreeLines(Tree[RowT], Generic[RowT]):
         self._drawn_in = StyleMemo(self.COMPONENT_CLASSES)
         #: those lines styled as the screen shows them (padding, colours, filters), by what
         #: they show and how the widget looks (see `_styled_rows`)
-        self._styled: LRUCache[tuple[object, ...], Strip] = LRUCache(STRIP_CACHE_SIZE)
+        self._styled: LRUCache[tuple[object, ...], Strip] = LRUCache(STYLED_CACHE_SIZE)
         #: the widget's base style, looked up once a repaint instead of once a line
         self._pass_style: Style | None = None
 
