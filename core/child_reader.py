@@ -15,6 +15,12 @@ What this side has taken in is counted by chunk and position, so a child that di
 costs only the files it had not sent: they are read here. The tree is the same in any
 arrival order, so the chunks' order does not matter; each file is taken in once.
 Forking is safe only in a process running one thread: `can_fork()`.
+
+`watch` forks its reader before it has a listing (`ChildReader.ahead`), before Textual is
+imported and any thread runs: the child lists the run itself, sends the listing first and
+reads on while this process imports the app, keeping up to `AHEAD_BYTES` of files it has
+read beyond what the pipe holds. It reads at the lowest priority: on a busy machine what
+it has not read when this side wants it is read here.
 """
 
 from __future__ import annotations
@@ -27,9 +33,10 @@ import select
 import signal
 import struct
 import threading
+from collections import deque
 from collections.abc import Iterator, Sequence
 
-from .fd_io import read_exactly, write_all
+from .fd_io import read_exactly
 from .folder import EventReader, event_file_key, read_regular_file
 from .source import ReadResult
 
@@ -38,7 +45,7 @@ CHILD_FROM = 4000
 
 #: frame: its kind, its chunk, the position in the chunk of its first file, its body's length
 _HEAD = struct.Struct("<BIII")
-_FILES, _END = 1, 2
+_FILES, _END, _LIST = 1, 2, 3
 #: a file in a frame's body: its bytes' length (`_OK`) or errno and the reason's length
 _ENTRY = struct.Struct("<iI")
 _OK, _NOT_EVENT = 0, -1
@@ -56,6 +63,12 @@ _FRONT, _BACK = 0, 8
 #: how much the pipe holds, so the child can run a few frames ahead
 _PIPE_SIZE = 1 << 20
 _F_SETPIPE_SZ = 1031
+#: `ahead`: how much a child forked before the app is imported keeps read beyond what the
+#: pipe holds (the app takes nothing for half a second or more; a run of a few thousand
+#: files is read whole meanwhile)
+AHEAD_BYTES = 1 << 25
+#: `ahead`: the back claim before this side has the child's listing: none
+_UNLISTED = 1 << 62
 
 
 def can_fork() -> bool:
@@ -67,21 +80,39 @@ def can_fork() -> bool:
 class ChildReader:
     """The `next_batch` of a load whose chunks a forked child and this process share.
 
-    `reader` is this side's `EventReader` (`once`): it reads this side's chunks and takes
-    in the child's files, so it answers `errors`, `read_count` and payload reads as if it
-    had read every file. `close()` (or reaching the end) reaps the child.
+    `reader` is this side's `EventReader`: it reads this side's chunks and takes in the
+    child's files, so it answers `errors`, `read_count` and payload reads (and a watch's
+    reader knows the files as read) as if it had read every file. `close()` (or reaching
+    the end) reaps the child; `stop()` ends it from any thread.
     """
 
     def __init__(self, reader: EventReader, names: Sequence[str], chunk: int) -> None:
+        self._start(reader, names, chunk, keep=0)
+
+    @classmethod
+    def ahead(cls, reader: EventReader, chunk: int) -> ChildReader:
+        """Fork now a child that lists `reader`'s run itself and reads on ahead of this side
+        (`AHEAD_BYTES`), at the lowest priority. Only where `can_fork()`."""
+        self = cls.__new__(cls)
+        self._start(reader, None, chunk, keep=AHEAD_BYTES)
+        return self
+
+    def _start(
+        self, reader: EventReader, names: Sequence[str] | None, chunk: int, keep: int
+    ) -> None:
         self.reader = reader
-        self._names = names
+        #: the listing shared with the child (`ahead`: the child's, once received); the
+        #: names of a chunk taken in are let go
+        self._names: list[str] = list(names) if names is not None else []
         self._chunk = max(chunk, 1)
-        self._chunks = -(-len(names) // self._chunk)
+        self._chunks = self._count_chunks()
+        self._keep = keep
         self._claims = mmap.mmap(-1, 2 * _CLAIM.size)  # anonymous: shared with the child
         _CLAIM.pack_into(self._claims, _FRONT, 0)
-        _CLAIM.pack_into(self._claims, _BACK, self._chunks)
+        _CLAIM.pack_into(self._claims, _BACK, self._chunks if names is not None else _UNLISTED)
         #: chunk -> how many of its names (from its first) have been taken in
         self._taken: dict[int, int] = {}
+        self._lock = threading.Lock()
         rfd, wfd = os.pipe()
         with contextlib.suppress(OSError):
             import fcntl
@@ -93,43 +124,72 @@ class ChildReader:
             try:
                 os.close(rfd)
                 signal.signal(signal.SIGINT, signal.SIG_DFL)  # ctrl-c: gone, no traceback
-                self._serve(wfd)
+                if names is None:  # read ahead: only what this side leaves idle
+                    with contextlib.suppress(OSError):
+                        os.setpriority(os.PRIO_PROCESS, 0, 19)
+                self._serve(wfd, listed=names is not None)
                 code = 0
             finally:
                 os._exit(code)
         os.close(wfd)
         self._pid: int | None = pid
         self._fd: int | None = rfd
-        self._batches = self._take()
+        self._batches = self._take(listed=names is not None)
+
+    @property
+    def pid(self) -> int | None:
+        """The child's process id until it is reaped."""
+        return self._pid
 
     def next_batch(self, limit: int, wait: float | None = 0.0) -> ReadResult:
-        """The next frame of the child's or chunk of this side's (their size, not `limit`)."""
-        try:
-            return next(self._batches)
-        except StopIteration:
-            self.close()
-            return ReadResult()
+        """The child's frames waiting now, up to about `limit` events, or a chunk read
+        here; none, `more` false, at the end."""
+        result = ReadResult()
+        while len(result.events) < limit:
+            try:
+                part = next(self._batches)
+            except StopIteration:
+                self.close()
+                return result
+            result.events += part.events
+            result.errors.update(part.errors)
+            result.recovered += part.recovered
+            if not self._frame_waiting(0.0):
+                break
+        result.more = True
+        return result
+
+    def stop(self) -> None:
+        """End the child now (any thread): whoever reads from it then sees its end."""
+        with self._lock:
+            if self._pid is not None:
+                with contextlib.suppress(OSError):
+                    os.kill(self._pid, signal.SIGKILL)
 
     def close(self) -> None:
         """Stop the child (if it still runs) and reap it."""
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
-        if self._pid is not None:
+        with self._lock:
             pid, self._pid = self._pid, None
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-            with contextlib.suppress(OSError):
-                os.waitpid(pid, 0)
+            if pid is not None:
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+                with contextlib.suppress(OSError):
+                    os.waitpid(pid, 0)
 
     def __del__(self) -> None:
-        self.close()
+        if hasattr(self, "_pid"):
+            self.close()
 
     # ------------------------------------------------------------ this side
 
-    def _take(self) -> Iterator[ReadResult]:
+    def _take(self, listed: bool) -> Iterator[ReadResult]:
         """Frames as they come: the child's when one waits, else a chunk read here from
         the back; when the child has ended (or died), what is missing is read here."""
+        if not listed:
+            self._receive_listing()
         while True:
             if not self._frame_waiting():
                 mine = self._claim_back()
@@ -147,8 +207,32 @@ class ChildReader:
             if self._taken.get(index, 0) < self._size(index):
                 yield self._read_here(index)
 
+    def _receive_listing(self) -> None:
+        """`ahead`: the child's listing, which the chunks count in; listed here if the
+        child died before sending it (it then reads nothing more)."""
+        frame = self._frame(_LIST)
+        if frame is None:
+            self.close()
+            self._names = self.reader.list_names()
+        else:
+            body = frame[2]
+            self._names = os.fsdecode(body).split("\0") if body else []
+        self._chunks = self._count_chunks()
+        _CLAIM.pack_into(self._claims, _BACK, self._chunks)
+
+    def _count_chunks(self) -> int:
+        return -(-len(self._names) // self._chunk)
+
     def _size(self, index: int) -> int:
         return min(self._chunk, len(self._names) - index * self._chunk)
+
+    def _let_go(self, index: int) -> None:
+        """Drop the names of chunk `index` once all are taken in (100k names are 9 MB,
+        held beside the growing tree otherwise)."""
+        size = self._size(index)
+        if self._taken.get(index, 0) == size:
+            start = index * self._chunk
+            self._names[start : start + size] = [""] * size
 
     def _claim_back(self) -> int | None:
         index: int = _claim(self._claims, _BACK) - 1
@@ -163,6 +247,7 @@ class ChildReader:
         taken, size = self._taken.get(index, 0), self._size(index)
         self._taken[index] = size
         result = self.reader.read(self._names[start + taken : start + size])
+        self._let_go(index)
         result.more = True
         return result
 
@@ -183,34 +268,42 @@ class ChildReader:
                 files.append((name, OSError(code, body[at : at + size].decode("utf-8", "replace"))))
             at += size
         self._taken[index] = pos - index * self._chunk
+        self._let_go(index)
         result = self.reader.take(files)
         result.more = True
         return result
 
-    def _frame_waiting(self) -> bool:
+    def _frame_waiting(self, patience: float = _PATIENCE) -> bool:
         if self._fd is None:
             return False
-        ready, _, _ = select.select([self._fd], [], [], _PATIENCE)
+        ready, _, _ = select.select([self._fd], [], [], patience)
         return bool(ready)
 
-    def _frame(self) -> tuple[int, int, bytes] | None:
-        """The child's next frame; None at its end, or when it died or its pipe broke."""
+    def _frame(self, kind: int = _FILES) -> tuple[int, int, bytes] | None:
+        """The child's next frame (of `kind`); None at its end, or when it died or its
+        pipe broke."""
         if self._fd is None:
             return None
         head = read_exactly(self._fd, _HEAD.size, _PIPE_SIZE)
         if head is None:
             return None
-        kind, index, first, size = _HEAD.unpack(head)
+        got, index, first, size = _HEAD.unpack(head)
         body = read_exactly(self._fd, size, _PIPE_SIZE)
-        if kind != _FILES or body is None or index >= self._chunks:
+        if got != kind or body is None or (kind == _FILES and index >= self._chunks):
             return None
         return index, first, body
 
     # ------------------------------------------------------------ the child
 
-    def _serve(self, fd: int) -> None:
+    def _serve(self, fd: int, listed: bool) -> None:
         """Take chunks from the front until they meet this side's; send their files'
-        bytes in frames of about `_FRAME_BYTES`."""
+        bytes in frames of about `_FRAME_BYTES` (`ahead`: after the listing)."""
+        out = _Outbox(fd, self._keep)
+        if not listed:
+            self._names = self.reader.list_names()
+            self._chunks = self._count_chunks()
+            body = os.fsencode("\0".join(self._names))
+            out.put(_HEAD.pack(_LIST, 0, 0, len(body)) + body)
         names, folder = self._names, self.reader.folder_prefix
         while True:
             index = _claim(self._claims, _FRONT)
@@ -232,17 +325,59 @@ class ChildReader:
                     parts += (_ENTRY.pack(exc.errno or errno.EIO, len(data)), data)
                 size += len(data)
                 if size >= _FRAME_BYTES:
-                    _send(fd, index, first, parts)
+                    out.put(_frame(index, first, parts))
                     first, parts, size = pos + 1, [b""], 0
             if len(parts) > 1:
-                _send(fd, index, first, parts)
-        write_all(fd, _HEAD.pack(_END, 0, 0, 0))
+                out.put(_frame(index, first, parts))
+        out.put(_HEAD.pack(_END, 0, 0, 0))
+        out.drain()
 
 
-def _send(fd: int, index: int, first: int, parts: list[bytes]) -> None:
+class _Outbox:
+    """The child's frames on their way into the pipe: written as the pipe takes them, and
+    up to `keep` bytes held beyond it (reading on while this side takes nothing)."""
+
+    def __init__(self, fd: int, keep: int) -> None:
+        self._fd = fd
+        self._keep = keep
+        self._parts: deque[memoryview] = deque()
+        self._size = 0
+        os.set_blocking(fd, False)
+
+    def put(self, data: bytes) -> None:
+        """Send `data` after what waits; wait for the pipe while more than `keep` waits."""
+        self._parts.append(memoryview(data))
+        self._size += len(data)
+        self._write()
+        while self._size > self._keep:
+            select.select([], [self._fd], [])
+            self._write()
+
+    def drain(self) -> None:
+        """Wait until everything is in the pipe."""
+        while self._parts:
+            select.select([], [self._fd], [])
+            self._write()
+
+    def _write(self) -> None:
+        """As much as the pipe takes now (a broken pipe raises: this side is gone)."""
+        parts = self._parts
+        while parts:
+            try:
+                sent = os.write(self._fd, parts[0])
+            except BlockingIOError:
+                return
+            self._size -= sent
+            if sent < len(parts[0]):
+                parts[0] = parts[0][sent:]
+                return
+            parts.popleft()
+
+
+def _frame(index: int, first: int, parts: list[bytes]) -> bytes:
     """A frame of files: `parts[0]` is the head's place."""
     parts[0] = _HEAD.pack(_FILES, index, first, sum(map(len, parts)))
-    write_all(fd, b"".join(parts))
+    return b"".join(parts)
 
 
 def _claim(claims: mmap.mmap, at: int) -> int:

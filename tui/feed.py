@@ -25,6 +25,7 @@ from jobevents.core.source import ReadResult, RunSource
 from jobevents.core.state import RunState
 
 if TYPE_CHECKING:
+    from jobevents.core.child_reader import ChildReader
     from jobevents.core.stream import StreamState
     from jobevents.core.stream_source import StreamSource
 
@@ -76,6 +77,7 @@ class RunFeed:
         force_polling: bool = False,
         retry_for: float = 5.0,
         watch: bool = True,
+        ahead: ChildReader | None = None,
     ) -> None:
         if isinstance(source, RunFolder):
             source = EventReader(source, retry_for=retry_for)
@@ -111,6 +113,9 @@ class RunFeed:
         self._on_changes: Callable[[], None] | None = None
         self._told = False
         self._end_noted = False
+        #: a child reading the folder's files for the first load (forked by `watch` before
+        #: the app was imported: `early_feed.py`), its `reader` the source's; reaped after it
+        self._ahead = ahead
 
     @property
     def ident(self) -> str | None:
@@ -162,6 +167,11 @@ class RunFeed:
 
     def stop(self) -> None:
         self._stop.set()
+        ahead = self._ahead
+        if ahead is not None and self._thread is None:
+            ahead.close()
+        elif ahead is not None:
+            ahead.stop()  # ended now; reaped by the thread reading from it
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=2)
         gc.unfreeze()  # this tree is about to be dropped: let the collector see it again
@@ -226,6 +236,9 @@ class RunFeed:
         before its writer starts or while it is descheduled, and a load cut short there
         would build the rest of a big backlog at the live pace, frame by frame.
         """
+        if self._ahead is not None:
+            self._take_ahead(self._ahead)
+            return
         source, stream = self.source, self._stream_source
         wait = FIRST_WAIT if stream is not None else 0.0
         while not self._stop.is_set():
@@ -234,6 +247,19 @@ class RunFeed:
             if not result.more and (stream is None or stream.exhausted or not result.events):
                 return
             wait = BURST_QUIET
+
+    def _take_ahead(self, ahead: ChildReader) -> None:
+        """The first load from the child reading ahead: its listing, its files as it sends
+        them, and what it has not read when this thread wants more, read here."""
+        try:
+            while not self._stop.is_set():
+                result = ahead.next_batch(CHUNK)
+                self._apply(result)
+                if not result.more:
+                    return
+        finally:
+            ahead.close()
+            self._ahead = None  # its listing goes with it
 
     def _read(self, names: Iterable[str] | None) -> None:
         """Read files (all present when None) and apply them in bounded locked steps."""

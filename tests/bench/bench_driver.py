@@ -43,6 +43,12 @@ def _maxrss_bytes() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
+def _cpu_self() -> float:
+    """This process's CPU time, user+sys (not its children's: a child reader's is apart)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _write(out: Path, result: dict[str, Any]) -> None:
     out.write_text(json.dumps(result))
 
@@ -125,6 +131,7 @@ def run_app(
     stream: bool = False,
     expect: int | None = None,
     views: str = "all",
+    child: bool = True,
 ) -> int:
     """Start JobEventsApp headless on a finished run; record first paint and full load.
 
@@ -139,7 +146,16 @@ def run_app(
     `ready_painted`: the refresh after that frame. Then the app stops its timers and feed
     and exits. The app builds a view when it is first shown: with `views="with-hosts"`
     the Hosts view is built at the first paint too (and kept in step, hidden).
+
+    The run is opened as `watch` opens it (`early_feed.start_feed` before the app's
+    modules are imported): a child forked then reads its files, unless `child` is off
+    (the A/B of the load read all here).
     """
+    early = None
+    if not stream:
+        from jobevents.tui.early_feed import start_feed
+
+        early = start_feed(path, None, child=child)
     from jobevents.tui.app import JobEventsApp
 
     t_import = time.time() - t0
@@ -162,6 +178,7 @@ def run_app(
         def _bench_painted(self) -> None:
             result["ready_painted"] = time.time() - t0
             result["maxrss_ready"] = _maxrss_bytes()
+            result["cpu_ready"] = _cpu_self()
             feed = self.feed
             for timer in list(self._timers):
                 timer.stop()
@@ -191,7 +208,7 @@ def run_app(
         source = StreamSource(cat.stdout.fileno(), label="stdin", save_to=save_to)
         app = TimedApp(feed=RunFeed(source))
     else:
-        app = TimedApp(path)
+        app = TimedApp(path, early_feed=early.ready() if early is not None else None)
     original = app.frames.paint
 
     def paint_frame() -> None:
@@ -614,6 +631,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--duration", type=float)
     p.add_argument("--stream", action="store_true", help="app: PATH is a worker stream file")
     p.add_argument("--expect", type=int, help="app: a frame is ready once this many events")
+    p.add_argument(
+        "--all-here", action="store_true", help="app: no child reads files (the A/B arm)"
+    )
     p.add_argument("--cold", action="store_true", help="picker: no background warm-up")
     p.add_argument("--switches", type=int, default=50)
     p.add_argument("--cycle", type=int, default=7)
@@ -627,7 +647,9 @@ def main(argv: list[str] | None = None) -> int:
     a = p.parse_intermixed_args(argv)
     t0 = a.t0 if a.t0 is not None else time.time()
     if a.mode == "app":
-        return run_app(a.paths[0], t0, a.out, a.timeout, a.stream, a.expect, a.views)
+        return run_app(
+            a.paths[0], t0, a.out, a.timeout, a.stream, a.expect, a.views, not a.all_here
+        )
     if a.mode == "minimal":
         return run_minimal(t0, a.out)
     if a.mode == "picker":

@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -159,3 +160,79 @@ def test_no_fork_while_another_thread_runs(monkeypatch: pytest.MonkeyPatch) -> N
 
 def _never(*_args: object, **_kwargs: object) -> None:
     raise AssertionError("forked while another thread ran")
+
+
+# ------------------------------------------------------------ read ahead (`watch`)
+
+
+def _ahead(
+    path: Path, chunk: int, *, here: bool = True
+) -> tuple[dict[str, object], dict[str, str], int]:
+    """Loaded as `watch` loads: a child forked before the listing lists the run itself."""
+    reader = EventReader(open_run(path), retry_for=0.0)
+    source = ChildReader.ahead(reader, chunk)
+    if not here:
+        source._claim_back = lambda: None  # type: ignore[method-assign]
+    try:
+        tree = load_source(source)
+    finally:
+        source.close()
+    return tree.to_dict(), dict(reader.errors), reader.read_count
+
+
+@pytest.mark.parametrize("name", RUNS)
+@pytest.mark.parametrize("chunk", [1, 50])
+@pytest.mark.parametrize("here", [True, False])
+def test_a_load_read_ahead_by_a_child_is_the_load_done_here(
+    name: str, chunk: int, here: bool
+) -> None:
+    path = committed_run(name)
+    assert _ahead(path, chunk, here=here) == _in_process(path)
+
+
+def test_a_child_that_dies_before_its_listing_leaves_the_load_to_this_side(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def die(self: ChildReader, fd: int, listed: bool) -> None:  # runs in the child only
+        os._exit(3)
+
+    monkeypatch.setattr(ChildReader, "_serve", die)
+    path = committed_run("includes")
+    assert _ahead(path, 50, here=False) == _in_process(path)
+
+
+def test_a_child_reading_ahead_reads_on_while_this_side_takes_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With a pipe of one page, a child that only wrote what the pipe holds would stop
+    after a frame or two; reading ahead, it reads every chunk meanwhile."""
+    monkeypatch.setattr(child_reader, "_PIPE_SIZE", 4096)
+    monkeypatch.setattr(child_reader, "_FRAME_BYTES", 2048)
+    path = committed_run("includes")  # 355 files, 400 KB
+    reader = EventReader(open_run(path), retry_for=0.0)
+    source = ChildReader.ahead(reader, 10)
+    try:
+        chunks = -(-len(reader.list_names()) // 10)
+        deadline = time.monotonic() + 20
+        while child_reader._claim(source._claims, child_reader._FRONT) < chunks:
+            assert time.monotonic() < deadline, "the child stopped reading"
+            time.sleep(0.01)
+        source._claim_back = lambda: None  # type: ignore[method-assign]
+        tree = load_source(source)
+    finally:
+        source.close()
+    assert (tree.to_dict(), dict(reader.errors), reader.read_count) == _in_process(path)
+
+
+def test_a_child_stopped_from_another_thread_is_reaped_by_its_reader() -> None:
+    path = committed_run("includes")
+    reader = EventReader(open_run(path), retry_for=0.0)
+    source = ChildReader.ahead(reader, 10)
+    pid = source.pid
+    assert pid is not None
+    source.stop()
+    tree = load_source(source)  # what the child did not send, read here
+    assert (tree.to_dict(), dict(reader.errors), reader.read_count) == _in_process(path)
+    assert source.pid is None
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # reaped: no zombie left

@@ -1,5 +1,6 @@
-"""`watch` reads a small run whole before Textual is imported, and the app shows that
-feed rather than starting another; a big run is left to the app."""
+"""`watch` opens its run before Textual is imported: a small run is whole before the app
+starts, the app shows that feed rather than starting another, and a big run's feed is
+started by the app. (A child reading the run: test_feed_ahead.py.)"""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 from jobevents.core.folder import RunFolder
 from jobevents.tui import early_feed
 from jobevents.tui.app import JobEventsApp
-from jobevents.tui.early_feed import is_small, start_feed
+from jobevents.tui.early_feed import count_files, start_feed
 
 from ..fixtures.paths import committed_run
 from .helpers import header_text, running, settle
@@ -26,16 +27,24 @@ def _pdd(tmp_path: Path, name: str = "seed_linear") -> tuple[Path, int]:
     return tmp_path, len(list((source / "job_events").glob("*.json")))
 
 
+@pytest.fixture(autouse=True)
+def _no_child(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These runs are read here: not one of them is big enough for a child."""
+    monkeypatch.setattr(early_feed, "AHEAD_FROM", 10**9)
+
+
 def test_a_small_run_is_read_whole_before_start_feed_returns(tmp_path: Path) -> None:
     pdd, events = _pdd(tmp_path)
-    feed = start_feed(pdd, None)
-    assert feed is not None
+    early = start_feed(pdd, None)
+    assert early is not None and early.whole
+    feed = early.feed
     try:
         # no waiting here: the app's modules are imported after this, its first frame
         # already has every event
         assert feed.loaded.is_set()
         assert feed.tree.events == events
         assert feed.failure is None
+        assert early.ready() is feed
     finally:
         feed.stop()
 
@@ -49,13 +58,22 @@ def test_no_run_yet_gives_no_feed(tmp_path: Path) -> None:
 def test_a_big_run_is_left_to_the_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     pdd, events = _pdd(tmp_path)
     run = _folder(next((pdd / "artifacts").iterdir()))
-    assert is_small(run)
+    assert count_files(run) == events
     monkeypatch.setattr(early_feed, "WHOLE_BELOW", events)
-    assert not is_small(run)
+    assert count_files(run) == events  # counted up to WHOLE_BELOW
     # read beside the imports, it would slow the first paint: the app starts its feed
-    assert start_feed(pdd, None) is None
+    early = start_feed(pdd, None)
+    assert early is not None and not early.whole
+    try:
+        assert early.ready() is early.feed
+        assert not early.feed.loaded.is_set()
+        assert early.feed.tree.events == 0
+    finally:
+        early.feed.stop()
     monkeypatch.setattr(early_feed, "WHOLE_BELOW", events + 1)
-    assert is_small(run)
+    early = start_feed(pdd, None)
+    assert early is not None and early.whole
+    early.feed.stop()
 
 
 def _folder(ident_dir: Path) -> RunFolder:
@@ -64,8 +82,9 @@ def _folder(ident_dir: Path) -> RunFolder:
 
 async def test_the_app_shows_the_feed_started_early(tmp_path: Path) -> None:
     pdd, events = _pdd(tmp_path)
-    feed = start_feed(pdd, None)
-    assert feed is not None
+    early = start_feed(pdd, None)
+    assert early is not None
+    feed = early.ready()
     app = JobEventsApp(pdd, early_feed=feed)
     async with running(app) as pilot:
         await settle(pilot)

@@ -77,10 +77,13 @@ def run(args: argparse.Namespace) -> int:
 
     from ..early_feed import start_feed
 
-    # Read the run while Textual's modules load: a small run is whole in the first frame.
-    feed = start_feed(args.path, args.ident, force_polling=args.poll)
+    # A child reads the run while Textual's modules load (forked now, while one thread
+    # runs); a small run is then whole in the first frame.
+    early = start_feed(args.path, args.ident, force_polling=args.poll)
 
     from ..app import JobEventsApp
+
+    feed = early.ready() if early is not None else None
 
     projects = [p.expanduser() for p in args.project]
     app = JobEventsApp(
