@@ -383,7 +383,11 @@ class EventReader:
                 self._fail(name, reason, result)
             return
         counter, uuid = event.counter, event.uuid
-        if key is not None or not (counter and uuid and name == f"{counter}-{uuid}.json"):
+        # the name spells the event's key: not parsed (a child's files come by name only)
+        spelt = key is None and counter > 0 and uuid != "" and name == f"{counter}-{uuid}.json"
+        if not spelt and (
+            key is not None or not (counter and uuid and name == f"{counter}-{uuid}.json")
+        ):
             key = key if key is not None else event_file_key(name)
             if key is None:
                 return  # not an event file's name: never handed here
@@ -399,7 +403,10 @@ class EventReader:
             # A watch's chunk of events is kept while it is applied and shown: without
             # this, each kept its whole file's bytes alive (7 MB a chunk of 2,000).
             detached(event)
-            self._done.add(name, event.uuid)
+            if spelt:
+                self._done.add_key(counter, uuid)
+            else:
+                self._done.add(name, event.uuid)
         # (asked only when not empty: this runs for each of 100k files)
         if self._retry:
             self._retry.pop(name, None)

@@ -36,6 +36,10 @@ class ReadNames:
         else:
             self._keys.add(key[0], uuid if uuid == key[1] and uuid is not None else key[1])
 
+    def add_key(self, counter: int, uuid: str) -> None:
+        """Note `<counter>-<uuid>.json` as read (`counter` > 0): its key known, not parsed."""
+        self._keys.add(counter, uuid)
+
     def clear(self) -> None:
         self._keys = SeenEvents()
         self._other.clear()

@@ -36,3 +36,19 @@ def test_keeps_the_uuid_it_is_given_for_an_event_file() -> None:
     read.add("7-abcd.json", uuid)
     assert "7-abcd.json" in read and "07-abcd.json" not in read
     assert read._keys._uuids[7] is uuid
+
+
+@given(
+    st.lists(st.tuples(st.integers(1, 3000), st.sampled_from(["a", "b", "a-b"])), max_size=30),
+    st.lists(names, max_size=20),
+)
+def test_a_key_noted_is_its_name_noted(keys: list[tuple[int, str]], asked: list[str]) -> None:
+    """`add_key` (a name that spells its event's key, not parsed again) is `add` of it."""
+    by_key, by_name = ReadNames(), ReadNames()
+    for counter, uuid in keys:
+        by_key.add_key(counter, uuid)
+        by_name.add(f"{counter}-{uuid}.json")
+    spelt = [f"{counter}-{uuid}.json" for counter, uuid in keys]
+    for name in spelt + asked + ["01-a.json"]:
+        assert (name in by_key) == (name in by_name), name
+    assert len(by_key) == len(by_name)
