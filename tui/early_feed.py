@@ -35,8 +35,9 @@ WHOLE_WAIT = 5.0
 AHEAD_FROM = 300
 #: how long a file that does not parse yet is retried before it is reported (the app's)
 RETRY_FOR = 5.0
-#: files in a share of the listing the child or this process takes (the feed's step)
-CHUNK = 2000
+#: files in a share of the listing the child or this process takes: this side reads the
+#: last shares itself while the child is behind (on a busy machine, at nice 19)
+CHUNK = 500
 
 
 class EarlyFeed:

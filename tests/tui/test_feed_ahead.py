@@ -28,7 +28,12 @@ pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork here")
 
 @pytest.fixture(autouse=True)
 def _child_for_any_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A child for these small runs, also in a test worker where an earlier test left a
+    thread running (`watch` forks before any thread starts: `can_fork()` is tested in
+    test_child_reader.py). Forking beside a thread is safe here: the child only makes
+    system calls on what it was given."""
     monkeypatch.setattr(early_feed, "AHEAD_FROM", 1)
+    monkeypatch.setattr(child_reader, "can_fork", lambda: True)
 
 
 def _child_alone(monkeypatch: pytest.MonkeyPatch) -> None:
