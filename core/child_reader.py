@@ -19,8 +19,8 @@ Forking is safe only in a process running one thread: `can_fork()`.
 `watch` forks its reader before it has a listing (`ChildReader.ahead`), before Textual is
 imported and any thread runs: the child lists the run itself, sends the listing first and
 reads on while this process imports the app, keeping up to `AHEAD_BYTES` of files it has
-read beyond what the pipe holds. It reads at the lowest priority: on a busy machine what
-it has not read when this side wants it is read here.
+read beyond what the pipe holds. Once its listing is sent it reads at the lowest
+priority: on a busy machine what it has not read when this side wants it is read here.
 """
 
 from __future__ import annotations
@@ -124,9 +124,6 @@ class ChildReader:
             try:
                 os.close(rfd)
                 signal.signal(signal.SIGINT, signal.SIG_DFL)  # ctrl-c: gone, no traceback
-                if names is None:  # read ahead: only what this side leaves idle
-                    with contextlib.suppress(OSError):
-                        os.setpriority(os.PRIO_PROCESS, 0, 19)
                 self._serve(wfd, listed=names is not None)
                 code = 0
             finally:
@@ -304,6 +301,10 @@ class ChildReader:
             self._chunks = self._count_chunks()
             body = os.fsencode("\0".join(self._names))
             out.put(_HEAD.pack(_LIST, 0, 0, len(body)) + body)
+            # This side waits for the listing; the files it can read itself when the
+            # child is behind: from here the child takes only what this side leaves idle.
+            with contextlib.suppress(OSError):
+                os.setpriority(os.PRIO_PROCESS, 0, 19)
         names, folder = self._names, self.reader.folder_prefix
         while True:
             index = _claim(self._claims, _FRONT)
