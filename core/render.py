@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -76,8 +77,8 @@ def counts_text(counts: dict[str, int] | None) -> str:
 
 def duration_text(seconds: float | None) -> str:
     """`0.42s`, `12.3s`, `4m05s`, `1h02m`: short enough for a tree line."""
-    if seconds is None or seconds != seconds or seconds < 0:
-        return ""
+    if seconds is None or not math.isfinite(seconds) or seconds < 0:
+        return ""  # none, NaN, or infinite (a hostile timestamp): no duration to show
     if seconds < 10:
         return f"{seconds:.2f}s"
     if seconds < 60:
