@@ -90,15 +90,25 @@ class ChildReader:
         self._start(reader, names, chunk, keep=0)
 
     @classmethod
-    def ahead(cls, reader: EventReader, chunk: int) -> ChildReader:
+    def ahead(cls, reader: EventReader, chunk: int, *, held: bool = False) -> ChildReader:
         """Fork now a child that lists `reader`'s run itself and reads on ahead of this side
-        (`AHEAD_BYTES`), at the lowest priority. Only where `can_fork()`."""
+        (`AHEAD_BYTES`), at the lowest priority. Only where `can_fork()`.
+
+        `held`: the child starts when this side first asks for a batch, not now. Its
+        listing and reading beside this process's imports slowed them by a third (the
+        app's first paint, 0.55 -> 0.75 s), which a big run's first frame does not repay.
+        """
         self = cls.__new__(cls)
-        self._start(reader, None, chunk, keep=AHEAD_BYTES)
+        self._start(reader, None, chunk, keep=AHEAD_BYTES, held=held)
         return self
 
     def _start(
-        self, reader: EventReader, names: Sequence[str] | None, chunk: int, keep: int
+        self,
+        reader: EventReader,
+        names: Sequence[str] | None,
+        chunk: int,
+        keep: int,
+        held: bool = False,
     ) -> None:
         self.reader = reader
         #: the listing shared with the child (`ahead`: the child's, once received); the
@@ -118,17 +128,26 @@ class ChildReader:
             import fcntl
 
             fcntl.fcntl(wfd, _F_SETPIPE_SZ, _PIPE_SIZE)
+        go_r, go_w = os.pipe() if held else (-1, -1)
         pid = os.fork()
         if pid == 0:  # the child: read, send, and leave without the parent's cleanup
             code = 1
             try:
                 os.close(rfd)
                 signal.signal(signal.SIGINT, signal.SIG_DFL)  # ctrl-c: gone, no traceback
+                if held:
+                    os.close(go_w)
+                    if not os.read(go_r, 1):  # this side closed without a go: it is gone
+                        os._exit(0)
                 self._serve(wfd, listed=names is not None)
                 code = 0
             finally:
                 os._exit(code)
         os.close(wfd)
+        if held:
+            os.close(go_r)
+        #: `held`: the pipe that starts the child (a byte), until this side asks
+        self._go: int | None = go_w if held else None
         self._pid: int | None = pid
         self._fd: int | None = rfd
         self._batches = self._take(listed=names is not None)
@@ -141,6 +160,8 @@ class ChildReader:
     def next_batch(self, limit: int, wait: float | None = 0.0) -> ReadResult:
         """The child's frames waiting now, up to about `limit` events, or a chunk read
         here; none, `more` false, at the end."""
+        if self._go is not None:
+            self._release()
         result = ReadResult()
         while len(result.events) < limit:
             try:
@@ -163,8 +184,19 @@ class ChildReader:
                 with contextlib.suppress(OSError):
                     os.kill(self._pid, signal.SIGKILL)
 
+    def _release(self) -> None:
+        """Start a held child (`ahead`)."""
+        go, self._go = self._go, None
+        if go is not None:
+            with contextlib.suppress(OSError):
+                os.write(go, b"g")
+            os.close(go)
+
     def close(self) -> None:
         """Stop the child (if it still runs) and reap it."""
+        go, self._go = getattr(self, "_go", None), None
+        if go is not None:
+            os.close(go)
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None

@@ -1,9 +1,10 @@
 """The run `watch` opens first, started before Textual is imported.
 
 Where it can fork, a child reading the run's files is forked first (one thread runs, and
-the process is small): it lists the run and reads on while this process imports the app,
-and the feed's first load takes its files in (`core/child_reader.py`): the open, read and
-close of every file, and the interpreter lock they wait for, are off the app's side.
+the process is small), and the feed's first load takes its files in
+(`core/child_reader.py`): the open, read and close of every file, and the interpreter
+lock they wait for, are off the app's side. A small run's child reads while this process
+imports the app; a big run's waits for the feed (beside the imports it slowed them).
 
 A small run is then read whole before the app starts, so its first frame shows all of
 it: with a child, after the imports (the child read meanwhile); without one, before them
@@ -71,12 +72,14 @@ def start_feed(
         return None
     files = count_files(run)
     reader = EventReader(run, retry_for=RETRY_FOR)
+    whole = files is not None and files < WHOLE_BELOW
     ahead = None
     if child and files is not None and files >= AHEAD_FROM and can_fork():
-        ahead = ChildReader.ahead(reader, CHUNK)
+        # A small run is read by the child while this process imports the app; a big
+        # one's child waits for the feed's first load (beside the imports it slowed them).
+        ahead = ChildReader.ahead(reader, CHUNK, held=not whole)
     from .feed import RunFeed  # after the fork: the child reads while this imports
 
-    whole = files is not None and files < WHOLE_BELOW
     early = EarlyFeed(RunFeed(reader, force_polling=force_polling, ahead=ahead), whole=whole)
     if early.whole and ahead is None:
         early.ready()  # read now, before the imports: not beside them

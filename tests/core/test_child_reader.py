@@ -190,6 +190,34 @@ def test_a_load_read_ahead_by_a_child_is_the_load_done_here(
     assert _ahead(path, chunk, here=here) == _in_process(path)
 
 
+def test_a_held_child_reads_nothing_until_this_side_asks_and_then_the_whole_run() -> None:
+    """`watch` on a big run holds its child until the feed's first load: beside the
+    app's imports it slowed them. Released by the first batch asked for, it loads all."""
+    path = committed_run("includes")
+    reader = EventReader(open_run(path), retry_for=0.0)
+    source = ChildReader.ahead(reader, 10, held=True)
+    try:
+        time.sleep(0.3)  # a child not held has listed and claimed chunks by now
+        assert child_reader._claim(source._claims, child_reader._FRONT) == 0
+        assert not source._frame_waiting()
+        source._claim_back = lambda: None  # type: ignore[method-assign]
+        tree = load_source(source)
+    finally:
+        source.close()
+    assert (tree.to_dict(), dict(reader.errors), reader.read_count) == _in_process(path)
+
+
+def test_a_held_child_never_asked_for_is_reaped_on_close() -> None:
+    reader = EventReader(open_run(committed_run("includes")), retry_for=0.0)
+    source = ChildReader.ahead(reader, 10, held=True)
+    pid = source.pid
+    assert pid is not None
+    source.close()
+    assert source.pid is None
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # reaped already: no such child
+
+
 def test_a_child_that_dies_before_its_listing_leaves_the_load_to_this_side(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
