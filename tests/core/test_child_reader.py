@@ -40,7 +40,13 @@ def _with_child(
 ) -> tuple[dict[str, object], dict[str, str], int]:
     """Loaded with a child; `here=False`: this side reads no chunk (the child does all)."""
     reader = EventReader(open_run(path), once=True)
-    source = ChildReader(reader, reader.list_names(), chunk)
+    return _loaded(reader, ChildReader(reader, reader.list_names(), chunk), here=here)
+
+
+def _loaded(
+    reader: EventReader, source: ChildReader, *, here: bool = True
+) -> tuple[dict[str, object], dict[str, str], int]:
+    """`source` loaded to its end (`here=False`: the child reads every chunk), and closed."""
     if not here:
         source._claim_back = lambda: None  # type: ignore[method-assign]
     try:
@@ -170,14 +176,7 @@ def _ahead(
 ) -> tuple[dict[str, object], dict[str, str], int]:
     """Loaded as `watch` loads: a child forked before the listing lists the run itself."""
     reader = EventReader(open_run(path), retry_for=0.0)
-    source = ChildReader.ahead(reader, chunk)
-    if not here:
-        source._claim_back = lambda: None  # type: ignore[method-assign]
-    try:
-        tree = load_source(source)
-    finally:
-        source.close()
-    return tree.to_dict(), dict(reader.errors), reader.read_count
+    return _loaded(reader, ChildReader.ahead(reader, chunk), here=here)
 
 
 @pytest.mark.parametrize("name", RUNS)
@@ -200,11 +199,10 @@ def test_a_held_child_reads_nothing_until_this_side_asks_and_then_the_whole_run(
         time.sleep(0.3)  # a child not held has listed and claimed chunks by now
         assert child_reader._claim(source._claims, child_reader._FRONT) == 0
         assert not source._frame_waiting()
-        source._claim_back = lambda: None  # type: ignore[method-assign]
-        tree = load_source(source)
-    finally:
+    except AssertionError:
         source.close()
-    assert (tree.to_dict(), dict(reader.errors), reader.read_count) == _in_process(path)
+        raise
+    assert _loaded(reader, source, here=False) == _in_process(path)
 
 
 def test_a_held_child_never_asked_for_is_reaped_on_close() -> None:
