@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 from pathlib import Path
 
+import pytest
 from textual import events
 from textual.widgets import Footer, Input, Static
 
+from jobevents.core.events import decode_event
+from jobevents.core.newest import newest_of
 from jobevents.core.nodes import Node
 from jobevents.core.query import Query, find_matches
 from jobevents.core.status import PROBLEMS
@@ -25,6 +29,7 @@ from .helpers import (
     add_events,
     copy_run,
     cursor_data,
+    event_files,
     finish,
     finished,
     frames_pass,
@@ -53,6 +58,10 @@ def shown_nodes(app: JobEventsApp) -> list[Node]:
 def path_names(node: Node) -> list[str]:
     """`[play, task, host]` names from below the playbook down to `node`."""
     return [n.name for n in reversed([node, *node.ancestors()])][1:]
+
+
+#: shuffles of seed_free whose frames leave the newest task the frames named stale
+SEEDS_OF_A_STALE_NEWEST = [0, 10]
 
 
 async def reference_states(name: str) -> tuple[TreeState, TreeState]:
@@ -414,6 +423,36 @@ async def test_a_live_run_ends_as_the_complete_run_shows(tmp_path: Path) -> None
     opened, everything = await reference_states("seed_free")
     assert live == opened, str(live)
     assert live_all.lines == everything.lines
+
+
+@pytest.mark.parametrize("seed", SEEDS_OF_A_STALE_NEWEST)
+async def test_f_follows_the_newest_task_of_the_tree_after_events_out_of_order(
+    tmp_path: Path, seed: int
+) -> None:
+    """The frames name the newest task as nodes are added; a task's start arriving after
+    its results changes its counter later. `f` goes where the tree says, as a view opened
+    on the run then would (frames made here: the feed's batching depends on timing)."""
+    live = tmp_path / "artifacts" / "live" / "job_events"
+    live.mkdir(parents=True)
+    (live.parent / "status").write_text("running")
+    first, *rest = event_files(committed_run("seed_free") / "job_events")
+    shutil.copyfile(first, live / first.name)
+    events = [decode_event(path.read_bytes()) for path in rest]
+    random.Random(seed).shuffle(events)
+    app = JobEventsApp(tmp_path, watch=False)
+    async with running(app) as pilot:
+        await settle(pilot)
+        feed = app.feed
+        assert feed is not None
+        for start in range(0, len(events), 5):
+            with feed.lock:
+                feed.state.add_all(events[start : start + 5], feed._changes)
+            app.frames.paint()
+        await press(pilot, "home", "f")
+        await frames_pass(pilot)
+        want = newest_of(feed.tree.root, {"play", "task"})
+        assert want is not None
+        assert cursor_data(app) is want, (cursor_data(app).name, want.name)
 
 
 # ------------------------------------------------------------------ files being written

@@ -40,7 +40,7 @@ class TasksView(RunTree, RunView):
     ]
 
     def __init__(self, state: RunState, *, id: str | None = None) -> None:
-        super().__init__(state.tree, id=id)
+        super().__init__(state.tree, lock=state.lock, id=id)
         #: the comparison shown, if any
         self.marks: DiffMarks | None = None
 

@@ -9,6 +9,7 @@ matching come from the core.
 
 from __future__ import annotations
 
+import contextlib
 from bisect import bisect_left
 from collections.abc import Sequence
 
@@ -36,11 +37,31 @@ class RunTree(LazyTree[Node]):
 
     matches: Matches | None
 
-    def __init__(self, tree: EventTree, *, id: str | None = None) -> None:
+    def __init__(
+        self,
+        tree: EventTree,
+        *,
+        lock: contextlib.AbstractContextManager[object] | None = None,
+        id: str | None = None,
+    ) -> None:
         self.core = tree
+        #: held while the tree is walked here (the feed's lock: it writes the tree)
+        self._core_lock = lock if lock is not None else contextlib.nullcontext()
         super().__init__(tree.root, id=id)
         # built on a run under way (a view first shown late): follow from its newest task
         self._newest = newest_of(tree.root, _FOLLOWED)
+
+    def catch_up(self) -> None:
+        """Jump to the newest play or task as the tree has it now.
+
+        The frames name the newest as nodes are added; events that come out of order can
+        change a counter after that (a task's start arriving after its results), so a
+        jump the user asks for (`f`) or a load's end asks the tree.
+        """
+        if self.follow and not self.query_filter:
+            with self._core_lock:
+                self._newest = newest_of(self.core.root, _FOLLOWED)
+        super().catch_up()
 
     # ------------------------------------------------------ what the rows are
 
