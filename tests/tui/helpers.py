@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import random
 import shutil
 import time
 from collections.abc import AsyncIterator, Callable, Iterable
@@ -16,6 +17,7 @@ from rich.console import Console
 from textual.app import App
 from textual.pilot import Pilot
 
+from jobevents.core.events import Event, decode_event
 from jobevents.core.folder import event_file_key
 from jobevents.core.nodes import Node
 from jobevents.tui.app import JobEventsApp
@@ -243,3 +245,17 @@ def finish(ident_dir: Path, name: str) -> None:
 
 #: a retry window short enough for tests (the app's default is 5 s)
 QUICK_RETRY = 0.3
+
+
+def first_event_then_shuffled(name: str, dest: Path, seed: int) -> list[Event]:
+    """A live run at `dest/artifacts/live` holding committed run `name`'s first event; its
+    other events decoded and shuffled, for a test to apply in frames it makes itself (the
+    feed's own batching depends on timing)."""
+    live = dest / "artifacts" / "live" / "job_events"
+    live.mkdir(parents=True)
+    (live.parent / "status").write_text("running")
+    first, *rest = event_files(committed_run(name) / "job_events")
+    shutil.copyfile(first, live / first.name)
+    events = [decode_event(path.read_bytes()) for path in rest]
+    random.Random(seed).shuffle(events)
+    return events

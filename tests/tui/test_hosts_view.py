@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import json
 import random
-import shutil
 from pathlib import Path
 
 import pytest
 from textual.widgets import Static
 
-from jobevents.core.events import decode_event
 from jobevents.core.hosts import HostEntry, HostPlay
 from jobevents.core.nodes import Node
 from jobevents.tui.app import JobEventsApp
@@ -23,9 +21,9 @@ from .helpers import (
     TreeState,
     add_events,
     copy_run,
-    event_files,
     finish,
     finished,
+    first_event_then_shuffled,
     frames_pass,
     header_text,
     press,
@@ -486,13 +484,7 @@ async def test_rows_stay_in_the_core_order_frame_by_frame_under_a_shuffled_feed(
     The frames are made here, 37 shuffled events each (the feed's own batching depends on
     timing): with these seeds one frame moves several runs of one host's play.
     """
-    live = tmp_path / "artifacts" / "live" / "job_events"
-    live.mkdir(parents=True)
-    (live.parent / "status").write_text("running")
-    first, *rest = event_files(committed_run("features") / "job_events")
-    shutil.copyfile(first, live / first.name)
-    events = [decode_event(path.read_bytes()) for path in rest]
-    random.Random(seed).shuffle(events)
+    events = first_event_then_shuffled("features", tmp_path, seed)
     app = JobEventsApp(tmp_path, watch=False)
     async with running(app) as pilot:
         view = await show_hosts(pilot, "e")
@@ -505,4 +497,4 @@ async def test_rows_stay_in_the_core_order_frame_by_frame_under_a_shuffled_feed(
             assert not out_of_order(view), (start, out_of_order(view))
             await press(pilot, "e")
         await frames_pass(pilot)
-        assert f"{len(rest) + 1} events" in header_text(app)
+        assert f"{len(events) + 1} events" in header_text(app)

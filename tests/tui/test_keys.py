@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import os
 import random
-import shutil
 from pathlib import Path
 
 import pytest
 from textual import events
 from textual.widgets import Footer, Input, Static
 
-from jobevents.core.events import decode_event
 from jobevents.core.newest import newest_of
 from jobevents.core.nodes import Node
 from jobevents.core.query import Query, find_matches
@@ -29,9 +27,9 @@ from .helpers import (
     add_events,
     copy_run,
     cursor_data,
-    event_files,
     finish,
     finished,
+    first_event_then_shuffled,
     frames_pass,
     header_text,
     press,
@@ -432,13 +430,7 @@ async def test_f_follows_the_newest_task_of_the_tree_after_events_out_of_order(
     """The frames name the newest task as nodes are added; a task's start arriving after
     its results changes its counter later. `f` goes where the tree says, as a view opened
     on the run then would (frames made here: the feed's batching depends on timing)."""
-    live = tmp_path / "artifacts" / "live" / "job_events"
-    live.mkdir(parents=True)
-    (live.parent / "status").write_text("running")
-    first, *rest = event_files(committed_run("seed_free") / "job_events")
-    shutil.copyfile(first, live / first.name)
-    events = [decode_event(path.read_bytes()) for path in rest]
-    random.Random(seed).shuffle(events)
+    events = first_event_then_shuffled("seed_free", tmp_path, seed)
     app = JobEventsApp(tmp_path, watch=False)
     async with running(app) as pilot:
         await settle(pilot)
