@@ -18,8 +18,9 @@ Forking is safe only in a process running one thread: `can_fork()`.
 
 `watch` forks its reader before it has a listing (`ChildReader.ahead`), before Textual is
 imported and any thread runs: the child lists the run itself, sends the listing first and
-reads on while this process imports the app, keeping up to `AHEAD_BYTES` of files it has
-read beyond what the pipe holds. Once its listing is sent it reads at the lowest
+reads on, keeping up to `AHEAD_BYTES` of files it has read beyond what the pipe holds (a
+small run while this process imports the app; a big one's child is `held` until the
+first batch is asked for). Once its listing is sent it reads at the lowest
 priority: on a busy machine what it has not read when this side wants it is read here.
 """
 
@@ -184,19 +185,19 @@ class ChildReader:
                 with contextlib.suppress(OSError):
                     os.kill(self._pid, signal.SIGKILL)
 
-    def _release(self) -> None:
-        """Start a held child (`ahead`)."""
+    def _release(self, *, start: bool = True) -> None:
+        """Start a held child (`ahead`); `start=False`: let it go unstarted (it exits)."""
         go, self._go = self._go, None
-        if go is not None:
+        if go is None:
+            return
+        if start:
             with contextlib.suppress(OSError):
                 os.write(go, b"g")
-            os.close(go)
+        os.close(go)
 
     def close(self) -> None:
         """Stop the child (if it still runs) and reap it."""
-        go, self._go = getattr(self, "_go", None), None
-        if go is not None:
-            os.close(go)
+        self._release(start=False)
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
