@@ -259,3 +259,12 @@ def first_event_then_shuffled(name: str, dest: Path, seed: int) -> list[Event]:
     events = [decode_event(path.read_bytes()) for path in rest]
     random.Random(seed).shuffle(events)
     return events
+
+
+def apply_as_frame(app: JobEventsApp, events: list[Event]) -> None:
+    """`events` into the app's run as the feed applies a batch, then one frame painted."""
+    feed = app.feed
+    assert feed is not None
+    with feed.lock:
+        feed.state.add_all(events, feed._changes)
+    app.frames.paint()

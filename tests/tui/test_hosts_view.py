@@ -20,6 +20,7 @@ from ..fixtures.paths import committed_run
 from .helpers import (
     TreeState,
     add_events,
+    apply_as_frame,
     copy_run,
     finish,
     finished,
@@ -488,12 +489,8 @@ async def test_rows_stay_in_the_core_order_frame_by_frame_under_a_shuffled_feed(
     app = JobEventsApp(tmp_path, watch=False)
     async with running(app) as pilot:
         view = await show_hosts(pilot, "e")
-        feed = app.feed
-        assert feed is not None
         for start in range(0, len(events), 37):
-            with feed.lock:
-                feed.state.add_all(events[start : start + 37], feed._changes)
-            app.frames.paint()
+            apply_as_frame(app, events[start : start + 37])
             assert not out_of_order(view), (start, out_of_order(view))
             await press(pilot, "e")
         await frames_pass(pilot)

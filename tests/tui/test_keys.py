@@ -25,6 +25,7 @@ from .helpers import (
     QUICK_RETRY,
     TreeState,
     add_events,
+    apply_as_frame,
     copy_run,
     cursor_data,
     finish,
@@ -437,9 +438,7 @@ async def test_f_follows_the_newest_task_of_the_tree_after_events_out_of_order(
         feed = app.feed
         assert feed is not None
         for start in range(0, len(events), 5):
-            with feed.lock:
-                feed.state.add_all(events[start : start + 5], feed._changes)
-            app.frames.paint()
+            apply_as_frame(app, events[start : start + 5])
         await press(pilot, "home", "f")
         await frames_pass(pilot)
         want = newest_of(feed.tree.root, {"play", "task"})
