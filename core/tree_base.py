@@ -153,14 +153,11 @@ class TreeBase:
             current = parent.status
             if _RANK[came] > _RANK.get(current, -1) or tally.get(current, 0) <= 0:
                 self._refresh(parent)
-        if not self._counting:
-            pass
-        elif kind == "host":
-            self._count(parent, None, status)
-        else:
-            counts = node.counts
-            if counts:
-                for counted, n in counts.items():
+        if self._counting:
+            if kind == "host":
+                self._count(parent, None, status)
+            elif node.counts:
+                for counted, n in node.counts.items():
                     self._count(parent, None, counted, n)
         start, end = node.start, node.end
         if start is not None or end is not None:
