@@ -247,16 +247,21 @@ def finish(ident_dir: Path, name: str) -> None:
 QUICK_RETRY = 0.3
 
 
-def first_event_then_shuffled(name: str, dest: Path, seed: int) -> list[Event]:
+def first_event_then_rest(name: str, dest: Path) -> list[Event]:
     """A live run at `dest/artifacts/live` holding committed run `name`'s first event; its
-    other events decoded and shuffled, for a test to apply in frames it makes itself (the
-    feed's own batching depends on timing)."""
+    other events decoded, in the order runner wrote them, for a test to apply in frames it
+    makes itself (the feed's own batching depends on timing)."""
     live = dest / "artifacts" / "live" / "job_events"
     live.mkdir(parents=True)
     (live.parent / "status").write_text("running")
     first, *rest = event_files(committed_run(name) / "job_events")
     shutil.copyfile(first, live / first.name)
-    events = [decode_event(path.read_bytes()) for path in rest]
+    return [decode_event(path.read_bytes()) for path in rest]
+
+
+def first_event_then_shuffled(name: str, dest: Path, seed: int) -> list[Event]:
+    """`first_event_then_rest`, the rest shuffled."""
+    events = first_event_then_rest(name, dest)
     random.Random(seed).shuffle(events)
     return events
 

@@ -8,14 +8,17 @@ from pathlib import Path
 import pytest
 
 from jobevents.core.folder import event_file_key
+from jobevents.core.newest import newest_of
 from jobevents.tui.app import JobEventsApp
 from jobevents.tui.widgets.run_tree import RunTree
 
 from .helpers import (
     add_events,
+    apply_as_frame,
     copy_run,
     finish,
     finished,
+    first_event_then_rest,
     frames_pass,
     header_text,
     press,
@@ -127,3 +130,26 @@ async def test_rescued_hosts_are_neither_failed_in_the_header_nor_stops_of_n() -
         [block_step] = [t for t in lines if "block_step" in t]
         assert block_step.startswith("✔ block_step") and "↺ 2" in block_step
         assert sum(t.startswith("↺ tower") for t in lines) == 2
+
+
+async def test_follow_stays_on_the_newest_task_when_its_node_is_folded(tmp_path: Path) -> None:
+    """An included task's start that repeats for another host is a node of its own until
+    the core folds it into the task it repeats (`Changes.removed`). Follow went to that
+    node, which the tree no longer holds, and stayed there: the cursor stuck on an older
+    task and the task it had opened closed. Runner's order, one event a frame."""
+    events = first_event_then_rest("includes", tmp_path)
+    app = JobEventsApp(tmp_path, watch=False)
+    async with running(app) as pilot:
+        await wait_for(pilot, lambda: app.feed is not None and app.feed.loaded.is_set())
+        feed, view = app.feed, app.views["tasks"]
+        assert feed is not None and isinstance(view, RunTree)
+        for event in events:
+            apply_as_frame(app, [event])
+            await pilot.pause()
+            with feed.lock:
+                newest = newest_of(feed.state.tree.root, ("play", "task"))
+            assert newest is not None
+            cursor = view.cursor_node
+            assert cursor is not None and cursor.data is newest, (event.counter, newest.name)
+            if newest.children:
+                assert cursor.is_expanded, (event.counter, newest.name)

@@ -22,6 +22,7 @@ from textual.strip import Strip
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from jobevents.core.holders import is_attached
 from jobevents.core.host_query import (
     HostMatches,
     find_host_matches,
@@ -79,8 +80,9 @@ class HostsView(LazyTree[Row], RunView):
         #: rows whose line changed since their label was built (see `_relabel`)
         self._stale: set[Row] = set()
         super().__init__(state.hosts, id=id)
+        self._root = state.tree.root
         # built on a run under way (first shown late): follow from its newest host run
-        self._newest = newest_of(state.tree.root, ("host",))
+        self._newest = newest_of(self._root, ("host",))
 
     # ------------------------------------------------------ what the rows are
 
@@ -288,6 +290,9 @@ class HostsView(LazyTree[Row], RunView):
         self._restate(touched)
         self.refresh()  # unchanged lines come from the line cache
         newest = self._newest
+        if isinstance(newest, Node) and not is_attached(newest, self._root):
+            # an emptied host run leaves the tree: ask the tree again
+            newest = self._newest = newest_of(self._root, ("host",))
         if self.follow and isinstance(newest, Node) and not self.hold_follow and self.display:
             self._follow_to(newest)  # hidden, it catches up when shown (`view_shown`)
 

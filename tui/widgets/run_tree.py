@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from rich.text import Text
 
 from jobevents.core import query
+from jobevents.core.holders import is_attached
 from jobevents.core.newest import newest_of
 from jobevents.core.nodes import Changes, Node
 from jobevents.core.query import Matches, Query
@@ -123,6 +124,10 @@ class RunTree(LazyTree[Node]):
                 tree_node.allow_expand = bool(node.children)
         if relabeled:
             self.refresh()  # unchanged lines come from the line cache
+        newest = self._newest
+        if newest is not None and not is_attached(newest, self.core.root):
+            # folded into the task it repeats (a repeated start): ask the tree again
+            self._newest = newest_of(self.core.root, _FOLLOWED)
         if self.follow and self._newest is not None and not self.hold_follow:
             self._follow_to(self._newest)
 
