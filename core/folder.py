@@ -267,6 +267,11 @@ class EventReader:
         """Whether some file is waiting to be retried."""
         return bool(self._retry)
 
+    def was_read(self, name: str) -> bool:
+        """Whether `name` was read and parsed (a file that failed gets another chance when
+        written again, as `read` gives it)."""
+        return name in self._done and name not in self.errors
+
     def read(self, names: Iterable[str] | None = None) -> ReadResult:
         """Read new event files: the given names, or every file now in the folder."""
         result = ReadResult()

@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 from jobevents.core.folder import EventReader, RunFolder
@@ -26,6 +27,7 @@ from jobevents.core.state import RunState
 
 if TYPE_CHECKING:
     from jobevents.core.child_reader import ChildReader
+    from jobevents.core.live_reader import LiveReader
     from jobevents.core.stream import StreamState
     from jobevents.core.stream_source import StreamSource
 
@@ -65,6 +67,9 @@ WATCH_STEP = 5
 #: wait to get it back lasted up to Python's default of 5 ms (a convoy: a read of 50
 #: files could wait 150 of them). Set for the process, once a folder is watched.
 SWITCH_INTERVAL = 0.001
+#: this many files arriving within a second make a watched folder busy: from then on a
+#: child process watches it and reads its files (`core/live_reader.py`)
+LIVE_CHILD_FILES = 400
 
 
 class RunFeed:
@@ -116,6 +121,13 @@ class RunFeed:
         #: a child reading the folder's files for the first load (forked by `watch` before
         #: the app was imported: `early_feed.py`), its `reader` the source's; reaped after it
         self._ahead = ahead
+        #: the watched folder is busy (a child reads it), and a child may be tried
+        self._busy = False
+        self._child_ok = True
+        #: the child reading the watched folder, while one does
+        self._child: LiveReader | None = None
+        self._last_scan = self._last_status = 0.0
+        self._rescan_every = RESCAN_EVERY
 
     @property
     def ident(self) -> str | None:
@@ -305,14 +317,12 @@ class RunFeed:
         self._apply(ReadResult(changed=True))
 
     def _follow(self) -> None:
-        """Watch the folder until stopped, surviving its removal and re-creation."""
-        import watchfiles
-
-        deleted = watchfiles.Change.deleted
+        """Watch the folder until stopped, surviving its removal and re-creation: here
+        while it is quiet, with a child reading its files once it is busy."""
         if sys.getswitchinterval() > SWITCH_INTERVAL:
             sys.setswitchinterval(SWITCH_INTERVAL)
-        last_scan = last_status = time.monotonic()
-        rescan_every = RESCAN_EVERY
+        self._last_scan = self._last_status = time.monotonic()
+        self._rescan_every = RESCAN_EVERY
         assert self.run is not None
         while not self._stop.is_set():
             folder = self.run.job_events
@@ -321,57 +331,109 @@ class RunFeed:
                 self._refresh_status()
                 self._stop.wait(0.5)
                 continue
-            # The watcher reports only what changes after it starts: list the folder once
-            # more when it is live (its first yield), not before, when the first frame
-            # of a big run still wants the CPU.
-            live = False
-            self.mode = "polling" if self.force_polling else "inotify"
-            try:
-                for changes in watchfiles.watch(
-                    folder,
-                    recursive=False,  # runner writes no subfolders; walking 100k files is not free
-                    watch_filter=None,
-                    debounce=WATCH_DEBOUNCE,
-                    step=WATCH_STEP,
-                    rust_timeout=400,
-                    yield_on_timeout=True,
-                    stop_event=self._stop,
-                    force_polling=self.force_polling,
-                    poll_delay_ms=100,
-                    raise_interrupt=False,
-                    ignore_permission_denied=True,
-                ):
-                    names = sorted(
-                        {
-                            path.rpartition(os.sep)[2]
-                            for change, path in changes
-                            if change != deleted
-                        }
-                    )
-                    self._read(names)
-                    self._freeze_new()
+            if self._busy and not self.force_polling:
+                self._watch_with_child(folder)
+            else:
+                self._watch_here(folder)
+
+    def _watch_here(self, folder: Path) -> None:
+        """Watch `folder` with watchfiles on this thread and read what it names, until the
+        folder goes or `LIVE_CHILD_FILES` arrive within a second (then a child reads)."""
+        import watchfiles
+
+        deleted = watchfiles.Change.deleted
+        # The watcher reports only what changes after it starts: list the folder once
+        # more when it is live (its first yield), not before, when the first frame
+        # of a big run still wants the CPU.
+        live = False
+        self.mode = "polling" if self.force_polling else "inotify"
+        window, arrived = time.monotonic(), 0
+        try:
+            for changes in watchfiles.watch(
+                folder,
+                recursive=False,  # runner writes no subfolders; walking 100k files is not free
+                watch_filter=None,
+                debounce=WATCH_DEBOUNCE,
+                step=WATCH_STEP,
+                rust_timeout=400,
+                yield_on_timeout=True,
+                stop_event=self._stop,
+                force_polling=self.force_polling,
+                poll_delay_ms=100,
+                raise_interrupt=False,
+                ignore_permission_denied=True,
+            ):
+                names = sorted(
+                    {path.rpartition(os.sep)[2] for change, path in changes if change != deleted}
+                )
+                self._read(names)
+                if not live:
+                    live = True
+                    self._read(None)
+                self._keep_up()
+                if not folder.is_dir():
+                    break
+                now = time.monotonic()
+                if now - window >= 1.0:
+                    window, arrived = now, 0
+                arrived += len(names)
+                if arrived >= LIVE_CHILD_FILES and self._child_ok and not self.force_polling:
+                    self._busy = True
+                    break
+        except (OSError, RuntimeError) as exc:
+            # No inotify here (NFS, some containers) or too many watches: poll instead.
+            if not self.force_polling:
+                log.warning("watching %s failed (%s); polling instead", folder, exc)
+                self.force_polling = True
+            else:
+                self._stop.wait(0.5)
+
+    def _watch_with_child(self, folder: Path) -> None:
+        """A child watches `folder` and reads its new files (`LiveReader`): this thread
+        takes them in, a pipe read a batch, until the folder goes or the child ends."""
+        reader = self.source
+        assert isinstance(reader, EventReader)
+        from jobevents.core.live_reader import LiveReader
+
+        child = LiveReader.start(reader)
+        if child is None:
+            self._child_ok = self._busy = False
+            return
+        self._child = child
+        self.mode = "inotify"
+        live = False
+        try:
+            while not self._stop.is_set():
+                result = child.next_batch(STREAM_WAIT)
+                if result is None:  # it ended: the folder went, or it failed to watch
                     if not live:
-                        live = True
-                        self._read(None)
-                    now = time.monotonic()
-                    if now - last_scan >= rescan_every:
-                        self._read(None)
-                        # Listing 100k files takes a while: rescan no more than 1% of the time.
-                        took = time.monotonic() - now
-                        rescan_every = max(RESCAN_EVERY, took / RESCAN_SHARE)
-                        last_scan = time.monotonic()
-                    if now - last_status >= STATUS_EVERY:
-                        last_status = now
-                        self._refresh_status()
-                    if not folder.is_dir():
-                        break
-            except (OSError, RuntimeError) as exc:
-                # No inotify here (NFS, some containers) or too many watches: poll instead.
-                if not self.force_polling:
-                    log.warning("watching %s failed (%s); polling instead", folder, exc)
-                    self.force_polling = True
-                else:
-                    self._stop.wait(0.5)
+                        self._child_ok = self._busy = False
+                    return
+                self._apply(result)
+                if not live and child.watching:
+                    live = True
+                    self._read(None)  # what came before its watcher ran
+                self._keep_up()
+                if not folder.is_dir():
+                    return
+        finally:
+            self._child = None
+            child.close()
+
+    def _keep_up(self) -> None:
+        """After each batch of a watch: freeze what was built, list the folder again now
+        and then (lost inotify events), and read the `status` file."""
+        self._freeze_new()
+        now = time.monotonic()
+        if now - self._last_scan >= self._rescan_every:
+            self._read(None)
+            # Listing 100k files takes a while: rescan no more than 1% of the time.
+            took = time.monotonic() - now
+            self._rescan_every = max(RESCAN_EVERY, took / RESCAN_SHARE)
+            self._last_scan = time.monotonic()
+        if now - self._last_status >= STATUS_EVERY:
+            self._last_status = now
+            self._refresh_status()
 
     def _freeze_new(self) -> None:
         """Keep the collector's full passes short while a big run grows live.

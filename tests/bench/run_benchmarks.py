@@ -964,14 +964,15 @@ async def _live(run: RunData, root: Path, cfg: LiveConfig, view: str = "tasks") 
             log_view = app.views["log"]
             await pilot.pause(0.3)
         feed = app.feed
-        feed_read = feed._read
+        feed_apply = feed._apply
 
-        def timed_read(names: Any) -> None:
-            # when events reach the core tree on the feed thread (before any frame)
-            feed_read(names)
+        def timed_apply(result: Any) -> None:
+            # when events reach the core tree on the feed thread (before any frame): every
+            # batch, read here or by the child reading a busy folder, is applied here
+            feed_apply(result)
             core.append((monotonic(), feed.tree.events))
 
-        feed._read = timed_read  # type: ignore[method-assign]
+        feed._apply = timed_apply  # type: ignore[method-assign]
         current: list[dict[str, Any]] = [{}]
 
         def stamp_painted(record: dict[str, Any]) -> None:
