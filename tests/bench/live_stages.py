@@ -36,6 +36,13 @@ sys.path.insert(0, str(HERE))
 from feed import release_order  # noqa: E402
 
 
+def _proc_cpu(pid: int) -> float:
+    """A process's CPU seconds so far (user + system), from /proc."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def pct(values: list[float], p: float) -> float:
     if not values:
         return float("nan")
@@ -58,6 +65,7 @@ async def trace(
     frames: list[dict[str, Any]] = []
     gcs: list[tuple[float, float, int, str]] = []
     gc_start: dict[int, float] = {}
+    collected = [0]  # objects the collector freed (cyclic garbage)
     ui_ident = threading.get_ident()
 
     def on_gc(phase: str, info: dict[str, Any]) -> None:
@@ -67,6 +75,7 @@ async def trace(
         elif ident in gc_start:
             who = "ui" if ident == ui_ident else "feed"
             gcs.append((gc_start.pop(ident), mono(), info["generation"], who))
+            collected[0] += info["collected"]
 
     gc.callbacks.append(on_gc)
     original_watch = watchfiles.watch
@@ -188,6 +197,8 @@ async def trace(
             profiler.disable()
             profiler.dump_stats(str(profile))
         usage1 = resource.getrusage(resource.RUSAGE_SELF)
+        child = getattr(feed, "_child", None)  # a live child reading the folder (its CPU)
+        child_cpu = _proc_cpu(child.pid) if child is not None and child.pid else 0.0
         released = json.loads(out.read_text())["times"]
         deadline = mono() + 30
         while (not takes or takes[-1][1] < len(released)) and mono() < deadline:
@@ -202,6 +213,8 @@ async def trace(
     app_cpu = (usage1.ru_utime + usage1.ru_stime - usage0.ru_utime - usage0.ru_stime) / (t1 - t0)
     return stages(names[: len(released)], released, yields, reads, adds, takes, frames, gcs) | {
         "app_cpu_share": app_cpu,
+        "child_cpu_share": child_cpu / (t1 - t0),
+        "gc_collected": collected[0],
         "load": os.getloadavg(),
         "events": len(released),
     }
@@ -273,7 +286,12 @@ def stages(
     frame_gaps = [(b["start"] - a["start"]) * 1e3 for a, b in itertools.pairwise(frames)]
     return {
         "stages_ms": table,
-        "batch_files": {"p50": pct(read_n, 50), "p95": pct(read_n, 95), "count": len(read_n)},
+        "batch_files": {
+            "p50": pct(read_n, 50),
+            "p95": pct(read_n, 95),
+            "count": len(read_n),
+            "by_rescans": sum(len(r["names"]) for r in reads if r["rescan"]),
+        },
         "read_us_per_file": {"wall": read_wall / n * 1e6, "cpu": read_cpu / n * 1e6},
         "add_us_per_event": {"wall": add_wall / n * 1e6, "cpu": add_cpu / n * 1e6},
         "frames": {
@@ -298,7 +316,10 @@ def stages(
 
 
 def report(res: dict[str, Any]) -> None:
-    print(f"events {res['events']}, load {res['load']}, app CPU {res['app_cpu_share']:.0%}")
+    print(
+        f"events {res['events']}, load {res['load']}, app CPU {res['app_cpu_share']:.0%}, "
+        f"live child {res['child_cpu_share']:.0%}, cyclic garbage {res['gc_collected']} objects"
+    )
     print(f"{'stage':28} {'p50':>8} {'p95':>8} {'worst5%':>8}")
     for key, v in res["stages_ms"].items():
         print(f"{key:28} {v['p50']:8.1f} {v['p95']:8.1f} {v['worst5_mean']:8.1f}")
