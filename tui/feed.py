@@ -27,9 +27,9 @@ from jobevents.core.state import RunState
 
 if TYPE_CHECKING:
     from jobevents.core.child_reader import ChildReader
-    from jobevents.core.live_reader import LiveReader
     from jobevents.core.stream import StreamState
     from jobevents.core.stream_source import StreamSource
+    from jobevents.tui.live_reader import LiveReader
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ WATCH_STEP = 5
 #: files could wait 150 of them). Set for the process, once a folder is watched.
 SWITCH_INTERVAL = 0.001
 #: this many files arriving within a second make a watched folder busy: from then on a
-#: child process watches it and reads its files (`core/live_reader.py`)
+#: child process watches it and reads its files (`tui/live_reader.py`)
 LIVE_CHILD_FILES = 400
 
 
@@ -393,7 +393,7 @@ class RunFeed:
         takes them in, a pipe read a batch, until the folder goes or the child ends."""
         reader = self.source
         assert isinstance(reader, EventReader)
-        from jobevents.core.live_reader import LiveReader
+        from jobevents.tui.live_reader import LiveReader
 
         child = LiveReader.start(reader)
         if child is None:

@@ -148,7 +148,7 @@ async def trace(
         take_files = reader.take
 
         def traced_take_files(files: Any) -> Any:
-            # a child's frame (core/live_reader.py): its arrival stands for the yield
+            # a child's frame (tui/live_reader.py): its arrival stands for the yield
             yields.append((mono(), len(files)))
             record = {"start": mono(), "cpu0": cpu()}
             result = take_files(files)

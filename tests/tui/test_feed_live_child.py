@@ -1,4 +1,4 @@
-"""A busy live folder is read by a child process (core/live_reader.py): the app shows the
+"""A busy live folder is read by a child process (tui/live_reader.py): the app shows the
 same run, every event, and the child goes with the feed."""
 
 from __future__ import annotations

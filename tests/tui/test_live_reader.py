@@ -1,4 +1,4 @@
-"""A child watching a live folder and sending its new files (core/live_reader.py): what it
+"""A child watching a live folder and sending its new files (tui/live_reader.py): what it
 gives is what reading the files here gives."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from pathlib import Path
 import msgspec
 
 from jobevents.core.folder import EventReader, RunFolder
-from jobevents.core.live_reader import LiveReader
 from jobevents.core.source import ReadResult
+from jobevents.tui.live_reader import LiveReader
 
 from ..fixtures.paths import committed_run
 

@@ -5,10 +5,11 @@ Watching in-process, the feed thread gives the GIL up at every open, read and cl
 a new file, and at every step of the watcher; while the UI thread paints, each wait to
 get it back can last a switch interval. At 2,000 files a second a batch's reads took
 3-4 times their CPU time. Here a child (a fresh interpreter: forking a process that runs
-threads is not safe) watches the folder with watchfiles, reads each new event file and
-sends its bytes, or the error reading it raised, in frames; this side takes them in with
-`EventReader.take`, the code that takes in the files it reads itself, so the tree, the
-errors and the renamed files are as if it had read them.
+threads is not safe) watches the folder with watchfiles (so this module is the app's:
+core imports no watcher), reads each new event file and sends its bytes, or the error
+reading it raised, in frames; this side takes them in with `EventReader.take`, the code
+that takes in the files it reads itself, so the tree, the errors and the renamed files
+are as if it had read them.
 
 The child says when its watcher runs (`watching`): what was written before that is not
 reported, so the feed then lists the folder once more. It ends when the folder goes,
@@ -25,9 +26,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .fd_io import read_exactly, write_all
-from .folder import EventReader, event_file_key, read_regular_file
-from .source import ReadResult
+from jobevents.core.fd_io import read_exactly, write_all
+from jobevents.core.folder import EventReader, event_file_key, read_regular_file
+from jobevents.core.source import ReadResult
 
 #: frame: its kind and its body's length
 _HEAD = struct.Struct("<BI")
@@ -53,7 +54,7 @@ class LiveReader:
         #: the child's watcher runs: files written from now on are reported
         self.watching = False
         self._proc: subprocess.Popen[bytes] | None = subprocess.Popen(
-            [sys.executable, "-m", "jobevents.core.live_reader", str(reader.run.job_events)],
+            [sys.executable, "-m", "jobevents.tui.live_reader", str(reader.run.job_events)],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,  # the terminal is the app's
@@ -220,7 +221,7 @@ def _send(out: int, parts: list[bytes]) -> None:
 
 
 def main(argv: list[str]) -> int:
-    """The child: `python -m jobevents.core.live_reader FOLDER`, frames on stdout."""
+    """The child: `python -m jobevents.tui.live_reader FOLDER`, frames on stdout."""
     with contextlib.suppress(BrokenPipeError, KeyboardInterrupt):
         serve(Path(argv[0]), sys.stdout.fileno())
     return 0
