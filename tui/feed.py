@@ -184,6 +184,9 @@ class RunFeed:
             ahead.close()
         elif ahead is not None:
             ahead.stop()  # ended now; reaped by the thread reading from it
+        child = self._child
+        if child is not None:
+            child.stop()  # likewise: the thread is not left waiting for its next batch
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=2)
         gc.unfreeze()  # this tree is about to be dropped: let the collector see it again

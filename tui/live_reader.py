@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import os
 import select
+import signal
 import struct
 import subprocess
 import sys
@@ -107,6 +108,13 @@ class LiveReader:
             result.errors.update(retried.errors)
             result.recovered += retried.recovered
         return result
+
+    def stop(self) -> None:
+        """End the child now (any thread): whoever reads from it then sees its end."""
+        proc = self._proc
+        if proc is not None:
+            with contextlib.suppress(OSError):
+                os.kill(proc.pid, signal.SIGKILL)
 
     def close(self) -> None:
         """Stop the child (if it still runs) and reap it."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import random
 import shutil
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -125,3 +126,15 @@ def test_closing_kills_and_reaps_a_watching_child(tmp_path: Path) -> None:
     child.close()
     assert not Path(f"/proc/{pid}").exists()
     assert child.next_batch(0.0) is None
+
+
+def test_stop_from_another_thread_ends_the_wait_for_a_batch(tmp_path: Path) -> None:
+    live = tmp_path / "job_events"
+    live.mkdir()
+    child = LiveReader.start(_reader(live))
+    assert child is not None and child.pid is not None
+    pid = child.pid
+    _watching(child)
+    threading.Timer(0.1, child.stop).start()  # as `RunFeed.stop` does from the UI thread
+    assert child.next_batch(30.0) is None  # its end, not an empty batch after the wait
+    assert not Path(f"/proc/{pid}").exists()
