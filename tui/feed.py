@@ -404,18 +404,17 @@ class RunFeed:
             return
         self._child = child
         self.mode = "inotify"
-        live = False
         try:
             while not self._stop.is_set():
                 result = child.next_batch(STREAM_WAIT)
-                if result is None:  # it ended: the folder went, or it failed to watch
-                    if not live:
+                if result is None:  # it ended: the folder went, or it could not watch
+                    if not child.watching:
                         self._child_ok = self._busy = False
                     return
                 self._apply(result)
-                if not live and child.watching:
-                    live = True
-                    self._read(None)  # what came before its watcher ran
+                if child.relist:
+                    child.relist = False
+                    self._read(None)  # what came before its watch ran, or was lost
                 self._keep_up()
                 if not folder.is_dir():
                     return

@@ -5,14 +5,16 @@ Watching in-process, the feed thread gives the GIL up at every open, read and cl
 a new file, and at every step of the watcher; while the UI thread paints, each wait to
 get it back can last a switch interval. At 2,000 files a second a batch's reads took
 3-4 times their CPU time. Here a child (a fresh interpreter: forking a process that runs
-threads is not safe) watches the folder with watchfiles (so this module is the app's:
-core imports no watcher), reads each new event file and sends its bytes, or the error
-reading it raised, in frames; this side takes them in with `EventReader.take`, the code
+threads is not safe) watches the folder with inotify (so this module is the app's: core
+watches nothing), reads each new event file and sends its bytes, or the error reading it
+raised, in frames; this side takes them in with `EventReader.take`, the code
 that takes in the files it reads itself, so the tree, the errors and the renamed files
 are as if it had read them.
 
-The child says when its watcher runs (`watching`): what was written before that is not
-reported, so the feed then lists the folder once more. It ends when the folder goes,
+The child says when its watch runs (`watching`), and again if the kernel's queue of
+events overflowed (`relist`): what was written before, or lost, is not reported, so the
+feed then lists the folder once more. Where inotify is missing the child ends at once,
+and the feed watches the folder itself. It ends when the folder goes,
 when this side closes the pipe or goes, or when killed (`close`).
 """
 
@@ -25,6 +27,7 @@ import signal
 import struct
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from jobevents.core.fd_io import read_exactly, write_all
@@ -41,9 +44,10 @@ _FRAME_BYTES = 1 << 17
 #: how much the pipe holds (Linux), so the child reads on while this side applies a batch
 _PIPE_SIZE = 1 << 20
 _F_SETPIPE_SZ = 1031
-#: the child's watcher: how often it looks for changes (ms), and how long it waits before
-#: it checks that this side is still there (ms)
-WATCH_STEP = 5
+#: the child's watch: how long it lets a burst gather once files arrive (s; a batch a
+#: step, not a pipe write a file), and how long it waits before it checks that this side
+#: is still there (ms)
+GATHER = 0.003
 _IDLE_MS = 400
 
 
@@ -52,8 +56,11 @@ class LiveReader:
 
     def __init__(self, reader: EventReader) -> None:
         self.reader = reader
-        #: the child's watcher runs: files written from now on are reported
+        #: the child's watch runs: files written from now on are reported
         self.watching = False
+        #: files may have come unreported (before the watch ran, or lost by the kernel):
+        #: the folder wants listing again (the reader of this sets it back)
+        self.relist = False
         self._proc: subprocess.Popen[bytes] | None = subprocess.Popen(
             [sys.executable, "-m", "jobevents.tui.live_reader", str(reader.run.job_events)],
             stdin=subprocess.DEVNULL,
@@ -95,7 +102,7 @@ class LiveReader:
                 return None
             kind, body = frame
             if kind == _LIVE:
-                self.watching = True
+                self.watching = self.relist = True
             else:
                 files += _files(body)
             patience = 0.0
@@ -175,33 +182,17 @@ def _files(body: bytes) -> list[tuple[str, bytes | OSError]]:
 def serve(folder: Path, out: int) -> None:
     """Watch `folder` and send each new event file's bytes to `out` until the folder goes
     or this process's parent does."""
-    import watchfiles
-
-    deleted = watchfiles.Change.deleted
     parent = os.getppid()
     prefix = os.path.join(folder, "")
-    first = True
-    for changes in watchfiles.watch(
-        folder,
-        recursive=False,
-        watch_filter=None,
-        debounce=0,
-        step=WATCH_STEP,
-        rust_timeout=_IDLE_MS,
-        yield_on_timeout=True,
-        raise_interrupt=False,
-        ignore_permission_denied=True,
-    ):
-        if first:
-            first = False
-            write_all(out, _HEAD.pack(_LIVE, 0))
-        if os.getppid() != parent:
-            return
-        names = {
-            name
-            for change, path in changes
-            if change != deleted and event_file_key(name := path.rpartition(os.sep)[2])
-        }
+    watch = _Inotify(folder)
+    write_all(out, _HEAD.pack(_LIVE, 0))
+    while True:
+        if not watch.wait(_IDLE_MS / 1000):
+            if os.getppid() != parent:
+                return
+            continue
+        time.sleep(GATHER)  # the rest of a burst joins this batch
+        names, lost, gone = watch.take()
         parts: list[bytes] = []
         size = 0
         for name in sorted(names, key=lambda name: (len(name), name)):  # counter order
@@ -219,8 +210,64 @@ def serve(folder: Path, out: int) -> None:
                 parts, size = [], 0
         if parts:
             _send(out, parts)
-        if not folder.is_dir():
+        if lost:  # the kernel's queue overflowed: the feed lists the folder again
+            write_all(out, _HEAD.pack(_LIVE, 0))
+        if gone:
             return
+
+
+class _Inotify:
+    """The folder's inotify watch (Linux, through libc): the names of event files created
+    (a FIFO or a link is reported as it appears), closed after writing, or renamed into
+    it. Runner writes `<name>.json.tmp` and renames it, so its file is named once, whole;
+    one read takes every event waiting."""
+
+    _EVENT = struct.Struct("iIII")  # wd, mask, cookie, len; then the name, NUL-padded
+    _CLOSE_WRITE, _MOVED_TO, _CREATE, _DELETE_SELF, _MOVE_SELF = 0x8, 0x80, 0x100, 0x400, 0x800
+    _Q_OVERFLOW, _IGNORED, _ONLYDIR = 0x4000, 0x8000, 0x01000000
+
+    def __init__(self, folder: Path) -> None:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        fd = libc.inotify_init1(os.O_CLOEXEC | os.O_NONBLOCK)
+        if fd < 0:
+            raise OSError(ctypes.get_errno(), "inotify_init1")
+        mask = self._CLOSE_WRITE | self._MOVED_TO | self._CREATE
+        mask |= self._DELETE_SELF | self._MOVE_SELF
+        if libc.inotify_add_watch(fd, os.fsencode(folder), mask | self._ONLYDIR) < 0:
+            raise OSError(ctypes.get_errno(), f"inotify_add_watch {folder}")
+        self._fd: int = fd
+
+    def wait(self, timeout: float) -> bool:
+        """Whether events wait, after waiting up to `timeout` seconds for some."""
+        ready, _, _ = select.select([self._fd], [], [], timeout)
+        return bool(ready)
+
+    def take(self) -> tuple[set[str], bool, bool]:
+        """Event files named since the last take; whether events were lost (the
+        kernel's queue overflowed); whether the folder went."""
+        names: set[str] = set()
+        lost = gone = False
+        size = self._EVENT.size
+        while True:
+            try:
+                data = os.read(self._fd, 1 << 16)
+            except BlockingIOError:
+                return names, lost, gone
+            at = 0
+            while at < len(data):
+                _wd, mask, _cookie, length = self._EVENT.unpack_from(data, at)
+                at += size
+                if mask & (self._DELETE_SELF | self._MOVE_SELF | self._IGNORED):
+                    gone = True
+                elif mask & self._Q_OVERFLOW:
+                    lost = True
+                elif length:
+                    name = os.fsdecode(data[at : at + length].rstrip(b"\0"))
+                    if event_file_key(name) is not None:
+                        names.add(name)
+                at += length
 
 
 def _send(out: int, parts: list[bytes]) -> None:
