@@ -382,7 +382,8 @@ class RunFeed:
                 arrived += len(names)
                 if arrived >= LIVE_CHILD_FILES and self._child_ok and not self.force_polling:
                     self._busy = True
-                    break
+                if self._busy and self._child_watching():
+                    break  # the child watches: it reads from here on
         except (OSError, RuntimeError) as exc:
             # No inotify here (NFS, some containers) or too many watches: poll instead.
             if not self.force_polling:
@@ -391,25 +392,52 @@ class RunFeed:
             else:
                 self._stop.wait(0.5)
 
+    def _child_watching(self) -> bool:
+        """Start a child to watch the busy folder, if none is started; whether it watches
+        yet. This thread reads on meanwhile: a child takes a few hundred ms to start (more
+        on a busy machine), and the files of that time would wait for its first listing."""
+        child = self._child
+        if child is None:
+            reader = self.source
+            assert isinstance(reader, EventReader)
+            from jobevents.tui.live_reader import LiveReader
+
+            child = self._child = LiveReader.start(reader)
+            if child is None:
+                self._child_ok = self._busy = False
+                return False
+        result = child.next_batch(0.0)
+        if result is None:  # it ended before it watched: this thread watches on
+            self._child = None
+            self._give_up_child()
+            return False
+        self._apply(result)  # what it sent after its watch began
+        return child.watching
+
+    def _give_up_child(self) -> None:
+        """A child ended before it watched: this thread watches, and if the folder is
+        still there (it could not watch it), no child is tried again."""
+        self._busy = False
+        if self.run is not None and self.run.job_events.is_dir():
+            self._child_ok = False
+
     def _watch_with_child(self, folder: Path) -> None:
         """A child watches `folder` and reads its new files (`LiveReader`): this thread
         takes them in, a pipe read a batch, until the folder goes or the child ends."""
-        reader = self.source
-        assert isinstance(reader, EventReader)
-        from jobevents.tui.live_reader import LiveReader
-
-        child = LiveReader.start(reader)
+        child = self._child
         if child is None:
-            self._child_ok = self._busy = False
-            return
-        self._child = child
+            while self._busy and not self._child_watching() and not self._stop.is_set():
+                self._stop.wait(0.02)
+            child = self._child
+            if child is None:
+                return
         self.mode = "inotify"
         try:
             while not self._stop.is_set():
                 result = child.next_batch(STREAM_WAIT)
                 if result is None:  # it ended: the folder went, or it could not watch
                     if not child.watching:
-                        self._child_ok = self._busy = False
+                        self._give_up_child()
                     return
                 self._apply(result)
                 if child.relist:

@@ -4,14 +4,21 @@ same run, every event, and the child goes with the feed."""
 from __future__ import annotations
 
 import random
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 import jobevents.tui.feed as feed_module
+from jobevents.core.folder import RunFolder
 from jobevents.core.loading import load_path
 from jobevents.core.render import render_text
+from jobevents.core.source import ReadResult
 from jobevents.tui.app import JobEventsApp
+from jobevents.tui.feed import RunFeed
+from jobevents.tui.live_reader import LiveReader
 
 from ..fixtures.paths import committed_run
 from .helpers import (
@@ -69,3 +76,51 @@ async def test_a_busy_live_run_is_read_by_a_child_and_shows_the_complete_run(
         await press(pilot, "e")
         await frames_pass(pilot)
         assert live_all.lines == tree_state(complete).lines
+
+
+def test_files_are_read_here_until_the_child_watches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A child takes a few hundred ms to start (more on a busy machine): until it watches,
+    this thread reads what comes, rather than leaving it for the child's first listing."""
+    monkeypatch.setattr(feed_module, "LIVE_CHILD_FILES", 20)
+    monkeypatch.setattr(feed_module, "RESCAN_EVERY", 1000.0)
+    started = threading.Event()
+    real = LiveReader.next_batch
+
+    def not_yet(self: LiveReader, wait: float) -> ReadResult | None:
+        if not started.is_set():  # the child is held back: it has not said it watches
+            time.sleep(min(wait, 0.02))
+            return ReadResult()
+        return real(self, wait)
+
+    monkeypatch.setattr(LiveReader, "next_batch", not_yet)
+    ident_dir, rest = copy_run("includes", tmp_path, fraction=0.02)
+    feed = RunFeed(RunFolder(ident_dir / "job_events", ident_dir))
+    feed.start()
+    try:
+        _wait(lambda: feed.mode == "inotify" and feed.loaded.is_set())
+        shown = feed.tree.events
+        for part in (rest[:40], rest[40:80]):  # busy: a child is started, and held
+            add_events(ident_dir, part)
+            shown += len(part)
+            _wait(lambda n=shown: feed.tree.events == n)
+        child = feed._child
+        assert child is not None and not child.watching
+        started.set()
+        _wait(lambda: child.watching)
+        add_events(ident_dir, rest[80:])
+        total = len(event_files(committed_run("includes") / "job_events"))
+        _wait(lambda: feed.tree.events == total)
+    finally:
+        feed.stop()
+    assert child.pid is None  # reaped with the feed
+    assert feed.reader.read_count == feed.tree.events
+    assert render_text(feed.tree) == render_text(load_path(committed_run("includes")).tree)
+
+
+def _wait(condition: Callable[[], bool], timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
