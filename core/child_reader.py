@@ -285,7 +285,10 @@ class ChildReader:
         """A frame of the child's: its files, from position `first` of chunk `index`."""
         names = self._names
         pos = index * self._chunk + first
-        files: list[tuple[str, bytes | OSError]] = []
+        # Each file a view into the frame, not a copy: its events' raw values keep the
+        # frame alive only while the batch they are in is applied (the tree keeps none).
+        view = memoryview(body)
+        files: list[tuple[str, memoryview | OSError]] = []
         at, end = 0, len(body)
         while at < end:
             code, size = _ENTRY.unpack_from(body, at)
@@ -293,7 +296,7 @@ class ChildReader:
             name = names[pos]
             pos += 1
             if code == _OK:
-                files.append((name, body[at : at + size]))
+                files.append((name, view[at : at + size]))
             elif code != _NOT_EVENT:
                 files.append((name, OSError(code, body[at : at + size].decode("utf-8", "replace"))))
             at += size

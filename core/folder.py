@@ -19,7 +19,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from .events import decode_event, detached
+from .events import decode_event, decode_typed, detached
 from .read_names import ReadNames
 from .source import ReadResult
 
@@ -304,16 +304,33 @@ class EventReader:
                 self._take(name, key, raw, now, result)
         return result
 
-    def take(self, files: Iterable[tuple[str, bytes | OSError]]) -> ReadResult:
+    def take(self, files: Iterable[tuple[str, bytes | memoryview | OSError]]) -> ReadResult:
         """What `read` gives for event files another process read (`child_reader.py`):
-        each name with its bytes, or the OSError reading it raised."""
+        each name with its bytes (a view into a frame of them), or the OSError reading
+        it raised."""
         result = ReadResult()
         now = self._clock()
+        events, retry, errors, once = result.events, self._retry, self.errors, self._once
+        decode, taken = decode_typed, 0
         for name, content in files:
             if isinstance(content, OSError):
                 self._unreadable(name, content, result)
-            else:
-                self._take(name, None, content, now, result)
+                continue
+            # The usual file, inline: a typed event spelling its name, nothing to retry
+            # or withdraw. Anything else (and its count) goes through `_take`.
+            if once and not retry and not errors:
+                try:
+                    event = decode(content)
+                except Exception:  # `_take` decodes it again, the lenient way
+                    pass
+                else:
+                    counter, uuid = event.counter, event.uuid
+                    if counter > 0 and uuid and name == f"{counter}-{uuid}.json":
+                        events.append(event)
+                        taken += 1
+                        continue
+            self._take(name, None, bytes(content), now, result)
+        self._read += taken
         return result
 
     @property

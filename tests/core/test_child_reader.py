@@ -103,6 +103,28 @@ def test_a_number_json_cannot_carry_is_read_as_here(tmp_path: Path) -> None:
     assert _with_child(path, 1, here=False) == _in_process(path)
 
 
+def test_files_the_typed_decode_refuses_are_taken_in_as_here(tmp_path: Path) -> None:
+    """Malformed input, made by hand: a lone surrogate, a byte that is not UTF-8 and a
+    counter written as text, each in a file the child sends. They take the lenient way
+    from a view of the child's frame, as their bytes do in-process."""
+    path = _copy("seed_linear", tmp_path)
+    files = [
+        p for p in sorted((path / "job_events").glob("*.json")) if '"runner_on_ok"' in p.read_text()
+    ]
+    first, second, third = files[:3]
+    first.write_text(
+        first.read_text().replace('"event_data": {', '"event_data": {"host": "\\ud800x", ', 1)
+    )
+    second.write_bytes(second.read_bytes().replace(b'"stdout": "', b'"stdout": "\xff', 1))
+    event = json.loads(third.read_text())
+    third.write_text(
+        third.read_text().replace(
+            f'"counter": {event["counter"]}', f'"counter": "{event["counter"]}"', 1
+        )
+    )
+    assert _with_child(path, 1, here=False) == _in_process(path)
+
+
 def test_a_huge_file_is_sent_in_a_frame_of_its_own(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
