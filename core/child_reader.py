@@ -38,7 +38,7 @@ from collections import deque
 from collections.abc import Iterator, Sequence
 
 from .fd_io import read_exactly
-from .folder import EventReader, event_file_key, read_regular_file
+from .folder import EventReader, event_file_key, open_folder, read_regular_file
 from .source import ReadResult
 
 #: a backlog this big is read with a child; a smaller one is not worth a process
@@ -342,6 +342,7 @@ class ChildReader:
             with contextlib.suppress(OSError):
                 os.setpriority(os.PRIO_PROCESS, 0, 19)
         names, folder = self._names, self.reader.folder_prefix
+        dir_fd = open_folder(folder)  # closed with the child
         while True:
             index = _claim(self._claims, _FRONT)
             if index >= _claim(self._claims, _BACK) or index >= self._chunks:
@@ -355,7 +356,10 @@ class ChildReader:
                     parts.append(_ENTRY.pack(_NOT_EVENT, 0))
                     continue
                 try:
-                    data = read_regular_file(folder + name)
+                    if dir_fd is None:
+                        data = read_regular_file(folder + name)
+                    else:
+                        data = read_regular_file(name, dir_fd)
                     parts += (_ENTRY.pack(_OK, len(data)), data)
                 except OSError as exc:
                     data = (exc.strerror or str(exc)).encode("utf-8", "replace")

