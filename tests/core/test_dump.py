@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,31 @@ def test_streamed_json_is_the_whole_document(name: str) -> None:
     buffer = io.BytesIO()
     write_json(buffer, loaded)
     assert json.loads(buffer.getvalue()) == json.loads(json.dumps(dump_document(loaded)))
+
+
+def test_a_host_run_without_a_duration_is_dumped_with_its_end_less_its_start(
+    tmp_path: Path,
+) -> None:
+    """Malformed input, made by hand: the real run with `duration` taken out of every
+    result, as a runner that does not write it would. Host runs are dumped by a path of
+    their own (`tree_json._plain_dict`); their duration is then their end less their start."""
+    path = tmp_path / "seed_linear"
+    shutil.copytree(committed_run("seed_linear"), path)
+    dropped = 0
+    for file in (path / "job_events").glob("*.json"):
+        event = json.loads(file.read_text())
+        if event.get("event", "").startswith("runner_on_"):
+            dropped += event["event_data"].pop("duration", None) is not None
+            file.write_text(json.dumps(event))
+    assert dropped
+    buffer = io.BytesIO()
+    write_json(buffer, load_path(path))
+    hosts = [n for n in _nodes(json.loads(buffer.getvalue())["tree"]) if n["kind"] == "host"]
+    timed = [n for n in hosts if "start" in n and "end" in n]
+    assert timed
+    for node in timed:
+        start, end = (datetime.fromisoformat(node[k]) for k in ("start", "end"))
+        assert node["duration"] == round((end - start).total_seconds(), 6)
 
 
 def test_text_tree(capsys: pytest.CaptureFixture[str]) -> None:
