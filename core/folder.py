@@ -324,9 +324,9 @@ class EventReader:
             if isinstance(content, OSError):
                 self._unreadable(name, content, result)
                 continue
-            # The usual file, inline: a typed event spelling its name, nothing to retry
-            # or withdraw. Anything else (and its count) goes through `_take`.
-            if once and not retry and not errors:
+            # The usual file, inline: a typed event spelling its name, not to be retried
+            # or withdrawn. Anything else (and its count) goes through `_take`.
+            if once and name not in errors and name not in retry:
                 try:
                     event = decode(content)
                 except Exception:  # `_take` decodes it again, the lenient way
