@@ -326,7 +326,7 @@ class EventReader:
                 continue
             # The usual file, inline: a typed event spelling its name, not to be retried
             # or withdrawn. Anything else (and its count) goes through `_take`.
-            if once and name not in errors and name not in retry:
+            if once and not (errors and name in errors) and not (retry and name in retry):
                 try:
                     event = decode(content)
                 except Exception:  # `_take` decodes it again, the lenient way
