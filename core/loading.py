@@ -7,7 +7,6 @@ source goes through `load_source`, so each gives the same tree for the same even
 
 from __future__ import annotations
 
-import gc
 import os
 import stat
 import sys
@@ -17,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import gc_pause
 from .folder import EventReader, NoRunError, RunFolder, open_run
 from .nodes import Changes
 from .source import Batches
@@ -192,13 +192,13 @@ def bulk_load() -> Iterator[None]:
     Nodes link to parents and children, so every collection walks the whole growing
     tree: a third of the load time. Collection is paused while building, and what was
     built is then frozen out of future collections (the tree lives as long as the run);
-    a build that fails is not frozen: what it built is garbage, for the collector.
+    a build that fails is not frozen: what it built is garbage, for the collector. The
+    pause may overlap another (`gc_pause`: the app's start).
     """
-    was_enabled = gc.isenabled()
-    gc.disable()
+    resume = gc_pause.pause()
+    built = False
     try:
         yield
-        gc.freeze()
+        built = True
     finally:
-        if was_enabled:
-            gc.enable()
+        resume(built)

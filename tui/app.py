@@ -31,6 +31,7 @@ from jobevents.core.task_file import (
 )
 
 from .app_settings import AppSettings
+from .cold_start import first_frame_painted
 from .comparing import Comparing
 from .editor import edit_source
 from .feed import RunFeed
@@ -300,6 +301,7 @@ class JobEventsApp(App[int]):
         yield self.footer
 
     def on_mount(self) -> None:
+        self.call_after_refresh(first_frame_painted)  # `watch` paused the collector
         self.app_settings.apply()
         self.set_interval(HEARTBEAT, self._request_frame)
         self.set_interval(1.0, self._check_runs)

@@ -151,6 +151,9 @@ def run_app(
     modules are imported): a child forked then reads its files, unless `child` is off
     (the A/B of the load read all here).
     """
+    from jobevents.tui.cold_start import pause_collector
+
+    pause_collector()  # as `watch` does, until the first frame
     early = None
     if not stream:
         from jobevents.tui.early_feed import start_feed

@@ -62,6 +62,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..cold_start import pause_collector
+
+    pause_collector()  # until the first frame: the start builds only what lives on
     from jobevents.core.folder import NoRunError
     from jobevents.core.loading import is_stream_path
 
