@@ -209,7 +209,9 @@ class DetailPane(VerticalScroll, can_focus=True):
     @work(thread=True, exclusive=True, group="source")
     def _load_source(self, node: Node, task_path: str) -> None:
         self._task_source(task_path)
-        self.app.call_from_thread(self._source_loaded, node)
+        # After the coming refresh: at the start that is the first frame, which need not
+        # wait for Pygments' import and highlighting (10 ms of a small run's start).
+        self.app.call_from_thread(self.call_after_refresh, self._source_loaded, node)
 
     def _source_loaded(self, node: Node) -> None:
         if node is self.node and node.is_structural and self.mode == "summary":

@@ -131,11 +131,12 @@ class KeyFooter(Footer):
         if key is not None:
             _show_key(key, shown)
             return []
-        key = self._palette_key = self._new_key(shown)
-        key.add_class("-command-palette")
+        key = self._palette_key = self._new_key(shown, "-command-palette")
         return [self.mount(key)]
 
-    def _new_key(self, shown: ShownKey) -> FooterKey:
+    def _new_key(self, shown: ShownKey, *classes: str) -> FooterKey:
+        # The class given to the constructor: set_class on a key not yet mounted restyles it
+        # at once, and again when it mounts.
         key = FooterKey(
             shown.key,
             shown.display,
@@ -143,9 +144,9 @@ class KeyFooter(Footer):
             shown.action,
             disabled=not shown.enabled,
             tooltip=shown.tooltip,
+            classes=" ".join((*classes, "-compact") if self.compact else classes),
         )
         key.set_reactive(FooterKey.compact, self.compact)
-        key.set_class(self.compact, "-compact")
         return key
 
 
