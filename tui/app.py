@@ -45,7 +45,6 @@ from .views import VIEW_IDS, VIEW_KEYS, view_type
 from .views.base import RunView
 from .views.tasks import TasksView
 from .widgets.detail_pane import DETAIL_MODES, DetailPane
-from .widgets.help_screen import HelpScreen
 from .widgets.key_footer import KeyFooter
 from .widgets.quit_dialog import QuitChoice
 from .widgets.run_header import RunHeader
@@ -462,6 +461,8 @@ class JobEventsApp(App[int]):
 
     def action_help(self) -> None:
         """Show every key."""
+        from .widgets.help_screen import HelpScreen  # on `?`: not at start
+
         self.push_screen(HelpScreen())
 
     def action_search(self) -> None:

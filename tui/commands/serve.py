@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
-import shlex
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -105,6 +103,9 @@ def run(args: argparse.Namespace) -> int:
     except UsageError as exc:
         print(f"jobevents-tui: {exc}", file=sys.stderr)
         return 2
+    import secrets  # here: every command's module is imported by the CLI, `watch` too
+    import shlex
+
     from ..web import GuardedServer
 
     def announce(url: str) -> None:

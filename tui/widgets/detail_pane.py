@@ -21,10 +21,8 @@ from jobevents.core.nodes import Changes, Node
 from jobevents.core.task_file import SourceRoots, TaskSource, load_task_source, task_path_of
 
 from .. import detail
-from ..detail_raw import raw_view
 from ..detail_source import source_block, source_loading
 from ..detail_styles import SECONDARY
-from ..host_detail import host_detail
 from ..theme import STATUS_STYLE
 
 #: payloads larger than this are shown from their first bytes only
@@ -168,6 +166,8 @@ class DetailPane(VerticalScroll, can_focus=True):
 
     def _show_host(self, entry: HostEntry, moved: bool) -> None:
         """A host's summary now; its facts when the worker has read them."""
+        from ..host_detail import host_detail  # the Hosts view's: not before it is shown
+
         known = self._facts
         facts = known[1] if known is not None and known[0] == entry.name else None
         with self._locked():
@@ -178,6 +178,8 @@ class DetailPane(VerticalScroll, can_focus=True):
 
     @work(thread=True, exclusive=True, group="facts")
     def _load_facts(self, entry: HostEntry, mode: DetailMode) -> None:
+        from ..host_detail import host_detail
+
         if self._fact_cache is None:
             facts = HostFacts(None, None)
         else:
@@ -266,6 +268,8 @@ class DetailPane(VerticalScroll, can_focus=True):
     ) -> RenderableType:
         raw: list[RenderableType] | None = None
         if mode != "summary":
+            from ..detail_raw import raw_view  # `x`: JSON or YAML
+
             raw = raw_view(event, mode) if event is not None else []
         with self._locked():
             if node.is_structural:
