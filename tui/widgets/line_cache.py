@@ -47,12 +47,6 @@ class CachedTreeLines(Tree[RowT], Generic[RowT]):
         self._pass_style: Style | None = None
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        if self._layout_required:
-            # Asked for while laying out this very pass (a scroll bar just appeared, taking
-            # a column): Textual lays the screen out and draws it again at once, so these
-            # lines would be drawn twice, the first time at a width never shown. At the
-            # start that was every visible line of a run longer than the screen.
-            return [Strip.blank(crop.width)] * crop.height
         if self._drawn_in.changed(self):
             self._strips.clear()
             self._styled.clear()
