@@ -27,6 +27,7 @@ from textual.widgets.tree import TreeNode
 from jobevents.core.nodes import Changes
 from jobevents.core.query import Query
 
+from .kept_scroll_bars import KeptScrollBars
 from .line_cache import CachedTreeLines
 
 #: `e` opens at most this many lines at once, so one key never freezes a huge run
@@ -51,7 +52,7 @@ class RowMatches(Protocol):
     def truncated(self) -> int: ...
 
 
-class LazyTree(CachedTreeLines[RowT], Generic[RowT]):
+class LazyTree(CachedTreeLines[RowT], KeptScrollBars, Generic[RowT]):
     """A live tree whose rows are created when their parent first opens."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -1,0 +1,83 @@
+"""Kept scroll bars: drawn again only when they would look different, and then as Textual
+draws them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import App, ComposeResult
+from textual.containers import ScrollableContainer
+from textual.geometry import Region
+from textual.scrollbar import ScrollBar
+from textual.strip import Strip
+from textual.widgets import Static
+
+from jobevents.tui.widgets.kept_scroll_bars import KeptScrollBar, KeptScrollBars
+from jobevents.tui.widgets.lazy_tree import LazyTree
+
+
+class Scroller(ScrollableContainer, KeptScrollBars):
+    """A container wider and taller than its window, with kept bars."""
+
+    DEFAULT_CSS = "Scroller { width: 30; height: 10; } Scroller Static { width: 200; }"
+
+
+class Bars(App[None]):
+    def compose(self) -> ComposeResult:
+        with Scroller():
+            yield Static("\n".join(f"line {n}" for n in range(100)))
+
+
+def whole(bar: ScrollBar) -> Region:
+    return Region(0, 0, bar.size.width, bar.size.height)
+
+
+def segments(lines: list[Strip]) -> list[list[Any]]:
+    return [list(line) for line in lines]
+
+
+def textual_lines(bar: ScrollBar) -> list[Strip]:
+    """The bar's lines drawn from nothing by Textual's own ScrollBar."""
+    bar.refresh()
+    return ScrollBar.render_lines(bar, whole(bar))
+
+
+def test_the_trees_bars_are_kept() -> None:
+    assert issubclass(LazyTree, KeptScrollBars)
+
+
+async def test_a_bar_that_looks_the_same_is_not_drawn_again() -> None:
+    app = Bars()
+    async with app.run_test(size=(60, 20)) as pilot:
+        scroller = app.query_one(Scroller)
+        await pilot.pause()
+        for bar in (scroller.vertical_scrollbar, scroller.horizontal_scrollbar):
+            assert isinstance(bar, KeptScrollBar)
+            first = bar.render_lines(whole(bar))
+            draws: list[ScrollBar] = []
+            bar._render_content = lambda bar=bar, draws=draws: draws.append(bar)  # type: ignore[method-assign]
+            bar.refresh()  # what a layout of its widget does each frame
+            assert segments(bar.render_lines(whole(bar))) == segments(first)
+            assert draws == []
+
+
+async def test_a_bar_whose_geometry_or_colour_changed_is_drawn_as_textual_draws_it() -> None:
+    app = Bars()
+    async with app.run_test(size=(60, 20)) as pilot:
+        scroller = app.query_one(Scroller)
+        await pilot.pause()
+        vertical = scroller.vertical_scrollbar
+        horizontal = scroller.horizontal_scrollbar
+        before = {bar: segments(bar.render_lines(whole(bar))) for bar in (vertical, horizontal)}
+        scroller.scroll_to(x=80, y=50, animate=False)
+        await pilot.pause()
+        assert vertical.position and horizontal.position
+        for bar in (vertical, horizontal):
+            kept = segments(bar.render_lines(whole(bar)))
+            assert kept != before[bar]  # the thumb moved
+            assert kept == segments(textual_lines(bar))
+        plain = segments(vertical.render_lines(whole(vertical)))
+        vertical.mouse_over = True  # the hover colour
+        hovered = segments(vertical.render_lines(whole(vertical)))
+        assert hovered != plain
+        assert hovered == segments(textual_lines(vertical))

@@ -1,0 +1,82 @@
+"""Scroll bars drawn again only when what they show changed.
+
+Textual repaints a widget's scroll bars whenever the widget lays out or refreshes, and
+redraws each from scratch (a Rich renderable, cut into strips, then styled). A live tree
+lays out every frame: its horizontal bar, whose geometry rarely moves, was drawn anew each
+frame. `KeptScrollBar` keeps its last lines and gives them back while its size, the
+bar's geometry and every colour it is drawn in are the same.
+"""
+
+from __future__ import annotations
+
+from textual.geometry import Region
+from textual.scrollbar import ScrollBar
+from textual.strip import Strip
+from textual.widget import Widget
+
+
+class KeptScrollBar(ScrollBar):
+    """A `ScrollBar` that reuses its last lines while they would come out the same."""
+
+    def __init__(self, vertical: bool = True, name: str | None = None, *, thickness: int = 1):
+        super().__init__(vertical, name, thickness=thickness)
+        self._kept: tuple[object, list[Strip]] | None = None
+
+    def _look(self, crop: Region) -> object:
+        """Everything the lines are drawn from: the bar (geometry, colours) as `render`
+        makes it, the crop and size, and the styles Textual paints the lines in."""
+        bar = self.render()
+        background_colors = self.background_colors
+        app = self.app
+        return (
+            type(bar),
+            tuple(vars(bar).items()),
+            crop,
+            self.region.size,
+            self.visual_style,
+            self.rich_style,
+            background_colors,
+            tuple(self.get_line_filters()),
+            app.ansi_theme,
+            app.native_ansi_color,
+        )
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        look = self._look(crop)
+        kept = self._kept
+        if kept is not None and kept[0] == look:
+            return list(kept[1])
+        lines = super().render_lines(crop)
+        self._kept = (look, list(lines))
+        return lines
+
+    def notify_style_update(self) -> None:
+        self._kept = None  # a new stylesheet or theme: draw again
+        super().notify_style_update()
+
+
+class KeptScrollBars(Widget):
+    """A widget whose scroll bars are `KeptScrollBar`s (Textual's own properties, with
+    that class: Textual makes each bar the first time it is asked for)."""
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        if self._vertical_scrollbar is None:
+            bar = KeptScrollBar(
+                vertical=True, name="vertical", thickness=self.scrollbar_size_vertical
+            )
+            self._vertical_scrollbar = bar
+            bar.display = False
+            self.app._start_widget(self, bar)
+        return self._vertical_scrollbar
+
+    @property
+    def horizontal_scrollbar(self) -> ScrollBar:
+        if self._horizontal_scrollbar is None:
+            bar = KeptScrollBar(
+                vertical=False, name="horizontal", thickness=self.scrollbar_size_horizontal
+            )
+            self._horizontal_scrollbar = bar
+            bar.display = False
+            self.app._start_widget(self, bar)
+        return self._horizontal_scrollbar
