@@ -81,3 +81,20 @@ async def test_a_bar_whose_geometry_or_colour_changed_is_drawn_as_textual_draws_
         hovered = segments(vertical.render_lines(whole(vertical)))
         assert hovered != plain
         assert hovered == segments(textual_lines(vertical))
+
+
+async def test_a_bar_whose_numbers_changed_but_not_its_cells_is_not_drawn_again() -> None:
+    app = Bars()
+    async with app.run_test(size=(60, 20)) as pilot:
+        scroller = app.query_one(Scroller)
+        await pilot.pause()
+        bar = scroller.vertical_scrollbar
+        first = segments(bar.render_lines(whole(bar)))
+        draws: list[ScrollBar] = []
+        bar._render_content = lambda: draws.append(bar)  # type: ignore[method-assign]
+        # A live tree grows by a few rows a frame: the thumb (one cell, at the top) stays.
+        bar.window_virtual_size += 1
+        assert segments(bar.render_lines(whole(bar))) == first
+        assert draws == []
+        del bar._render_content
+        assert first == segments(textual_lines(bar))

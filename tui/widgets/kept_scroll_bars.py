@@ -9,6 +9,7 @@ bar's geometry and every colour it is drawn in are the same.
 
 from __future__ import annotations
 
+from rich.segment import Segments
 from textual.geometry import Region
 from textual.scrollbar import ScrollBar
 from textual.strip import Strip
@@ -23,19 +24,31 @@ class KeptScrollBar(ScrollBar):
         self._kept: tuple[object, list[Strip]] | None = None
 
     def _look(self, crop: Region) -> object:
-        """Everything the lines are drawn from: the bar (geometry, colours) as `render`
-        makes it, the crop and size, and the styles Textual paints the lines in."""
+        """Everything the lines are drawn from: the cells the bar yields at this size (its
+        thumb and colours), the crop and size, and the styles Textual paints them in.
+
+        The cells, not the bar's numbers: a tree that grows every frame moves its thumb by
+        an eighth of a cell every few frames, and Textual draws what the bar yields.
+        """
         bar = self.render()
-        background_colors = self.background_colors
         app = self.app
+        width, height = size = self.size
+        options = app.console_options.update(highlight=False, width=width, height=height)
+        cells = [
+            (type(part), tuple(part.segments), part.new_lines)
+            if isinstance(part, Segments)
+            else part
+            for part in bar.__rich_console__(app.console, options)  # type: ignore[union-attr]
+        ]
         return (
             type(bar),
-            tuple(vars(bar).items()),
+            tuple(cells),
             crop,
+            size,
             self.region.size,
             self.visual_style,
             self.rich_style,
-            background_colors,
+            self.background_colors,
             tuple(self.get_line_filters()),
             app.ansi_theme,
             app.native_ansi_color,
