@@ -98,3 +98,7 @@ async def test_a_bar_whose_numbers_changed_but_not_its_cells_is_not_drawn_again(
         assert draws == []
         del bar._render_content
         assert first == segments(textual_lines(bar))
+        bar.position = 50  # then the thumb moves: drawn anew, as Textual draws it
+        moved = segments(bar.render_lines(whole(bar)))
+        assert moved != first
+        assert moved == segments(textual_lines(bar))

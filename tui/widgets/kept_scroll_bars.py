@@ -21,7 +21,10 @@ class KeptScrollBar(ScrollBar):
 
     def __init__(self, vertical: bool = True, name: str | None = None, *, thickness: int = 1):
         super().__init__(vertical, name, thickness=thickness)
-        self._kept: tuple[object, list[Strip]] | None = None
+        #: the look last drawn, its crop and its lines
+        self._kept: tuple[object, Region, list[Strip]] | None = None
+        #: Textual's caches hold an older look (see `render_lines`)
+        self._stale = False
 
     def _look(self, crop: Region) -> object:
         """Everything the lines are drawn from: the cells the bar yields at this size (its
@@ -55,12 +58,21 @@ class KeptScrollBar(ScrollBar):
         )
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        look = self._look(crop)
         kept = self._kept
+        if kept is not None and not self._dirty_regions and kept[1] == crop:
+            return list(kept[2])  # nothing asked for a repaint since these were drawn
+        look = self._look(crop)
         if kept is not None and kept[0] == look:
-            return list(kept[1])
+            # Asked to repaint, but it would come out the same: no longer dirty. Textual's
+            # own caches are not drawn anew, so they are marked stale for the next draw.
+            self._dirty_regions.clear()
+            self._stale = True
+            return list(kept[2])
+        if self._stale:
+            self._stale = False
+            self._set_dirty()
         lines = super().render_lines(crop)
-        self._kept = (look, list(lines))
+        self._kept = (look, crop, list(lines))
         return lines
 
     def notify_style_update(self) -> None:
