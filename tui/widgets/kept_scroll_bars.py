@@ -21,8 +21,8 @@ class KeptScrollBar(ScrollBar):
 
     def __init__(self, vertical: bool = True, name: str | None = None, *, thickness: int = 1):
         super().__init__(vertical, name, thickness=thickness)
-        #: the look last drawn, its crop and its lines
-        self._kept: tuple[object, Region, list[Strip]] | None = None
+        #: the look last drawn, its crop and line filters, and its lines
+        self._kept: tuple[object, object, list[Strip]] | None = None
         #: Textual's caches hold an older look (see `render_lines`)
         self._stale = False
 
@@ -59,8 +59,14 @@ class KeptScrollBar(ScrollBar):
 
     def render_lines(self, crop: Region) -> list[Strip]:
         kept = self._kept
-        if kept is not None and not self._dirty_regions and kept[1] == crop:
-            return list(kept[2])  # nothing asked for a repaint since these were drawn
+        # Nothing asked for a repaint since these were drawn (Textual's own caches work
+        # so; the line filters, which it applies at each call, are checked here).
+        if (
+            kept is not None
+            and not self._dirty_regions
+            and kept[1] == (crop, tuple(self.get_line_filters()))
+        ):
+            return list(kept[2])
         look = self._look(crop)
         if kept is not None and kept[0] == look:
             # Asked to repaint, but it would come out the same: no longer dirty. Textual's
@@ -72,7 +78,7 @@ class KeptScrollBar(ScrollBar):
             self._stale = False
             self._set_dirty()
         lines = super().render_lines(crop)
-        self._kept = (look, crop, list(lines))
+        self._kept = (look, (crop, tuple(self.get_line_filters())), list(lines))
         return lines
 
     def notify_style_update(self) -> None:
