@@ -38,7 +38,7 @@ from collections import deque
 from collections.abc import Iterator, Sequence
 
 from .fd_io import read_exactly
-from .folder import EventReader, event_file_key, open_folder, read_regular_file
+from .folder import EventReader, event_file_key, open_folder, read_in_folder
 from .source import ReadResult
 
 #: a backlog this big is read with a child; a smaller one is not worth a process
@@ -356,10 +356,7 @@ class ChildReader:
                     parts.append(_ENTRY.pack(_NOT_EVENT, 0))
                     continue
                 try:
-                    if dir_fd is None:
-                        data = read_regular_file(folder + name)
-                    else:
-                        data = read_regular_file(name, dir_fd)
+                    data = read_in_folder(folder, name, dir_fd)
                     parts += (_ENTRY.pack(_OK, len(data)), data)
                 except OSError as exc:
                     data = (exc.strerror or str(exc)).encode("utf-8", "replace")

@@ -299,10 +299,7 @@ class EventReader:
         try:
             for name, key in items:
                 try:
-                    if dir_fd is None:
-                        raw = read_regular_file(folder + name)
-                    else:
-                        raw = read_regular_file(name, dir_fd)
+                    raw = read_in_folder(folder, name, dir_fd)
                 except OSError as exc:
                     self._unreadable(name, exc, result)
                 else:
@@ -484,6 +481,14 @@ def read_regular_file(path: str, dir_fd: int | None = None) -> bytes:
 
 
 _READ_STEP = 1 << 16
+
+
+def read_in_folder(folder: str, name: str, dir_fd: int | None) -> bytes:
+    """`read_regular_file` of file `name` in `folder` (its path, ending in a separator):
+    opened by name in `dir_fd` (`open_folder`) where there is one, else by its path."""
+    if dir_fd is None:
+        return read_regular_file(folder + name)
+    return read_regular_file(name, dir_fd)
 
 
 def open_folder(path: str) -> int | None:

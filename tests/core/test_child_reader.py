@@ -142,16 +142,16 @@ def test_a_child_that_dies_leaves_its_files_to_this_side(
     sent is kept, the rest is read here, and the load is the in-process one."""
     path = committed_run("includes")  # 355 files
     monkeypatch.setattr(child_reader, "_FRAME_BYTES", 2048)
-    real_read = child_reader.read_regular_file
+    real_read = child_reader.read_in_folder
     calls = [0]
 
-    def read_then_die(file: str, dir_fd: int | None = None) -> bytes:  # in the child only
+    def read_then_die(folder: str, name: str, dir_fd: int | None) -> bytes:  # in the child only
         calls[0] += 1
         if calls[0] > after:
             os._exit(3)
-        return real_read(file, dir_fd)
+        return real_read(folder, name, dir_fd)
 
-    monkeypatch.setattr(child_reader, "read_regular_file", read_then_die)
+    monkeypatch.setattr(child_reader, "read_in_folder", read_then_die)
     taken: list[int] = []
     real_take_in = ChildReader._take_in
 

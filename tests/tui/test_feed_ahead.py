@@ -106,16 +106,16 @@ def test_a_child_killed_mid_load_still_ends_on_the_whole_run(
 ) -> None:
     _child_alone(monkeypatch)
     monkeypatch.setattr(child_reader, "_FRAME_BYTES", 2048)  # frames sent before it dies
-    real_read = child_reader.read_regular_file
+    real_read = child_reader.read_in_folder
     calls = [0]
 
-    def read_then_die(file: str, dir_fd: int | None = None) -> bytes:  # in the child only
+    def read_then_die(folder: str, name: str, dir_fd: int | None) -> bytes:  # in the child only
         calls[0] += 1
         if calls[0] > after:
             os.kill(os.getpid(), 9)
-        return real_read(file, dir_fd)
+        return real_read(folder, name, dir_fd)
 
-    monkeypatch.setattr(child_reader, "read_regular_file", read_then_die)
+    monkeypatch.setattr(child_reader, "read_in_folder", read_then_die)
     taken: list[int] = []
     real_take = EventReader.take
 
@@ -177,13 +177,13 @@ def _slow_child(monkeypatch: pytest.MonkeyPatch) -> None:
     """The child takes a while over each file: a load to leave in the middle of."""
     _child_alone(monkeypatch)
     monkeypatch.setattr(child_reader, "_FRAME_BYTES", 2048)
-    real_read = child_reader.read_regular_file
+    real_read = child_reader.read_in_folder
 
-    def read_slowly(file: str, dir_fd: int | None = None) -> bytes:  # in the child only
+    def read_slowly(folder: str, name: str, dir_fd: int | None) -> bytes:  # in the child only
         time.sleep(0.02)
-        return real_read(file, dir_fd)
+        return real_read(folder, name, dir_fd)
 
-    monkeypatch.setattr(child_reader, "read_regular_file", read_slowly)
+    monkeypatch.setattr(child_reader, "read_in_folder", read_slowly)
 
 
 def test_leaving_mid_load_ends_and_reaps_the_child(
