@@ -145,7 +145,6 @@ async def test_follow_stays_on_the_newest_task_when_its_node_is_folded(tmp_path:
         assert feed is not None and isinstance(view, RunTree)
         for event in events:
             apply_as_frame(app, [event])
-            await pilot.pause()
             with feed.lock:
                 newest = newest_of(feed.state.tree.root, ("play", "task"))
             assert newest is not None
