@@ -18,6 +18,8 @@ from .query import Query
 from .status import PROBLEMS, STATUSES
 
 RowKind = Literal["play", "task", "lane"]
+#: what identifies a row across rebuilds: its kind, its node's id and a lane's host
+RowKey = tuple[str, int, str | None]
 
 #: a status's rank among several runs of one host: the worst stands for them (STATUSES order)
 _RANK: dict[str, int] = {status: rank for rank, status in enumerate(STATUSES)}
@@ -45,6 +47,25 @@ class TimelineRow:
     def target(self) -> Node:
         """The node the row stands for: a lane's latest run, else the row's node."""
         return self.runs[-1] if self.runs else self.node
+
+    @property
+    def key(self) -> RowKey:
+        """What identifies the row across rebuilds (its node objects may be replaced)."""
+        return (self.kind, self.node.id, self.host)
+
+
+def row_with_key(rows: Sequence[TimelineRow], key: RowKey) -> int | None:
+    """The index of the row with `key`, None when no row has it."""
+    return next((i for i, row in enumerate(rows) if row.key == key), None)
+
+
+def task_above(node: Node) -> Node | None:
+    """The task above a host run (or above what is under one); a task is its own; None
+    for a play, a playbook or a node outside any task."""
+    current: Node | None = node
+    while current is not None and current.kind not in ("task", "play", "playbook"):
+        current = current.parent
+    return current if current is not None and current.kind == "task" else None
 
 
 def lane_status(runs: Sequence[Node]) -> str:

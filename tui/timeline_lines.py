@@ -15,12 +15,14 @@ from rich.style import Style
 from rich.text import Text
 
 from jobevents.core.ansi import safe_line
+from jobevents.core.diff_marks import DiffMarks
 from jobevents.core.nodes import Node
 from jobevents.core.render import duration_text
 from jobevents.core.time_axis import Bar, TimeWindow, bar
 from jobevents.core.timeline import TimelineRow
 from jobevents.core.timing import RunTimes, run_bounds
 
+from .marks import compact_marks
 from .theme import BAR_STYLE, PART_STYLE, STATUS_GLYPH, STATUS_STYLE
 
 #: cells of the wall-time column ("12.3s", "4m05s", "1h02m") and of the mark column
@@ -148,6 +150,20 @@ def row_label(row: TimelineRow, opened: bool) -> Text:
         text.append(" : ", style="dim")
     text.append(safe_line(node.name, 200) or "(unnamed task)")
     return text
+
+
+def row_mark(row: TimelineRow, marks: DiffMarks | None) -> Text | None:
+    """What a comparison says of the row: its node's mark, or for a lane its first run's
+    that has one."""
+    if not marks:
+        return None
+    if row.kind == "lane":
+        for run in row.runs:
+            found = compact_marks(marks, run.id)
+            if found is not None:
+                return found
+        return None
+    return compact_marks(marks, row.node.id)
 
 
 def bars_of(spans: tuple[tuple[float, float], ...], window: TimeWindow) -> tuple[Bar, ...]:

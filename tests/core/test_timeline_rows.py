@@ -17,6 +17,8 @@ from jobevents.core.timeline import (
     next_problem_row,
     plays_and_tasks,
     row_of,
+    row_with_key,
+    task_above,
     timeline_rows,
 )
 
@@ -138,6 +140,23 @@ def test_row_of_finds_lanes_tasks_and_plays() -> None:
     play = loop.parent
     assert play is not None and opened[row_of(opened, play) or 0].node is play
     assert row_of(opened, tree.root) is None
+
+
+def test_a_row_is_found_again_by_its_key_and_a_node_finds_its_task() -> None:
+    tree = _tree("features")
+    loop = next(n for n in tree.nodes() if n.name == "loop_items")
+    run = next(c for c in loop.children if c.kind == "host")
+    item = next(c for c in run.children if c.kind == "item")
+    opened = timeline_rows(tree.root, {loop.id})
+    lane = opened[row_of(opened, item) or 0]
+    assert lane.key == ("lane", loop.id, run.host)
+    # rebuilt rows are new objects: the key finds the same row in them, and None once gone
+    again = timeline_rows(tree.root, {loop.id})
+    assert again[row_with_key(again, lane.key) or 0] == lane
+    assert row_with_key(timeline_rows(tree.root), lane.key) is None
+    assert task_above(item) is loop and task_above(run) is loop and task_above(loop) is loop
+    assert loop.parent is not None and task_above(loop.parent) is None
+    assert task_above(tree.root) is None
 
 
 def test_next_problem_wraps_and_newest_is_the_last_task_started() -> None:

@@ -37,10 +37,11 @@ from jobevents.core.timeline import (
     newest_row,
     next_problem_row,
     row_of,
+    row_with_key,
+    task_above,
     timeline_rows,
 )
 
-from ..marks import compact_marks
 from ..timeline_lines import (
     Geometry,
     bars_of,
@@ -48,6 +49,7 @@ from ..timeline_lines import (
     has_lanes,
     line_segments,
     row_label,
+    row_mark,
     row_times,
 )
 from .style_memo import StyleMemo
@@ -56,8 +58,6 @@ from .style_memo import StyleMemo
 STRIP_CACHE_SIZE = 1024
 #: `<`/`>` pan by this share of the window
 PAN_SHARE = 0.25
-
-RowKey = tuple[str, int, str | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,11 +68,6 @@ class _Paint:
     width: int
     base: Style
     cursor: Style
-
-
-def row_key(row: TimelineRow) -> RowKey:
-    """What identifies a row across rebuilds: its kind, node and host."""
-    return (row.kind, row.node.id, row.host)
 
 
 class TimelineChart(ScrollView, can_focus=True):
@@ -183,12 +178,12 @@ class TimelineChart(ScrollView, can_focus=True):
         """Rows again from the tree (structure changed, lanes opened, filter changed);
         the cursor stays on its row where that row is still there."""
         here = self.cursor_row
-        key = row_key(here) if here is not None else None
+        key = here.key if here is not None else None
         query = self.query_filter if self.query_filter else None
         self.rows = timeline_rows(self.state.tree.root, self.opened, query)
         self._filter_dirty = False
         if key is not None:
-            index = next((i for i, r in enumerate(self.rows) if row_key(r) == key), None)
+            index = row_with_key(self.rows, key)
             if index is None and here is not None:
                 index = row_of(self.rows, here.node)
             if index is not None:
@@ -313,13 +308,8 @@ class TimelineChart(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         paint = self._paint or self._paint_state()
-        window, now, shape, width, base = (
-            paint.window,
-            paint.now,
-            paint.shape,
-            paint.width,
-            paint.base,
-        )
+        window, now, shape = paint.window, paint.now, paint.shape
+        width, base = paint.width, paint.base
         index = self.scroll_offset.y + y
         if index >= len(self.rows):
             return Strip.blank(width, base)
@@ -327,11 +317,11 @@ class TimelineChart(ScrollView, can_focus=True):
         timed = row_times(row, self.state.times, now)
         bars = bars_of(timed.spans, window) if window is not None else ()
         opened = row.node.id in self.opened
-        mark = self._mark(row) if shape.mark else None
+        mark = row_mark(row, self.marks) if shape.mark else None
         cursor = index == self.cursor
         label = row_label(row, opened)
         key = (
-            row_key(row),
+            row.key,
             label.plain,
             row.status,
             bars,
@@ -360,18 +350,6 @@ class TimelineChart(ScrollView, can_focus=True):
         cut = text.copy()
         cut.truncate(width, overflow="ellipsis", pad=True)
         return list(cut.render(self.app.console, end=""))
-
-    def _mark(self, row: TimelineRow) -> Text | None:
-        marks = self.marks
-        if not marks:
-            return None
-        if row.kind == "lane":
-            for run in row.runs:
-                found = compact_marks(marks, run.id)
-                if found is not None:
-                    return found
-            return None
-        return compact_marks(marks, row.node.id)
 
     def notify_style_update(self) -> None:
         # Lines stay (each focus change comes here): `render_lines` drops them when the
@@ -436,7 +414,7 @@ class TimelineChart(ScrollView, can_focus=True):
 
     def select(self, node: Node) -> bool:
         """Put the cursor on the row that shows `node` (opening its task's lanes for a host)."""
-        task = _task_of(node)
+        task = task_above(node)
         if task is not None and task is not node and task.id not in self.opened:
             self.opened.add(task.id)
             self.rebuild()
@@ -525,9 +503,8 @@ class TimelineChart(ScrollView, can_focus=True):
             self.opened.add(task.id)
         else:
             self.opened.discard(task.id)
-        key = ("task", task.id, None)
         self.rebuild()
-        index = next((i for i, r in enumerate(self.rows) if row_key(r) == key), None)
+        index = row_with_key(self.rows, ("task", task.id, None))
         if index is not None:
             self._move_to(index)
 
@@ -615,11 +592,3 @@ class TimelineChart(ScrollView, can_focus=True):
     def _on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
         if self.follow:
             self.follow = False
-
-
-def _task_of(node: Node) -> Node | None:
-    """The task above a host run (or above what is under one); a task is its own."""
-    current: Node | None = node
-    while current is not None and current.kind not in ("task", "play", "playbook"):
-        current = current.parent
-    return current if current is not None and current.kind == "task" else None
