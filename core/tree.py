@@ -12,7 +12,7 @@ in the same tree, and each `add` costs the same at any size of run.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from .ansi import strip_ansi
@@ -120,6 +120,30 @@ class EventTree(RunNodes):
         if self._dirty:
             self._refold()
         return ch
+
+    def add_all(self, events: Iterable[Event], changes: Changes) -> None:
+        """`add` of each of `events` (typed events) in turn, in one call.
+
+        A cold load's loop: the same steps as `add`, with its per-call set-up taken
+        once for a chunk of events (2-3% of a load's tree building).
+        """
+        self._changes = changes
+        seen = self._seen.add
+        dispatch = self._dispatch.get
+        on_message = self._on_message
+        applied = 0
+        for ev in events:
+            if not seen(ev.counter, ev.uuid):
+                continue
+            applied += 1
+            data = ev.event_data
+            handler = dispatch(ev.event)
+            if handler is None:
+                handler = on_message
+            handler(ev, data if data is not None else _NO_DATA)
+            if self._dirty:
+                self._refold()
+        self.events += applied
 
     def __contains__(self, key: tuple[int, str]) -> bool:
         """Whether the event `(counter, uuid)` has been applied."""

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jobevents.core import Event, EventTree
+from jobevents.core.nodes import Changes
 
 from ..fixtures.paths import committed_names, committed_run
 from .helpers import arrival_orders, committed_events
@@ -55,6 +56,30 @@ def test_counts_summed_at_the_end_are_the_counts_kept_as_events_come(
     mixed = data.draw(arrival_orders(committed_events(name)), label="arrivals")
     deferred = data.draw(st.integers(1, len(mixed)), label="deferred")
     assert _tree_json(mixed, deferred=deferred) == _reference(name)
+
+
+@pytest.mark.parametrize("name", committed_names())
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_batches_added_at_once_give_the_tree_of_one_by_one(name: str, data: st.DataObject) -> None:
+    """`add_all` (a load's loop) in batches of any size builds what `add` builds, and
+    counts the events applied the same (duplicates not counted)."""
+    mixed = data.draw(arrival_orders(committed_events(name)), label="arrivals")
+    size = data.draw(st.integers(1, len(mixed)), label="batch")
+    tree = EventTree()
+    tree.defer_counts()
+    changes = Changes()
+    for start in range(0, len(mixed), size):
+        tree.add_all(mixed[start : start + size], changes)
+        changes.clear()
+    tree.settle_counts()
+    assert json.dumps({"tree": tree.to_dict(), "recap": tree.recap}, sort_keys=True) == (
+        _reference(name)
+    )
+    one_by_one = EventTree()
+    for event in mixed:
+        one_by_one.add(event)
+    assert tree.events == one_by_one.events
 
 
 @pytest.mark.parametrize("name", committed_names())
