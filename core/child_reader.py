@@ -47,7 +47,9 @@ CHILD_FROM = 4000
 #: frame: its kind, its chunk, the position in the chunk of its first file, its body's length
 _HEAD = struct.Struct("<BIII")
 _FILES, _END, _LIST = 1, 2, 3
-#: a file in a frame's body: its bytes' length (`_OK`) or errno and the reason's length
+#: a files frame's body: how many files, an entry for each, then their bytes one after another
+_COUNT = struct.Struct("<I")
+#: a file's entry: its bytes' length (`_OK`) or errno and the reason's length
 _ENTRY = struct.Struct("<iI")
 _OK, _NOT_EVENT = 0, -1
 #: a frame is sent when its body reaches this (a chunk of huge files is not held whole):
@@ -283,24 +285,21 @@ class ChildReader:
 
     def _take_in(self, index: int, first: int, body: bytes) -> ReadResult:
         """A frame of the child's: its files, from position `first` of chunk `index`."""
-        names = self._names
         pos = index * self._chunk + first
+        (count,) = _COUNT.unpack_from(body)
+        at = _COUNT.size + count * _ENTRY.size
         # Each file a view into the frame, not a copy: its events' raw values keep the
         # frame alive only while the batch they are in is applied (the tree keeps none).
         view = memoryview(body)
         files: list[tuple[str, memoryview | OSError]] = []
-        at, end = 0, len(body)
-        while at < end:
-            code, size = _ENTRY.unpack_from(body, at)
-            at += _ENTRY.size
-            name = names[pos]
-            pos += 1
+        entries = _ENTRY.iter_unpack(view[_COUNT.size : at])
+        for name, (code, size) in zip(self._names[pos : pos + count], entries, strict=True):
             if code == _OK:
                 files.append((name, view[at : at + size]))
             elif code != _NOT_EVENT:
                 files.append((name, OSError(code, body[at : at + size].decode("utf-8", "replace"))))
             at += size
-        self._taken[index] = pos - index * self._chunk
+        self._taken[index] = first + count
         self._let_go(index)
         result = self.reader.take(files)
         result.more = True
@@ -349,24 +348,25 @@ class ChildReader:
                 break
             _CLAIM.pack_into(self._claims, _FRONT, index + 1)
             start = index * self._chunk
-            first, parts, size = 0, [b""], 0
+            first, entries, parts, size = 0, [b""], [b""], 0
             for pos in range(self._size(index)):
                 name = names[start + pos]
                 if event_file_key(name) is None:
-                    parts.append(_ENTRY.pack(_NOT_EVENT, 0))
+                    entries.append(_ENTRY.pack(_NOT_EVENT, 0))
                     continue
                 try:
                     data = read_in_folder(folder, name, dir_fd)
-                    parts += (_ENTRY.pack(_OK, len(data)), data)
+                    entries.append(_ENTRY.pack(_OK, len(data)))
                 except OSError as exc:
                     data = (exc.strerror or str(exc)).encode("utf-8", "replace")
-                    parts += (_ENTRY.pack(exc.errno or errno.EIO, len(data)), data)
+                    entries.append(_ENTRY.pack(exc.errno or errno.EIO, len(data)))
+                parts.append(data)
                 size += len(data)
                 if size >= _FRAME_BYTES:
-                    out.put(_frame(index, first, parts))
-                    first, parts, size = pos + 1, [b""], 0
-            if len(parts) > 1:
-                out.put(_frame(index, first, parts))
+                    out.put(_frame(index, first, entries, parts))
+                    first, entries, parts, size = pos + 1, [b""], [b""], 0
+            if len(entries) > 1:
+                out.put(_frame(index, first, entries, parts))
         out.put(_HEAD.pack(_END, 0, 0, 0))
         out.drain()
 
@@ -412,9 +412,13 @@ class _Outbox:
             parts.popleft()
 
 
-def _frame(index: int, first: int, parts: list[bytes]) -> bytes:
-    """A frame of files: `parts[0]` is the head's place."""
-    parts[0] = _HEAD.pack(_FILES, index, first, sum(map(len, parts)))
+def _frame(index: int, first: int, entries: list[bytes], parts: list[bytes]) -> bytes:
+    """A frame of files: their entries, then their bytes (each list's first item is the
+    place of the frame's head, and of the count)."""
+    count = len(entries) - 1
+    entries[0] = _COUNT.pack(count)
+    size = _COUNT.size + count * _ENTRY.size + sum(map(len, parts))
+    parts[0] = _HEAD.pack(_FILES, index, first, size) + b"".join(entries)
     return b"".join(parts)
 
 
