@@ -83,7 +83,8 @@ class RunNodes(TaskNodes):
     ) -> Node:
         # Interned: a run of 100k events holds these few names once each, not per host run.
         host = intern(host)
-        run = self._new("host", host, ev.counter)
+        run = Node(self._next_id, "host", host, ev.counter)  # `_new`, inline
+        self._next_id += 1
         run.host = host
         run.uuid = ev.uuid
         run.owner = intern(task_uuid)
@@ -159,7 +160,8 @@ class RunNodes(TaskNodes):
         return RESCUED if run in rescue.rescued else status
 
     def _leaf(self, kind: Kind, name: str, ev: Event, run: Node, status: str) -> Node:
-        node = self._new(kind, name, ev.counter)
+        node = Node(self._next_id, kind, name, ev.counter)  # `_new`, inline
+        self._next_id += 1
         node.uuid = ev.uuid or None
         node.ref = (ev.counter, ev.uuid)
         node.status = status

@@ -17,12 +17,14 @@ from .status import (
     ROLLUP_BUCKET,
     RUNNING,
     SKIPPED,
+    STATUSES,
     UNREACHABLE,
     worst,
 )
 
-#: what a child's status counts as in its parent's tally (`ignored`, `rescued`: `ok`)
-_BUCKET = ROLLUP_BUCKET
+#: what a child's status counts as in its parent's tally (`ignored`, `rescued`: `ok`), for
+#: every status (looked up by subscript on the hot paths, not with `.get(s, s)`)
+_BUCKET: dict[str, str] = {status: ROLLUP_BUCKET.get(status, status) for status in STATUSES}
 
 #: roll-up severity: a parent takes the status of highest rank among its children
 _RANK = {SKIPPED: 0, OK: 1, CHANGED: 2, RUNNING: 3, UNREACHABLE: 4, FAILED: 5}
@@ -148,7 +150,7 @@ class TreeBase:
         tally = parent.tally
         if tally is not None:
             # `_tally(parent, None, status)`, its fast path inline: a child comes
-            came = _BUCKET.get(status, status)
+            came = _BUCKET[status]
             tally[came] = tally.get(came, 0) + 1
             current = parent.status
             if _RANK[came] > _RANK.get(current, -1) or tally.get(current, 0) <= 0:
@@ -233,9 +235,9 @@ class TreeBase:
         tally = node.tally
         assert tally is not None
         if old is not None:
-            tally[_BUCKET.get(old, old)] -= 1
+            tally[_BUCKET[old]] -= 1
         if new is not None:
-            came = _BUCKET.get(new, new)
+            came = _BUCKET[new]
             tally[came] = tally.get(came, 0) + 1
             # Fast path: a child as bad as the parent, or better, while the parent's own
             # status is still held by another child, changes nothing.
@@ -310,9 +312,9 @@ class TreeBase:
         if tally is None:
             tally = self.hosts[host] = {}
         if old is not None:
-            tally[_BUCKET.get(old, old)] -= 1
+            tally[_BUCKET[old]] -= 1
         if new is not None:
-            bucket = _BUCKET.get(new, new)
+            bucket = _BUCKET[new]
             tally[bucket] = tally.get(bucket, 0) + 1
 
     def _set_run_status(self, run: Node, status: str) -> None:
@@ -329,8 +331,8 @@ class TreeBase:
             tally = parent.tally
             if tally is not None:
                 # `_tally(parent, old, status)`, its fast path inline
-                tally[_BUCKET.get(old, old)] -= 1
-                came = _BUCKET.get(status, status)
+                tally[_BUCKET[old]] -= 1
+                came = _BUCKET[status]
                 tally[came] = tally.get(came, 0) + 1
                 current = parent.status
                 if _RANK[came] > _RANK.get(current, -1) or tally.get(current, 0) <= 0:
