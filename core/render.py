@@ -10,7 +10,7 @@ from .ansi import safe_line
 from .nodes import Node
 from .status import STATUSES
 from .tree import EventTree
-from .tree_json import node_dict
+from .tree_json import node_json
 
 if TYPE_CHECKING:  # the app draws durations and counts before any stream is read
     from .loading import LoadedRun
@@ -57,9 +57,9 @@ def write_json(out: BinaryIO, loaded: LoadedRun) -> None:
 
 def _write_node(out: BinaryIO, node: Node, encode: Callable[[Any], bytes]) -> None:
     if node.kind not in ("playbook", "play"):
-        out.write(encode(node_dict(node)))  # a task and its hosts: small enough at once
+        out.write(encode(node_json(node)))  # a task and its hosts: small enough at once
         return
-    own = encode(node_dict(node, children=False))
+    own = encode(node_json(node, children=False))
     out.write(own[:-1] + b',"children":[')
     for i, child in enumerate(node.children):
         if i:

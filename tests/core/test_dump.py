@@ -64,7 +64,7 @@ def test_a_host_run_without_a_duration_is_dumped_with_its_end_less_its_start(
 ) -> None:
     """Malformed input, made by hand: the real run with `duration` taken out of every
     result, as a runner that does not write it would. Host runs are dumped by a path of
-    their own (`tree_json._plain_dict`); their duration is then their end less their start."""
+    their own (`tree_json._plain_json`); their duration is then their end less their start."""
     path = tmp_path / "seed_linear"
     shutil.copytree(committed_run("seed_linear"), path)
     dropped = 0
