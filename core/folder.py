@@ -118,22 +118,29 @@ def event_payload(raw: bytes, limit: int | None = None, size: int | None = None)
 
 def find_runs(path: Path) -> list[RunFolder]:
     """Every run under PATH, newest first (by the time its folder last changed)."""
+    return scan_runs(path)[0]
+
+
+def scan_runs(path: Path) -> tuple[list[RunFolder], list[Path]]:
+    """`find_runs(path)`, and the folders of runs under it that have no `job_events/` yet
+    (runner makes it after the folder): one listing for both (a thousand runs: ~6 ms)."""
     path = Path(path)
     if not path.is_dir():
-        return []
+        return [], []
     if path.name == "job_events" or _has_event_files(path):
         parent = path.parent if path.name == "job_events" else None
-        return [RunFolder(path, parent)]
+        return [RunFolder(path, parent)], []
     if (path / "job_events").is_dir():
-        return [RunFolder(path / "job_events", path)]
+        return [RunFolder(path / "job_events", path)], []
     artifacts = path / "artifacts" if (path / "artifacts").is_dir() else path
     # Two stats a run (a node may keep a thousand runs, and this runs at every start):
     # the folder's and its job_events/'s, which also says job_events/ is a directory.
     aged: list[tuple[float, RunFolder]] = []
+    pending: list[Path] = []
     try:
         entries = list(os.scandir(artifacts))
     except OSError:
-        return []
+        return [], []
     for entry in entries:
         try:
             if not entry.is_dir(follow_symlinks=False):
@@ -142,12 +149,15 @@ def find_runs(path: Path) -> list[RunFolder]:
             if not stat.S_ISDIR(events.st_mode):
                 continue
             age = max(entry.stat(follow_symlinks=False).st_mtime, events.st_mtime)
+        except (FileNotFoundError, NotADirectoryError):
+            pending.append(Path(entry.path))  # no job_events/ yet
+            continue
         except OSError:
             continue
         ident_dir = Path(entry.path)
         aged.append((age, RunFolder(ident_dir / "job_events", ident_dir)))
     aged.sort(key=itemgetter(0), reverse=True)
-    return [run for _age, run in aged]
+    return [run for _age, run in aged], pending
 
 
 def open_run(path: Path, ident: str | None = None) -> RunFolder:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .folder import NoRunError, RunFolder, find_runs
+from .folder import NoRunError, RunFolder, scan_runs
 
 
 class RunListing:
@@ -40,8 +40,7 @@ class RunListing:
             return False
         self._stamp = stamp
         before = [run.job_events for run in self._runs]
-        self._runs = find_runs(self.path)
-        self._pending = self._without_events()
+        self._runs, self._pending = scan_runs(self.path)
         return [run.job_events for run in self._runs] != before
 
     def open(self, ident: str | None = None) -> RunFolder:
@@ -65,21 +64,6 @@ class RunListing:
         """The folder whose entries are runs (or the path itself for a single run)."""
         artifacts = self.path / "artifacts"
         return artifacts if artifacts.is_dir() else self.path
-
-    def _without_events(self) -> list[Path]:
-        folder = self._artifacts()
-        if (folder / "job_events").is_dir() or folder.name == "job_events":
-            return []  # one run, not a folder of runs
-        pending = []
-        try:
-            with os.scandir(folder) as entries:
-                for entry in entries:
-                    path = Path(entry.path)
-                    if entry.is_dir(follow_symlinks=False) and not (path / "job_events").exists():
-                        pending.append(path)
-        except OSError:
-            return []
-        return pending
 
 
 def _mtime(path: Path) -> int:

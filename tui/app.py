@@ -107,6 +107,7 @@ class JobEventsApp(App[int]):
         theme: str | None = None,
         settings: Settings | None = None,
         early_feed: RunFeed | None = None,
+        runs: RunListing | None = None,
     ) -> None:
         super().__init__()
         #: the settings, and the theme to start with (`--theme` over the settings')
@@ -140,8 +141,8 @@ class JobEventsApp(App[int]):
         #: the comparison with another run (`d`), when one is on
         self.comparing = Comparing(self)
         #: which run is shown and the switch to another (its feed starts now, before Textual,
-        #: unless `watch` started it already: `early_feed`, the run at PATH)
-        self.run_switching = RunSwitching(self, feed, early_feed)
+        #: unless `watch` started it already: `early_feed`, the run at PATH, found in `runs`)
+        self.run_switching = RunSwitching(self, feed, early_feed, runs)
 
     @property
     def runs(self) -> RunListing:

@@ -44,8 +44,11 @@ CHUNK = 500
 class EarlyFeed:
     """The feed of the run the app opens first, and whether it is to be read whole first."""
 
-    def __init__(self, feed: RunFeed, *, whole: bool) -> None:
+    def __init__(self, feed: RunFeed, runs: RunListing, *, whole: bool) -> None:
         self.feed = feed
+        #: the runs at the path, as listed to find this one: the app does not list them again
+        #: (a thousand runs: ~8 ms a listing)
+        self.runs = runs
         #: a small run: read whole before the app's first frame
         self.whole = whole
 
@@ -66,8 +69,9 @@ def start_feed(
     finds it and starts its feed as before). Call before Textual is imported."""
     from jobevents.core.child_reader import ChildReader, can_fork
 
+    listing = RunListing(path)
     try:
-        run = RunListing(path).open(ident)
+        run = listing.open(ident)
     except (NoRunError, OSError):
         return None
     files = count_files(run)
@@ -80,7 +84,8 @@ def start_feed(
         ahead = ChildReader.ahead(reader, CHUNK, held=not whole)
     from .feed import RunFeed  # after the fork: the child reads while this imports
 
-    early = EarlyFeed(RunFeed(reader, force_polling=force_polling, ahead=ahead), whole=whole)
+    feed = RunFeed(reader, force_polling=force_polling, ahead=ahead)
+    early = EarlyFeed(feed, listing, whole=whole)
     if early.whole and ahead is None:
         early.ready()  # read now, before the imports: not beside them
     return early

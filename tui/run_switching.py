@@ -37,11 +37,16 @@ class RunSwitching:
     """The runs under PATH, which one the app shows, and the switch to another."""
 
     def __init__(
-        self, app: JobEventsApp, feed: RunFeed | None, early: RunFeed | None = None
+        self,
+        app: JobEventsApp,
+        feed: RunFeed | None,
+        early: RunFeed | None = None,
+        runs: RunListing | None = None,
     ) -> None:
         self.app = app
-        #: the runs under PATH, listed again only when artifacts/ changes
-        self.runs = RunListing(app.path)
+        #: the runs under PATH, listed again only when artifacts/ changes (`runs`: as
+        #: `watch` listed them to start the early feed)
+        self.runs = runs if runs is not None else RunListing(app.path)
         #: what the run picker shows of each run, kept between openings
         self.summaries = RunSummaries()
         #: follow new runs appearing under artifacts/ until the user picks one

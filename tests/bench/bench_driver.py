@@ -211,7 +211,11 @@ def run_app(
         source = StreamSource(cat.stdout.fileno(), label="stdin", save_to=save_to)
         app = TimedApp(feed=RunFeed(source))
     else:
-        app = TimedApp(path, early_feed=early.ready() if early is not None else None)
+        app = TimedApp(
+            path,
+            early_feed=early.ready() if early is not None else None,
+            runs=early.runs if early is not None else None,
+        )
     original = app.frames.paint
 
     def paint_frame() -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from jobevents.core import run_listing
 from jobevents.core.folder import RunFolder
 from jobevents.tui import early_feed
 from jobevents.tui.app import JobEventsApp
@@ -91,6 +92,37 @@ async def test_the_app_shows_the_feed_started_early(tmp_path: Path) -> None:
         assert app.feed is feed  # the run it was given, not read a second time
         assert f"{events:,} events" in header_text(app)
     assert feed.failure is None
+
+
+async def test_the_app_does_not_list_the_runs_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Given the runs `watch` listed to start its feed, the app does not list them again
+    (a thousand runs: ~8 ms a listing, paid twice before the first frame)."""
+    pdd, events = _pdd(tmp_path)
+    early = start_feed(pdd, None)
+    assert early is not None
+    scans: list[Path] = []
+    scan = run_listing.scan_runs
+
+    def counted(path: Path) -> tuple[list[RunFolder], list[Path]]:
+        scans.append(path)
+        return scan(path)
+
+    monkeypatch.setattr(run_listing, "scan_runs", counted)
+    app = JobEventsApp(pdd, early_feed=early.ready(), runs=early.runs)
+    async with running(app) as pilot:
+        await settle(pilot)
+        assert app.runs is early.runs
+        assert f"{events:,} events" in header_text(app)
+        assert scans == []
+        # a new run is still noticed: artifacts/ changed, so it is listed again
+        shutil.copytree(
+            pdd / "artifacts" / committed_run("seed_linear").name, pdd / "artifacts" / "two"
+        )
+        assert app.runs.poll()
+        assert scans == [pdd]
+        assert {r.ident for r in app.runs.runs()} == {committed_run("seed_linear").name, "two"}
 
 
 def test_watch_in_a_terminal_shows_the_run_it_read_first(tmp_path: Path) -> None:

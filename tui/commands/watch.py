@@ -96,6 +96,7 @@ def run(args: argparse.Namespace) -> int:
         projects=projects,
         theme=args.theme,
         early_feed=feed,
+        runs=early.runs if early is not None else None,
     )
     return app.run() or 0
 
