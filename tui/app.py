@@ -301,12 +301,19 @@ class JobEventsApp(App[int]):
         yield self.footer
 
     def on_mount(self) -> None:
-        self.call_after_refresh(first_frame_painted)  # `watch` paused the collector
+        self.call_after_refresh(self._first_frame_painted)
         self.app_settings.apply()
         self.set_interval(HEARTBEAT, self._request_frame)
         self.set_interval(1.0, self._check_runs)
         self._apply_width(self.size.width)
         self._check_runs()
+
+    def _first_frame_painted(self) -> None:
+        """The first frame is on screen: the collector runs again (`watch` paused it), and
+        the feed of the run shown goes on from its first load (`RunFeed.hold_until_shown`)."""
+        first_frame_painted()
+        if self.feed is not None:
+            self.feed.shown()
 
     def restyle(self) -> None:
         """Paint every status in the theme's colours (the theme has changed)."""

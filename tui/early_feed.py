@@ -85,6 +85,7 @@ def start_feed(
     from .feed import RunFeed  # after the fork: the child reads while this imports
 
     feed = RunFeed(reader, force_polling=force_polling, ahead=ahead)
+    feed.hold_until_shown()  # the hosts index and the watch wait for the app's first frame
     early = EarlyFeed(feed, listing, whole=whole)
     if early.whole and ahead is None:
         early.ready()  # read now, before the imports: not beside them

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -123,6 +124,30 @@ async def test_the_app_does_not_list_the_runs_again(
         assert app.runs.poll()
         assert scans == [pdd]
         assert {r.ident for r in app.runs.runs()} == {committed_run("seed_linear").name, "two"}
+
+
+async def test_the_early_feed_watches_after_the_apps_first_frame(tmp_path: Path) -> None:
+    """Loaded before the app, the feed waits for its first frame before the hosts index
+    and the watch (their CPU came out of that frame's); the app's first frame lets it go."""
+    pdd, events = _pdd(tmp_path)
+    early = start_feed(pdd, None)
+    assert early is not None
+    feed = early.ready()
+    try:
+        assert feed.loaded.is_set()
+        time.sleep(0.3)
+        assert feed.mode == "starting"  # not watching yet
+        assert feed.state._hosts is None  # nor indexing its hosts
+        app = JobEventsApp(pdd, early_feed=feed, runs=early.runs)
+        async with running(app) as pilot:
+            await settle(pilot)
+            deadline = time.monotonic() + 10
+            while feed.mode == "starting" and time.monotonic() < deadline:
+                await pilot.pause(0.05)
+            assert feed.mode in ("inotify", "polling")
+            assert f"{events:,} events" in header_text(app)
+    finally:
+        feed.stop()
 
 
 def test_watch_in_a_terminal_shows_the_run_it_read_first(tmp_path: Path) -> None:

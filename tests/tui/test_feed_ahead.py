@@ -160,6 +160,8 @@ def test_errors_half_written_files_and_the_watch_after_as_here(
             assert feed.tree.to_dict() == here.feed.tree.to_dict()
             assert feed.errors == here.feed.errors
             assert set(feed.errors) == {"900000-a-folder.json"}
+        feed.shown()  # as the app does at its first frame: the watches start
+        here.feed.shown()
         write_event(job_events, half.name, whole)
         add_events(ident_dir, later)
         finish(ident_dir, "includes")
