@@ -69,8 +69,11 @@ def _drop_pattern(*, keep_sgr: bool) -> re.Pattern[str]:
     return re.compile(rf"{item}(?:{item})*+")
 
 
-_DROP_KEEPING_SGR: Final = _drop_pattern(keep_sgr=True)
-_DROP_ALL: Final = _drop_pattern(keep_sgr=False)
+#: the two patterns, compiled when first used (each takes ~1 ms to compile, and a run's
+#: load and first frame may need neither): keep_sgr -> pattern
+_DROP: dict[bool, re.Pattern[str]] = {}
+#: where either pattern can start: text without one of these has nothing to drop
+_ANY_CONTROL: Final = re.compile(rf"[{_INTRODUCERS}{_LONE_CONTROLS}]")
 _SURROGATE: Final = re.compile(r"[\ud800-\udfff]")
 _SGR: Final = re.compile(r"\x1b\[[0-9;:]*m")
 _LINE_WITH_CR: Final = re.compile(r"^[^\n\r]*+\r[^\n]*", re.MULTILINE)
@@ -88,13 +91,18 @@ _ENDS_IN_RESET: Final = re.compile(r"\x1b\[0*m$")
 _LINE_BREAKS: Final = str.maketrans(dict.fromkeys("\n\r\t\u2028\u2029", " "))
 
 
-def _scrub(text: str, drop: re.Pattern[str]) -> str:
+def _scrub(text: str, *, keep_sgr: bool) -> str:
     """Drop control sequences and characters, but not CR: see `_overwrite_lines`.
 
     Lone surrogates become U+FFFD so the result always encodes as UTF-8.
     """
     if not text.isascii():
         text = _SURROGATE.sub("\ufffd", text)
+    if _ANY_CONTROL.search(text) is None:
+        return text
+    drop = _DROP.get(keep_sgr)
+    if drop is None:
+        drop = _DROP[keep_sgr] = _drop_pattern(keep_sgr=keep_sgr)
     return drop.sub("", text)
 
 
@@ -137,7 +145,7 @@ def sanitize_ansi(text: str) -> str:
     Every other escape sequence and control character goes, except LF and TAB;
     CRs are resolved as in `_overwrite_lines`; lone surrogates become U+FFFD.
     """
-    return _overwrite_lines(_scrub(text, _DROP_KEEPING_SGR))
+    return _overwrite_lines(_scrub(text, keep_sgr=True))
 
 
 def strip_ansi(text: str) -> str:
@@ -145,7 +153,7 @@ def strip_ansi(text: str) -> str:
 
     Searching it matches what the user sees on screen.
     """
-    return _overwrite_lines(_scrub(text, _DROP_ALL))
+    return _overwrite_lines(_scrub(text, keep_sgr=False))
 
 
 def carry_sgr(lines: list[str]) -> list[str]:
@@ -196,7 +204,7 @@ def safe_line(text: str, limit: int = 500) -> str:
         raise ValueError(f"limit must be at least 1, not {limit}")
     if len(text) <= limit and text.isprintable():
         return text
-    line = _scrub(text, _DROP_ALL).replace("\r\n", "\n")
+    line = _scrub(text, keep_sgr=False).replace("\r\n", "\n")
     if len(line) > limit:
         line = line[: limit - 1] + "…"
     return line.translate(_LINE_BREAKS)

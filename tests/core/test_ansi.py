@@ -392,6 +392,27 @@ def test_strip_is_sanitize_without_sgr(text: str) -> None:
     assert strip_ansi(text) == SAFE_SGR.sub("", sanitize_ansi(text))
 
 
+@given(hostile)
+def test_scrub_is_the_drop_patterns_sub(text: str) -> None:
+    """The quick look for a control (no match: the text as is) changes no result."""
+    text = ansi_module._SURROGATE.sub("\ufffd", text)
+    for keep_sgr in (True, False):
+        pattern = ansi_module._drop_pattern(keep_sgr=keep_sgr)
+        assert ansi_module._scrub(text, keep_sgr=keep_sgr) == pattern.sub("", text)
+
+
+def test_plain_text_compiles_no_drop_pattern(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each drop pattern takes ~1 ms to compile: a run whose text has no control (most
+    runs) loads and shows its first frame without them."""
+    monkeypatch.setattr(ansi_module, "_DROP", {})
+    assert strip_ansi("ok: [host] => changed\n\tdone\r\n") == "ok: [host] => changed\n\tdone\n"
+    assert sanitize_ansi("plain, 界 👍") == "plain, 界 👍"
+    assert safe_line("a\nb") == "a b"
+    assert ansi_module._DROP == {}
+    assert strip_ansi("\x1b[31mred\x1b[0m") == "red"
+    assert list(ansi_module._DROP) == [False]
+
+
 @given(printable)
 def test_printable_text_is_unchanged(text: str) -> None:
     assert sanitize_ansi(text) == text
