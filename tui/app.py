@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import events, on
@@ -22,7 +22,6 @@ from jobevents.core.ansi import safe_line
 from jobevents.core.facts import FACT_CACHE
 from jobevents.core.hosts import HostEntry
 from jobevents.core.name_index import NameHit, jump_target
-from jobevents.core.node_copy import node_essentials
 from jobevents.core.query import STATUS_FILTERS, Query
 from jobevents.core.run_listing import RunListing
 from jobevents.core.task_file import (
@@ -33,10 +32,8 @@ from jobevents.core.task_file import (
 from .app_settings import AppSettings
 from .cold_start import first_frame_painted
 from .comparing import Comparing
-from .editor import edit_source
 from .feed import RunFeed
 from .frame import HEARTBEAT, FrameClock
-from .launch import PlaybookProcess
 from .palette import GoTo, RunCommands
 from .run_end import RunEnd
 from .run_switching import RunSwitching
@@ -46,8 +43,11 @@ from .views.base import RunView
 from .views.tasks import TasksView
 from .widgets.detail_pane import DETAIL_MODES, DetailPane
 from .widgets.key_footer import KeyFooter
-from .widgets.quit_dialog import QuitChoice
 from .widgets.run_header import RunHeader
+
+if TYPE_CHECKING:
+    from .launch import PlaybookProcess
+    from .widgets.quit_dialog import QuitChoice
 
 NARROW_BELOW = 100
 
@@ -453,6 +453,8 @@ class JobEventsApp(App[int]):
             node = view.selected_node()
             shown = view.selected_shown()
             if node is not None:
+                from jobevents.core.node_copy import node_essentials  # on `c` only
+
                 text = node_essentials(node)
             elif isinstance(shown, HostEntry):
                 text = f"host: {shown.name}\nstatus: {shown.status}"
@@ -565,6 +567,8 @@ class JobEventsApp(App[int]):
 
     def action_edit_source(self) -> None:
         """Open the selected task's file in $VISUAL or $EDITOR at the task's line."""
+        from .editor import edit_source  # on `E` only
+
         edit_source(self)
 
     def say(self, message: str, *, title: str, severity: SeverityLevel = "information") -> None:

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Literal
 
 from rich.text import Text
 
-from jobevents.core.diff_marks import DiffMarks
 from jobevents.core.folder import FINISHED_STATES, NoRunError, RunFolder, find_runs
 from jobevents.core.nodes import Changes
 from jobevents.core.run_history import playbook_of, previous_run
@@ -25,6 +24,7 @@ from .marks import compare_header
 
 if TYPE_CHECKING:
     # Loaded when a comparison starts, not with the app: most sessions never compare.
+    from jobevents.core.diff_marks import DiffMarks
     from jobevents.core.live_outline import LiveOutline
     from jobevents.core.outline import RunOutline
     from jobevents.core.pair_loading import OutlinedRun

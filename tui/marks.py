@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 
 from jobevents.core.ansi import safe_line
-from jobevents.core.diff_marks import DiffMarks, TaskTally
 from jobevents.core.render import duration_text
 
 from .theme import PART_STYLE
 
 if TYPE_CHECKING:
     from jobevents.core.comparison import Mark
+    from jobevents.core.diff_marks import DiffMarks, TaskTally
 
 #: a mark's kind -> its part of the theme's styles (`PART_STYLE`)
 _MARK_PART: dict[str, str] = {

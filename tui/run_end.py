@@ -11,11 +11,10 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from .launch import PlaybookProcess
-from .widgets.quit_dialog import QuitChoice, QuitDialog
-
 if TYPE_CHECKING:
     from .app import JobEventsApp
+    from .launch import PlaybookProcess
+    from .widgets.quit_dialog import QuitChoice
 
 
 class RunEnd:
@@ -69,6 +68,8 @@ class RunEnd:
     def quit(self) -> None:
         """Stop watching and leave (asks first when our run is still going)."""
         if self.process is not None and self.process.running:
+            from .widgets.quit_dialog import QuitDialog  # asked only on leaving a live run
+
             self.app.push_screen(QuitDialog(), self._quit_chosen)
             return
         self._leave()

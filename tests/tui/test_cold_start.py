@@ -41,6 +41,11 @@ LAZY = (
     "textual_serve",
     "secrets",
     "importlib.metadata",  # `--version`
+    "jobevents.core.diff_marks",  # `d`: marks of a comparison
+    "jobevents.tui.launch",  # `run`, `demo`
+    "jobevents.tui.widgets.quit_dialog",  # leaving a run this app started
+    "jobevents.core.node_copy",  # `c`
+    "jobevents.tui.editor",  # `E`
 )
 
 _WATCH_HEADLESS = """

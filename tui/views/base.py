@@ -9,14 +9,16 @@ the user switches. A view says its cursor moved with `RunView.Highlighted`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.message import Message
 
-from jobevents.core.diff_marks import DiffMarks
 from jobevents.core.hosts import HostEntry
 from jobevents.core.nodes import Changes, Node
 from jobevents.core.query import Query
+
+if TYPE_CHECKING:
+    from jobevents.core.diff_marks import DiffMarks
 
 #: what the detail pane can show: a node of the tree, or a host of the Hosts view
 Shown = Node | HostEntry

@@ -7,20 +7,22 @@ and adds a comparison's marks to the lines (`n`/`N` then step through the differ
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.binding import Binding, BindingType
 from textual.widgets import Tree
 
-from jobevents.core.diff_marks import DiffMarks, next_difference
 from jobevents.core.nodes import Node
 from jobevents.core.state import RunState
 
 from ..marks import node_marks
 from ..widgets.run_tree import RunTree
 from .base import Frame, RunView
+
+if TYPE_CHECKING:
+    from jobevents.core.diff_marks import DiffMarks
 
 
 class TasksView(RunTree, RunView):
@@ -110,6 +112,8 @@ class TasksView(RunTree, RunView):
             return
         self._user_moved()
         here = self.cursor_node.data if self.cursor_node is not None else None
+        from jobevents.core.diff_marks import next_difference  # comparing only
+
         target = next_difference(self.core.root, marks, here, backwards=backwards)
         if target is None:
             self.notify("No differences in this run's tree.", title="Compare")
