@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import gc
 import os
 import shutil
 import tempfile
@@ -46,6 +47,17 @@ from jobevents.tui.widgets.lazy_tree import LazyTree
 
 #: name -> [calls, seconds]
 STATS: defaultdict[str, list[float]] = defaultdict(lambda: [0, 0.0])
+#: the collector's passes by generation: [CPU seconds of each pass]
+GCS: defaultdict[int, list[float]] = defaultdict(list)
+_gc_start = [0.0]
+
+
+def on_gc(phase: str, info: dict[str, Any]) -> None:
+    """Each collection's CPU time (this process's one thread does them all here)."""
+    if phase == "start":
+        _gc_start[0] = time.thread_time()
+    else:
+        GCS[info["generation"]].append(time.thread_time() - _gc_start[0])
 
 
 def timed(name: str, method: Callable[..., Any]) -> Callable[..., Any]:
@@ -126,6 +138,8 @@ async def measure(
             for timer in list(app._timers):  # frames come from here only
                 timer.stop()
             STATS.clear()
+            GCS.clear()
+            gc.callbacks.append(on_gc)
             profiler = cProfile.Profile() if profile else None
             adds = 0.0
             cpu = time.process_time()
@@ -135,6 +149,7 @@ async def measure(
                 t = time.process_time()
                 with feed.lock:
                     feed.state.add_all(events[start : start + per_frame], feed._changes)
+                feed._freeze_new()  # as the feed does after each batch it reads live
                 adds += time.process_time() - t
                 now[0] += 0.08
                 app.frames.paint()
@@ -142,6 +157,7 @@ async def measure(
             if profiler:
                 profiler.disable()
             cpu = time.process_time() - cpu
+            gc.callbacks.remove(on_gc)
             feed.stop()
     finally:
         shutil.rmtree(root, ignore_errors=True)
@@ -155,6 +171,11 @@ async def measure(
     for name, (calls, seconds) in sorted(STATS.items(), key=lambda kv: -kv[1][1]):
         print(f"  {name:28} {calls / frames:6.2f} a frame {seconds / frames * 1000:8.2f} ms")
         parts[name] = seconds / frames * 1000
+    for generation, passes in sorted(GCS.items()):
+        print(
+            f"  gc gen{generation}: {len(passes) / frames:5.2f} a frame, "
+            f"{sum(passes) / frames * 1000:6.2f} ms a frame, max {max(passes) * 1000:5.1f} ms"
+        )
     if profiler and profile:
         profiler.dump_stats(profile)
         print(f"profile: {profile}")
