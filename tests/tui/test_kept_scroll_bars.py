@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.segment import Segment
 from textual.app import App, ComposeResult
 from textual.containers import ScrollableContainer
-from textual.geometry import Region
+from textual.geometry import Region, Size
+from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 from textual.widgets import Static
@@ -102,3 +104,53 @@ async def test_a_bar_whose_numbers_changed_but_not_its_cells_is_not_drawn_again(
         moved = segments(bar.render_lines(whole(bar)))
         assert moved != first
         assert moved == segments(textual_lines(bar))
+
+
+class Growing(ScrollView, KeptScrollBars):
+    """A scroll view that sets its own virtual size, as a tree does: it grows by rows and
+    follows its end, as a live tree in follow mode does each frame."""
+
+    DEFAULT_CSS = "Growing { width: 30; height: 10; }"
+
+    def render_line(self, y: int) -> Strip:
+        return Strip([Segment(f"row {y + self.scroll_offset.y}")])
+
+    def grow(self, rows: int) -> None:
+        self.virtual_size = Size(40, self.virtual_size.height + rows)
+        self.scroll_to(y=self.max_scroll_y, animate=False)
+
+
+class GrowingApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Growing()
+
+
+async def test_a_growing_view_draws_its_bars_in_the_same_screen_update() -> None:
+    app = GrowingApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        view = app.query_one(Growing)
+        view.grow(100)
+        await pilot.pause()
+        await pilot.pause()
+        updates: list[set[str]] = []
+        screen = app.screen
+        refresh = screen._compositor_refresh
+
+        def counted() -> None:  # each screen update draws through here
+            updates.append({type(w).__name__ for w in screen._dirty_widgets})
+            refresh()
+
+        screen._compositor_refresh = counted  # type: ignore[method-assign]
+        vertical, horizontal = view.vertical_scrollbar, view.horizontal_scrollbar
+        for _frame in range(3):
+            updates.clear()
+            view.grow(7)
+            await pilot.pause()
+            await pilot.pause()
+            # One screen update a frame: Textual's layout asked both bars to repaint after
+            # it, and a second update drew them (a thumb in between drawn by the first).
+            assert len(updates) == 1, updates
+            assert vertical.window_virtual_size == view.virtual_size.height
+            assert vertical.position == view.scroll_y
+            for bar in (vertical, horizontal):  # drawn as Textual draws the bar's numbers
+                assert segments(bar.render_lines(whole(bar))) == segments(textual_lines(bar))

@@ -5,12 +5,17 @@ redraws each from scratch (a Rich renderable, cut into strips, then styled). A l
 lays out every frame: its horizontal bar, whose geometry rarely moves, was drawn anew each
 frame. `KeptScrollBar` keeps its last lines and gives them back while its size, the
 bar's geometry and every colour it is drawn in are the same.
+
+And each of those layouts cost a second screen update: Textual gives a widget's bars their
+new numbers while it lays the screen out, and asks them to repaint, after the screen took
+what it will draw; each bar then asks the screen for an update of its own. `KeptScrollBars`
+puts its bars into the update of the layout that repainted them.
 """
 
 from __future__ import annotations
 
 from rich.segment import Segments
-from textual.geometry import Region
+from textual.geometry import Region, Size
 from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 from textual.widget import Widget
@@ -89,6 +94,26 @@ class KeptScrollBar(ScrollBar):
 class KeptScrollBars(Widget):
     """A widget whose scroll bars are `KeptScrollBar`s (Textual's own properties, with
     that class: Textual makes each bar the first time it is asked for)."""
+
+    def _scroll_update(self, virtual_size: Size) -> None:
+        # Textual calls this only from the screen's layout (`Screen._refresh_layout`, via
+        # `_size_updated`), which draws what its compositor holds as dirty once the widgets
+        # are sized. A bar asked to repaint here is put there, and its own request (a
+        # screen update after this one, each frame of a live tree) is taken back.
+        super()._scroll_update(virtual_size)
+        screen = self.screen
+        if not screen.is_current or self.app._batch_count:
+            return  # the layout's draw comes later (or not at all): Textual's way
+        compositor = screen._compositor
+        for bar in (self._vertical_scrollbar, self._horizontal_scrollbar):
+            if (
+                isinstance(bar, KeptScrollBar)
+                and bar._repaint_required
+                and not bar._layout_required
+                and bar in compositor.visible_widgets
+            ):
+                bar._repaint_required = False
+                compositor.update_widgets({bar})
 
     @property
     def vertical_scrollbar(self) -> ScrollBar:
