@@ -27,8 +27,8 @@ from textual.widgets.tree import TreeNode
 from jobevents.core.nodes import Changes
 from jobevents.core.query import Query
 
-from .kept_scroll_bars import KeptScrollBars
 from .line_cache import CachedTreeLines
+from .own_layout import OwnLayout
 
 #: `e` opens at most this many lines at once, so one key never freezes a huge run
 EXPAND_ALL_LIMIT = 20_000
@@ -52,7 +52,7 @@ class RowMatches(Protocol):
     def truncated(self) -> int: ...
 
 
-class LazyTree(CachedTreeLines[RowT], KeptScrollBars, Generic[RowT]):
+class LazyTree(CachedTreeLines[RowT], OwnLayout, Generic[RowT]):
     """A live tree whose rows are created when their parent first opens."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -149,15 +149,16 @@ class LazyTree(CachedTreeLines[RowT], KeptScrollBars, Generic[RowT]):
 
     def apply(self, changes: Changes) -> None:
         """Bring the widget in step with what the core did since the last frame."""
-        self._deferring = True
-        try:
-            if self.query_filter:
-                self._apply_filtered(changes)
-            else:
-                self._apply(changes)
-        finally:
-            self._deferring = False
-            self._flush_invalidate()
+        with self.while_applying():
+            self._deferring = True
+            try:
+                if self.query_filter:
+                    self._apply_filtered(changes)
+                else:
+                    self._apply(changes)
+            finally:
+                self._deferring = False
+                self._flush_invalidate()
 
     def _apply(self, changes: Changes) -> None:
         raise NotImplementedError
