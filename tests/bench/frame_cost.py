@@ -5,7 +5,8 @@ frame and a starved reader look alike there. This harness takes the reader out: 
 loads the first events of a generated run, then adds `--per-frame` events at a time on
 the UI thread itself and paints one frame after each batch (with a clock that advances
 one frame per batch), and reports the process CPU per frame, minus the adds, with the
-render time of each widget and of Textual's screen passes. `--profile OUT` also writes
+render time of each widget and of Textual's screen passes, and the collector's passes by
+generation (after each batch the feed's freeze runs, as it does live). `--profile OUT` also writes
 a cProfile of the frames.
 
     .venv/bin/python tests/bench/frame_cost.py /tmp/bench/artifacts/linear-433h100t-s1
