@@ -20,7 +20,6 @@ from textual.widgets import ContentSwitcher, Input, Static
 
 from jobevents.core.ansi import safe_line
 from jobevents.core.facts import FACT_CACHE
-from jobevents.core.hosts import HostEntry
 from jobevents.core.name_index import NameHit, jump_target
 from jobevents.core.query import STATUS_FILTERS, Query
 from jobevents.core.run_listing import RunListing
@@ -446,28 +445,9 @@ class JobEventsApp(App[int]):
 
     def action_copy_selected(self) -> None:
         """Copy the selected node's host, task, status, msg and path:line as plain text."""
-        view, feed = self.view, self.feed
-        if view is None or feed is None:
-            return
-        with feed.lock:
-            node = view.selected_node()
-            shown = view.selected_shown()
-            if node is not None:
-                from jobevents.core.node_copy import node_essentials  # on `c` only
+        from .copying import copy_selected  # on `y` only
 
-                text = node_essentials(node)
-            elif isinstance(shown, HostEntry):
-                text = f"host: {shown.name}\nstatus: {shown.status}"
-            else:
-                text = ""
-        if not text:
-            self.notify("Nothing selected to copy.", title="Copy")
-            return
-        self.copy_to_clipboard(text)
-        first = text.splitlines()[0]
-        more = text.count("\n")
-        said = safe_line(first, 80) + (f" (+{more} lines)" if more else "")
-        self.notify(said, title="Copied", markup=False)
+        copy_selected(self)
 
     def action_help(self) -> None:
         """Show every key."""

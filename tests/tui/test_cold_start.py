@@ -44,7 +44,8 @@ LAZY = (
     "jobevents.core.diff_marks",  # `d`: marks of a comparison
     "jobevents.tui.launch",  # `run`, `demo`
     "jobevents.tui.widgets.quit_dialog",  # leaving a run this app started
-    "jobevents.core.node_copy",  # `c`
+    "jobevents.tui.copying",  # `y`
+    "jobevents.core.node_copy",
     "jobevents.tui.editor",  # `E`
 )
 
