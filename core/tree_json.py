@@ -71,13 +71,7 @@ def node_json(node: Node, *, children: bool = True) -> dict[str, Any]:
 def _plain_json(node: Node) -> PlainJson:
     """`node_json` of a plain `Node`, which has no counts, role, handler or batches (the
     hot path of the JSON)."""
-    start, end, duration = node.start, node.end, node.duration
-    if duration is not None:
-        duration = round(duration, 6)
-    elif start is not None and end is not None:
-        elapsed = node.elapsed
-        if elapsed is not None:
-            duration = round(elapsed, 6)
+    elapsed = node.elapsed
     kids = node.children
     return PlainJson(
         kind=node.kind,
@@ -86,9 +80,9 @@ def _plain_json(node: Node) -> PlainJson:
         counter=node.counter,
         uuid=node.uuid,
         detail=node.detail,
-        start=start,
-        end=end,
-        duration=duration,
+        start=node.start,
+        end=node.end,
+        duration=round(elapsed, 6) if elapsed is not None else None,
         children=[_plain_json(child) if type(child) is Node else node_json(child) for child in kids]
         if kids
         else [],
