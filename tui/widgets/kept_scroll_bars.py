@@ -96,10 +96,11 @@ class KeptScrollBars(Widget):
     that class: Textual makes each bar the first time it is asked for)."""
 
     def _scroll_update(self, virtual_size: Size) -> None:
-        # Textual calls this only from the screen's layout (`Screen._refresh_layout`, via
-        # `_size_updated`), which draws what its compositor holds as dirty once the widgets
-        # are sized. A bar asked to repaint here is put there, and its own request (a
-        # screen update after this one, each frame of a live tree) is taken back.
+        # Called from the screen's layout (`Screen._refresh_layout`, via `_size_updated`),
+        # and by `OwnLayout` in a frame that makes no layout: either way the screen update
+        # that follows draws what its compositor holds as dirty. A bar asked to repaint
+        # here is put there, and its own request (a screen update after this one, each
+        # frame of a live tree) is taken back.
         super()._scroll_update(virtual_size)
         screen = self.screen
         if not screen.is_current or self.app._batch_count:
@@ -118,21 +119,21 @@ class KeptScrollBars(Widget):
     @property
     def vertical_scrollbar(self) -> ScrollBar:
         if self._vertical_scrollbar is None:
-            bar = KeptScrollBar(
-                vertical=True, name="vertical", thickness=self.scrollbar_size_vertical
-            )
-            self._vertical_scrollbar = bar
-            bar.display = False
-            self.app._start_widget(self, bar)
+            self._vertical_scrollbar = self._new_bar(vertical=True)
         return self._vertical_scrollbar
 
     @property
     def horizontal_scrollbar(self) -> ScrollBar:
         if self._horizontal_scrollbar is None:
-            bar = KeptScrollBar(
-                vertical=False, name="horizontal", thickness=self.scrollbar_size_horizontal
-            )
-            self._horizontal_scrollbar = bar
-            bar.display = False
-            self.app._start_widget(self, bar)
+            self._horizontal_scrollbar = self._new_bar(vertical=False)
         return self._horizontal_scrollbar
+
+    def _new_bar(self, *, vertical: bool) -> KeptScrollBar:
+        """A bar made as Textual makes its own: hidden, started as a child of this widget."""
+        thickness = self.scrollbar_size_vertical if vertical else self.scrollbar_size_horizontal
+        bar = KeptScrollBar(
+            vertical=vertical, name="vertical" if vertical else "horizontal", thickness=thickness
+        )
+        bar.display = False
+        self.app._start_widget(self, bar)
+        return bar
