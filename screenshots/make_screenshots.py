@@ -101,9 +101,15 @@ async def compare_fixtures() -> None:
         artifacts = Path(tmp) / "artifacts"
         for name in ("drift_a", "drift_b"):
             shutil.copytree(runs / name / "artifacts" / name, artifacts / name)
-        earlier = time.time() - 3600
-        os.utime(artifacts / "drift_a", (earlier, earlier))
-        app = JobEventsApp(Path(tmp), watch=False)
+        # drift_b is the newer run: the app opens the run whose folder or job_events/
+        # changed last, and a copy keeps the checkout's times on both
+        now = time.time()
+        for name, when in (("drift_a", now - 3600), ("drift_b", now)):
+            for folder in (artifacts / name / "job_events", artifacts / name):
+                os.utime(folder, (when, when))
+        # the playbooks the runs name, wherever this checkout is (`--project`)
+        playbooks = HERE.parent / "tests" / "fixtures" / "playbooks"
+        app = JobEventsApp(Path(tmp), watch=False, projects=[playbooks])
         async with app.run_test(size=SIZE) as pilot:
             await _until(pilot, lambda: app.feed is not None and app.feed.loaded.is_set(), 20)
             await pilot.press("d")
