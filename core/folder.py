@@ -162,7 +162,12 @@ def scan_runs(path: Path) -> tuple[list[RunFolder], list[Path]]:
 
 def open_run(path: Path, ident: str | None = None) -> RunFolder:
     """The run to show: the one named `ident`, else the newest. Raises NoRunError."""
-    runs = find_runs(path)
+    return pick_run(find_runs(path), ident, path)
+
+
+def pick_run(runs: list[RunFolder], ident: str | None, path: Path) -> RunFolder:
+    """Of `runs` (newest first, as listed under `path`), the one named `ident`, else the
+    newest. Raises NoRunError, naming the runs there are."""
     if ident is not None:
         for run in runs:
             if run.ident == ident:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .folder import NoRunError, RunFolder, scan_runs
+from .folder import RunFolder, pick_run, scan_runs
 
 
 class RunListing:
@@ -44,17 +44,8 @@ class RunListing:
         return [run.job_events for run in self._runs] != before
 
     def open(self, ident: str | None = None) -> RunFolder:
-        """The run named `ident`, else the newest, as `open_run` picks. Raises NoRunError."""
-        runs = self.runs()
-        if ident is not None:
-            for run in runs:
-                if run.ident == ident:
-                    return run
-            known = ", ".join(r.ident or "?" for r in runs) or "none"
-            raise NoRunError(f"no run with ident {ident!r} under {self.path} (runs: {known})")
-        if not runs:
-            raise NoRunError(f"no ansible-runner run under {self.path}")
-        return runs[0]
+        """The run named `ident`, else the newest (`pick_run`). Raises NoRunError."""
+        return pick_run(self.runs(), ident, self.path)
 
     def _single(self) -> bool:
         runs = self._runs
