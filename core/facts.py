@@ -14,9 +14,10 @@ import os
 import re
 import stat
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
+
+from msgspec import Struct
 
 #: the folder under `artifacts/<ident>/` (runner's default `fact_cache`)
 FACT_CACHE: Final = "fact_cache"
@@ -27,8 +28,7 @@ _SCHEMA = re.compile(r"s(\d+)_")
 _PAYLOAD = "__payload__"
 
 
-@dataclass(frozen=True)
-class HostFacts:
+class HostFacts(Struct, frozen=True):
     """What the fact cache holds for one host: the facts, or why there are none."""
 
     #: the file read (None when there is none)

@@ -14,10 +14,11 @@ import os
 import stat
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct
 
 from .events import decode_event, decode_typed, detached
 from .read_names import ReadNames
@@ -43,8 +44,7 @@ def event_file_key(name: str) -> tuple[int, str] | None:
     return (int(counter), rest[:-5])
 
 
-@dataclass(frozen=True)
-class RunFolder:
+class RunFolder(Struct, frozen=True):
     """One run: `artifacts/<ident>/` and its `job_events/`."""
 
     job_events: Path

@@ -12,9 +12,10 @@ import stat
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
 
 from . import gc_pause
 from .folder import EventReader, NoRunError, RunFolder, open_run
@@ -37,8 +38,7 @@ LOAD_CHUNK = 2000
 LOAD_BATCH = 256
 
 
-@dataclass
-class LoadedRun:
+class LoadedRun(Struct):
     """A run read whole: its tree and what the dump document says beside it."""
 
     tree: EventTree
@@ -49,7 +49,7 @@ class LoadedRun:
     #: event files (or records) read, unreadable ones included
     events: int
     #: unreadable files: name -> one-line reason
-    errors: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = {}
     #: how to name the run in a message: its folder
     label: str = ""
     #: the folder it came from, when it came from one

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from dataclasses import dataclass
 from typing import Literal
+
+from msgspec import Struct
 
 from .hosts import HostIndex
 from .nodes import Changes, Node
@@ -28,8 +29,7 @@ _SCATTERED = 1000.0
 _WORD_BREAKS = frozenset(" _-./:[]()")
 
 
-@dataclass(frozen=True, slots=True)
-class NameHit:
+class NameHit(Struct, frozen=True):
     """One name the query matched: what it is, and where in it the query's letters fell."""
 
     kind: NameKind

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from bisect import insort
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
+
+from msgspec import Struct
 
 Kind = Literal["playbook", "play", "task", "host", "item", "retry", "async", "message"]
 
@@ -215,8 +216,7 @@ def _parse_time(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-@dataclass(slots=True)
-class Changes:
+class Changes(Struct):
     """What one or more `EventTree.add` calls did, so a view repaints only that.
 
     A node in `moved` has a new parent or a new place among its siblings (a late event
@@ -224,10 +224,10 @@ class Changes:
     tree (a task node whose host runs joined another, an emptied host run).
     """
 
-    added: list[Node] = field(default_factory=list)
-    changed: set[Node] = field(default_factory=set)
-    moved: list[Node] = field(default_factory=list)
-    removed: list[Node] = field(default_factory=list)
+    added: list[Node] = []
+    changed: set[Node] = set()
+    moved: list[Node] = []
+    removed: list[Node] = []
     #: the recap arrived or changed
     recap: bool = False
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from .ansible_warnings import is_warning_node
 from .nodes import Node
@@ -26,8 +26,7 @@ _RESULT_KINDS = frozenset({"host"})
 _FILTER_STATUSES = {"failed": frozenset({FAILED, UNREACHABLE})}
 
 
-@dataclass(frozen=True)
-class Query:
+class Query(Struct, frozen=True):
     """A search text and a status filter; empty, it matches nothing and filters nothing."""
 
     text: str = ""
@@ -60,8 +59,7 @@ def _contains(node: Node, needle: str) -> bool:
     return node.detail is not None and needle in node.detail.casefold()
 
 
-@dataclass
-class Matches:
+class Matches(Struct):
     """The nodes a query shows: hits, their ancestors, and how many hits were left out."""
 
     hits: list[Node]

@@ -14,10 +14,11 @@ import heapq
 import os
 import threading
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct
 
 from .folder import RunFolder, read_event_file
 from .status import CHANGED, FAILED, OK, SKIPPED, UNREACHABLE, Status
@@ -30,8 +31,7 @@ FIRST_EVENTS = 5
 Key = tuple[int, int, int]
 
 
-@dataclass(frozen=True, slots=True)
-class RunSummary:
+class RunSummary(Struct, frozen=True):
     """One run as a list shows it."""
 
     run: RunFolder

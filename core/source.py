@@ -8,21 +8,21 @@ know a source only through `RunSource`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Protocol
+
+from msgspec import Struct
 
 from .events import Event
 
 
-@dataclass
-class ReadResult:
+class ReadResult(Struct):
     """What one read of a source found."""
 
-    events: list[Event] = field(default_factory=list)
+    events: list[Event] = []
     #: what became unreadable in this read: name ("12-…json", "line 40") -> one-line reason
-    errors: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = {}
     #: names reported before that have parsed since
-    recovered: list[str] = field(default_factory=list)
+    recovered: list[str] = []
     #: another read now may give more without waiting
     more: bool = False
     #: the run's state (status, rc, the stream's marks) changed

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Final
+
+from msgspec import Struct
 
 from .ansi import strip_ansi
 from .nodes import Node
@@ -35,8 +36,7 @@ READ_LIMIT: Final = 8 * 1024 * 1024
 _RUN_KINDS: Final = frozenset({"host", "item", "retry", "async"})
 
 
-@dataclass(frozen=True, slots=True)
-class TaskPath:
+class TaskPath(Struct, frozen=True):
     """A parsed `task_path`: the file as written and the task's line in it (1-based)."""
 
     file: str
@@ -46,24 +46,21 @@ class TaskPath:
         return self.file if self.line is None else f"{self.file}:{self.line}"
 
 
-@dataclass(frozen=True, slots=True)
-class SourceRoots:
+class SourceRoots(Struct, frozen=True):
     """Where to look beside the path as written: `--project` dirs and the run's private data dir."""
 
     projects: tuple[Path, ...] = ()
     private_data_dir: Path | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
+class Candidate(Struct, frozen=True):
     """One place the file may be, and which rule put it there (said to the user)."""
 
     path: Path
     how: str
 
 
-@dataclass(frozen=True, slots=True)
-class SourceExcerpt:
+class SourceExcerpt(Struct, frozen=True):
     """The lines around a task, read from the file found for it."""
 
     task: TaskPath
@@ -76,8 +73,7 @@ class SourceExcerpt:
     problem: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class SourceMissing:
+class SourceMissing(Struct, frozen=True):
     """The file was found nowhere; `looked` says where, in one line."""
 
     task: TaskPath

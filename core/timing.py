@@ -24,9 +24,10 @@ running host runs up to then.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from itertools import chain
+
+from msgspec import Struct
 
 from .nodes import Changes, Node
 from .tree import EventTree
@@ -69,8 +70,7 @@ def task_wall(task: Node) -> float | None:
     return _between(first, last)
 
 
-@dataclass(frozen=True, slots=True)
-class TaskTime:
+class TaskTime(Struct, frozen=True):
     """The times of one task's host runs (or of host runs parked under another node)."""
 
     node: Node
@@ -86,8 +86,7 @@ class TaskTime:
     running: int
 
 
-@dataclass(frozen=True, slots=True)
-class HostTime:
+class HostTime(Struct, frozen=True):
     """The times of one host over the run."""
 
     host: str

@@ -11,9 +11,9 @@ their widest cell, the rest shared by ratio, cells cut with an ellipsis. It draw
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from math import ceil
 
+from msgspec import Struct
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
 from rich.text import Text
@@ -23,8 +23,7 @@ _GAP = "   "
 _HEADER_STYLE = "bold"
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(Struct, frozen=True):
     """A column: its heading, and either a share of the free width or its content's width."""
 
     heading: str

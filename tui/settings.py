@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import platformdirs
+from msgspec import Struct
 
 #: set it to keep the settings somewhere else (the tests point it at a temporary dir)
 CONFIG_DIR_ENV = "JOBEVENTS_TUI_CONFIG_DIR"
@@ -47,8 +47,7 @@ def settings_path() -> Path:
     return config_dir() / FILE_NAME
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(Struct, frozen=True):
     """What the settings file can say; the defaults are the app's own behaviour."""
 
     theme: str | None = None
@@ -58,7 +57,7 @@ class Settings:
     time_format: str = "absolute"
     time_zone: str = "event"
     #: binding id -> keys ("y,ctrl+y"), handed to `App.set_keymap`
-    keys: dict[str, str] = field(default_factory=dict)
+    keys: dict[str, str] = {}
 
 
 class SettingsError(ValueError):

@@ -8,9 +8,9 @@ the user switches. A view says its cursor moved with `RunView.Highlighted`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
+from msgspec import Struct
 from textual.message import Message
 
 from jobevents.core.hosts import HostEntry
@@ -24,8 +24,7 @@ if TYPE_CHECKING:
 Shown = Node | HostEntry
 
 
-@dataclass(frozen=True, slots=True)
-class Frame:
+class Frame(Struct, frozen=True):
     """What changed in the run since the last frame, taken under the feed's lock."""
 
     changes: Changes
