@@ -19,8 +19,8 @@ from typing import Any, Final
 
 from msgspec import Struct
 
-#: the folder under `artifacts/<ident>/` (runner's default `fact_cache`)
-FACT_CACHE: Final = "fact_cache"
+from .folder import FACT_CACHE as FACT_CACHE  # the folder's name: a run's layout
+
 #: facts files larger than this are not read (a real host's are a few hundred KB)
 FACTS_LIMIT: Final = 8 * 1024 * 1024
 

@@ -25,6 +25,8 @@ from .read_names import ReadNames
 from .source import ReadResult
 
 RUN_STATES = ("starting", "running", "successful", "failed", "canceled", "timeout", "error")
+#: where ansible's fact cache writes under `artifacts/<ident>/` (runner points it there)
+FACT_CACHE = "fact_cache"
 #: `lost`: a run received as a worker stream that was cut before its end (not runner's)
 FINISHED_STATES = frozenset({"successful", "failed", "canceled", "timeout", "error", "lost"})
 

@@ -19,7 +19,7 @@ from textual.widget import AwaitMount, AwaitRemove, Widget
 from textual.widgets import ContentSwitcher, Input, Static
 
 from jobevents.core.ansi import safe_line
-from jobevents.core.facts import FACT_CACHE
+from jobevents.core.folder import FACT_CACHE
 from jobevents.core.name_index import NameHit, jump_target
 from jobevents.core.query import STATUS_FILTERS, Query
 from jobevents.core.run_listing import RunListing

@@ -18,7 +18,6 @@ from rich.text import Text
 
 from jobevents.core.folder import FINISHED_STATES, NoRunError, RunFolder, find_runs
 from jobevents.core.nodes import Changes
-from jobevents.core.run_history import playbook_of, previous_run
 
 from .marks import compare_header
 
@@ -245,6 +244,9 @@ def candidates_beside(run: RunFolder) -> list[Candidate]:
     playbook marked (read from one small file a run)."""
     if run.ident_dir is None:
         return []
+    # `d`'s, as the picker: neither is imported before the first frame
+    from jobevents.core.run_history import playbook_of, previous_run
+
     from .widgets.compare_picker import Candidate
 
     playbook = playbook_of(run)

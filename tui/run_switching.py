@@ -20,12 +20,13 @@ from textual._styles_cache import StylesCache
 
 from jobevents.core.folder import NoRunError, RunFolder
 from jobevents.core.run_listing import RunListing
-from jobevents.core.run_summary import RunSummaries
 
 from .feed import RunFeed
 
 if TYPE_CHECKING:
     from textual.widget import AwaitRemove
+
+    from jobevents.core.run_summary import RunSummaries
 
     from .app import JobEventsApp
 
@@ -47,8 +48,6 @@ class RunSwitching:
         #: the runs under PATH, listed again only when artifacts/ changes (`runs`: as
         #: `watch` listed them to start the early feed)
         self.runs = runs if runs is not None else RunListing(app.path)
-        #: what the run picker shows of each run, kept between openings
-        self.summaries = RunSummaries()
         #: follow new runs appearing under artifacts/ until the user picks one
         self.follow_newest = app.ident is None
         self._known_idents: set[str | None] = set()
@@ -95,6 +94,14 @@ class RunSwitching:
             self.open(newest)
         else:
             app.say(f"New run {newest.ident}: press r to open it.", title="New run")
+
+    @functools.cached_property
+    def summaries(self) -> RunSummaries:
+        """What the run picker shows of each run, kept between openings (made when first
+        asked, after the first frame: the picker's or its warming's)."""
+        from jobevents.core.run_summary import RunSummaries
+
+        return RunSummaries()
 
     def _warm_summaries(self) -> None:
         """Once the run shown is loaded, read the other runs' summaries for the picker.

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import reprlib
-import shlex
 import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -89,6 +88,8 @@ def cmd_text(cmd: Any) -> str | None:
     if cmd is None or cmd == "" or cmd == []:
         return None
     if isinstance(cmd, list) and all(isinstance(part, str) for part in cmd):
+        import shlex  # only a detail showing a command needs it
+
         try:
             return shlex.join(cmd)
         except (TypeError, ValueError):

@@ -6,7 +6,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, ClassVar, Final, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal
 
 from rich.console import Group, RenderableType
 from rich.style import Style
@@ -15,7 +15,6 @@ from textual import work
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from jobevents.core.facts import HostFacts, read_facts
 from jobevents.core.hosts import HostEntry
 from jobevents.core.nodes import Changes, Node
 from jobevents.core.task_file import SourceRoots, TaskSource, load_task_source, task_path_of
@@ -24,6 +23,9 @@ from .. import detail
 from ..detail_source import source_block, source_loading
 from ..detail_styles import SECONDARY
 from ..theme import STATUS_STYLE
+
+if TYPE_CHECKING:
+    from jobevents.core.facts import HostFacts
 
 #: payloads larger than this are shown from their first bytes only
 PAYLOAD_LIMIT = 8 * 1024 * 1024
@@ -178,6 +180,8 @@ class DetailPane(VerticalScroll, can_focus=True):
 
     @work(thread=True, exclusive=True, group="facts")
     def _load_facts(self, entry: HostEntry, mode: DetailMode) -> None:
+        from jobevents.core.facts import HostFacts, read_facts  # a host's: the Hosts view's
+
         from ..host_detail import host_detail
 
         if self._fact_cache is None:
