@@ -15,8 +15,10 @@ from typing import Any
 import msgspec
 
 _SUFFIX = re.compile(r"_\d+$")
-_SURROGATE = re.compile("[\ud800-\udfff]")
-_HOST_IN_STDOUT = re.compile(r"^\s*(?:\x1b\[[0-9;]*m)*\s*[a-z]+(?: [a-z]+)?: \[([^\]\r\n]+)\]")
+#: the same text as ansi.py's, so `re` compiles it once for both (its cache)
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+#: compiled when first used (`re`'s cache): only events whose event_data was omitted ask
+_HOST_IN_STDOUT = r"^\s*(?:\x1b\[[0-9;]*m)*\s*[a-z]+(?: [a-z]+)?: \[([^\]\r\n]+)\]"
 
 
 _NO_RAW = msgspec.Raw(b"")
@@ -264,7 +266,7 @@ def base_uuid(uuid: str) -> str:
 def host_from_stdout(stdout: str) -> str | None:
     """The host of a result whose event_data was omitted, from `ok: [host]`-style stdout."""
     for line in stdout.splitlines():
-        match = _HOST_IN_STDOUT.match(line)
+        match = re.match(_HOST_IN_STDOUT, line)
         if match:
             return match.group(1)
     return None
