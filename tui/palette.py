@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from functools import partial
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
+from msgspec import Struct
 from rich.text import Text
 from textual.command import (
     CommandInput,
@@ -33,7 +34,7 @@ GO_TO_LIMIT = 40
 _KIND_WORD = {"play": "play", "task": "task", "host": "host"}
 
 
-class Command(NamedTuple):
+class Command(Struct, frozen=True):
     """One palette entry: its title, a line of help, and what it does."""
 
     title: str

@@ -11,14 +11,14 @@ watcher on the footer after the key is removed, with all it rendered.
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from typing import NamedTuple
 
+from msgspec import Struct
 from textual.await_complete import AwaitComplete
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
 
-class ShownKey(NamedTuple):
+class ShownKey(Struct, frozen=True):
     """What one key in the footer shows, and does when clicked."""
 
     key: str
