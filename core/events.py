@@ -272,6 +272,13 @@ def host_from_stdout(stdout: str) -> str | None:
     return None
 
 
+def raw_string(raw: msgspec.Raw) -> str:
+    """A raw value that should be a string, decoded ("" if it is not): `Event.stdout` of a
+    raw stdout kept without its event."""
+    value = _decode_raw(raw)
+    return value if isinstance(value, str) else ""
+
+
 def _decode_raw(raw: msgspec.Raw | None) -> Any:
     """A Raw value decoded; invalid UTF-8 inside it (msgspec skips Raw unchecked) replaced."""
     if raw is None or not raw:

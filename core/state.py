@@ -10,9 +10,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 
+import msgspec
+
 from .ansible_warnings import is_warning_node
-from .events import Event
-from .holders import find_holder, held_events, holder_among, holds, is_attached
+from .events import Event, raw_string
+from .holders import HolderIndex, find_holder, held_events, holder_among, holds, is_attached
 from .hosts import HostIndex
 from .log import RunLog
 from .name_index import NameIndex
@@ -22,6 +24,13 @@ from .tree import EventTree
 
 #: host runs filed in one locked step of making the hosts index after a load (~10 ms)
 HOSTS_STEP = 2000
+#: events whose lines a first load keeps aside for the log at most (see `defer_log`): a
+#: small run's all (the navigator run's 1,753: 207 KB of raw stdout); a big run's log is
+#: made at this point of its load and kept event by event from then on
+LOG_DEFERRED = 5000
+
+#: an event's lines kept aside: (counter, uuid, raw stdout, whether it is the recap)
+_Aside = tuple[int, str, msgspec.Raw, bool]
 
 
 class RunState:
@@ -35,7 +44,9 @@ class RunState:
         self.lock = threading.RLock()
         self.tree = EventTree()
         #: the run's stdout in counter order; each event's owner is the node holding it
-        self.log: RunLog[Node] = RunLog()
+        self._log: RunLog[Node] = RunLog()
+        #: while the log is deferred (`defer_log`): the lines it is still to take
+        self._aside: list[_Aside] | None = None
         #: warnings and deprecations Ansible printed (message nodes `is_warning_node` picks)
         self.warnings = 0
         #: where the time went, per task and per host (kept per frame: see `frame_taken`)
@@ -65,8 +76,12 @@ class RunState:
         and finished in one batch is filed once, and the cost stays O(1) an event.
         """
         step = self._step
-        for event in events:
-            self._add_one(event, step)
+        aside = self._aside
+        if aside is not None:
+            self._add_aside(events, step, aside)
+        else:
+            for event in events:
+                self._add_one(event, step)
         if not step:
             return
         if self._hosts is not None:
@@ -77,6 +92,55 @@ class RunState:
         changes.removed.extend(step.removed)
         changes.recap = changes.recap or step.recap
         step.clear()
+
+    @property
+    def log(self) -> RunLog[Node]:
+        """The run's stdout in counter order; each event's owner is the node holding it.
+
+        Made when first asked if it was deferred (`defer_log`) and is not made yet.
+        """
+        if self._aside is not None:
+            with self.lock:  # not while the feed applies a batch
+                self.make_log()
+        return self._log
+
+    def defer_log(self) -> None:
+        """Keep the events' lines aside from now on, for the log to be made later in one go
+        (`make_log`, or when `log` is first asked for).
+
+        A first load is the tree, then the first frame: the log's share of it (its lines
+        and each event's owner, found from what each event changed) was a third of the
+        take-in of a small run. Made later, each line's owner is found in one walk of
+        the tree (`HolderIndex`), which `node_at_line` would find anyway.
+        """
+        if self._aside is None and not self._log.events:
+            self._aside = []
+
+    def make_log(self) -> None:
+        """Put the lines kept aside into the log (with `lock` held); event by event from
+        now on. Each event's owner is the node holding it now, as `holder` finds it."""
+        aside = self._aside
+        if aside is None:
+            return
+        self._aside = None
+        if not aside:
+            return
+        tree = self.tree
+        root = tree.root
+        holders = HolderIndex(root)
+        task_node = tree.task_node
+        add = self._log.add
+        for counter, uuid, raw, recap in aside:
+            owner: Node | None = None
+            if uuid:
+                task = task_node(uuid)
+                if task is not None and is_attached(task, root):
+                    owner = task
+            if owner is None:
+                owner = holders.holder(counter, uuid)
+                if owner is None and recap:
+                    owner = root  # the recap: the run's own lines
+            add(counter, uuid, raw_string(raw), owner)  # the log ignores one seen before
 
     @property
     def hosts(self) -> HostIndex:
@@ -119,6 +183,27 @@ class RunState:
         hosts.file_recap()
         return False
 
+    def _add_aside(self, events: Iterable[Event], changes: Changes, aside: list[_Aside]) -> None:
+        """The tree takes the events in one call, their lines are kept aside for the log,
+        and the warnings are counted: `_add_one`'s work but the log's."""
+        batch = events if isinstance(events, list | tuple) else list(events)
+        added = changes.added
+        first_new = len(added)
+        self.tree.add_all(batch, changes)
+        aside.extend(
+            [
+                (e.counter, e.uuid, e.raw_stdout.copy(), e.event == "playbook_on_stats")
+                for e in batch
+                if len(e.raw_stdout) > 2  # absent or "": no lines
+            ]
+        )
+        for at in range(first_new, len(added)):
+            node = added[at]
+            if node.kind == "message" and is_warning_node(node):
+                self.warnings += 1
+        if len(aside) >= LOG_DEFERRED:
+            self.make_log()
+
     def _add_one(self, event: Event, changes: Changes) -> None:
         """The tree, the log and the warnings count take one event."""
         added = changes.added
@@ -144,7 +229,7 @@ class RunState:
                 owner = holder_among(own, counter, uuid)
             if owner is None and event.event == "playbook_on_stats":
                 owner = self.tree.root  # the recap: the run's own lines
-            self.log.add(counter, uuid, event.stdout, owner)  # the log ignores one seen before
+            self._log.add(counter, uuid, event.stdout, owner)  # the log ignores one seen before
         # The nodes this event added, not a recount: a message event adds one message node.
         for at in range(first_new, len(added)):
             node = added[at]

@@ -243,6 +243,9 @@ class RunFeed:
                 self._told = False
                 self._tell()
             self._shown.wait()  # `stop` sets it too
+            if not self._stop.is_set():
+                with self.lock:  # the log the first load kept aside (unless made since)
+                    self.state.make_log()
             self._index_hosts()
             if self._stream_source is not None:
                 self._follow_stream(self._stream_source)
@@ -270,7 +273,9 @@ class RunFeed:
         A stream's backlog is what comes without a pause: a pipe can be empty for a moment
         before its writer starts or while it is descheduled, and a load cut short there
         would build the rest of a big backlog at the live pace, frame by frame.
+        The log waits for the first frame (`RunState.defer_log`).
         """
+        self.state.defer_log()
         if self._ahead is not None:
             self._take_ahead(self._ahead)
             return

@@ -90,6 +90,28 @@ def test_watching_a_folder_shortens_the_gil_switch_interval(tmp_path: Path) -> N
         sys.setswitchinterval(before)
 
 
+def test_the_log_waits_for_the_first_frame_and_the_header_does_not() -> None:
+    """A first load keeps the lines aside for the log (a third of a small run's take-in,
+    on the way to the first frame); the feed makes the log once that frame is painted."""
+    run = committed_run("features")
+    feed = RunFeed(RunFolder(run / "job_events", None), watch=False)
+    feed.hold_until_shown()  # as `watch` does: the app says when its first frame is shown
+    feed.start()
+    try:
+        assert feed.loaded.wait(10)
+        with feed.lock:
+            assert feed.state._log.lines == 0  # kept aside: nothing made yet
+            assert feed.state.warnings == 3 and feed.tree.events == 139  # the header's
+        feed.shown()
+        _wait(lambda: feed.state._aside is None)
+        with feed.lock:
+            lines = feed.state._log.lines_between(0, feed.state._log.lines)
+        assert len(lines) == len((run / "stdout").read_text().splitlines()) > 0
+    finally:
+        feed.stop()
+    assert feed.failure is None
+
+
 def test_the_hosts_index_is_made_after_the_first_load_without_being_asked(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
