@@ -333,14 +333,14 @@ class EventReader:
         result = ReadResult()
         now = self._clock()
         events, retry, errors, once = result.events, self._retry, self.errors, self._once
-        decode, taken = decode_typed, 0
+        decode, taken, done = decode_typed, 0, self._done.add_key
         for name, content in files:
             if isinstance(content, OSError):
                 self._unreadable(name, content, result)
                 continue
             # The usual file, inline: a typed event spelling its name, not to be retried
             # or withdrawn. Anything else (and its count) goes through `_take`.
-            if once and not (errors and name in errors) and not (retry and name in retry):
+            if not (errors and name in errors) and not (retry and name in retry):
                 try:
                     event = decode(content)
                 except Exception:  # `_take` decodes it again, the lenient way
@@ -348,6 +348,9 @@ class EventReader:
                 else:
                     counter, uuid = event.counter, event.uuid
                     if counter > 0 and uuid and name == f"{counter}-{uuid}.json":
+                        if not once:  # what `_take` does for a watch
+                            detached(event)
+                            done(counter, uuid)
                         events.append(event)
                         taken += 1
                         continue

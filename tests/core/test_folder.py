@@ -115,6 +115,37 @@ def test_batches_read_every_file_once_and_a_load_lists_once(tmp_path: Path, once
     assert reader.read_count == len(names) + (1 if once else 2)
 
 
+@pytest.mark.parametrize("once", [False, True])
+def test_files_taken_from_a_frame_are_read_as_files(tmp_path: Path, once: bool) -> None:
+    """`take`: files another process read, as views into its frame of them, give what
+    `read` gives; for a watch (kept while shown) each event holds its own bytes, not a view
+    keeping the whole frame alive, and each file is noted as read."""
+    ident_dir = _copy_run("features", tmp_path)
+    names = EventReader(open_run(ident_dir)).list_names()
+    frame = bytearray()
+    spans = []
+    for name in names:
+        data = (ident_dir / "job_events" / name).read_bytes()
+        spans.append((name, len(frame), len(data)))
+        frame += data
+    view = memoryview(frame)
+    reader = EventReader(open_run(ident_dir), once=once)
+    taken = reader.take([(name, view[at : at + size]) for name, at, size in spans]).events
+    expected = EventReader(open_run(ident_dir)).read(names).events
+    taken.sort(key=lambda e: e.key)
+    expected.sort(key=lambda e: e.key)
+    assert [e.key for e in taken] == [e.key for e in expected]
+    assert reader.read_count == len(names)
+    assert all(reader.was_read(name) for name in names) is not once
+    if once:
+        return  # a load applies its events and lets them go with the frame
+    frame[:] = bytes(len(frame))  # the frame reused: the events keep what they said
+    assert [e.stdout for e in taken] == [e.stdout for e in expected]
+    assert [e.data.res.msg if e.data.res else None for e in taken] == [
+        e.data.res.msg if e.data.res else None for e in expected
+    ]
+
+
 def test_half_written_file_is_retried_then_reported(tmp_path: Path) -> None:
     ident_dir = _copy_run("seed_linear", tmp_path)
     events = ident_dir / "job_events"
