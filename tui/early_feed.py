@@ -57,7 +57,8 @@ class EarlyFeed:
         whole (up to WHOLE_WAIT); a big one not started yet (the app starts it)."""
         if self.whole:
             self.feed.start()
-            self.feed.loaded.wait(WHOLE_WAIT)
+            if not self.feed.loaded.wait(WHOLE_WAIT):
+                self.feed.seen()  # the app reads it as it loads
         return self.feed
 
 
@@ -86,6 +87,8 @@ def start_feed(
 
     feed = RunFeed(reader, force_polling=force_polling, ahead=ahead)
     feed.hold_until_shown()  # the hosts index and the watch wait for the app's first frame
+    if whole:
+        feed.load_unseen()  # read whole before the app exists (`ready`)
     early = EarlyFeed(feed, listing, whole=whole)
     if early.whole and ahead is None:
         early.ready()  # read now, before the imports: not beside them

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from jobevents.core import run_listing
+from jobevents.core import EventTree, run_listing
 from jobevents.core.folder import RunFolder
+from jobevents.core.loading import load_run
 from jobevents.tui import early_feed
 from jobevents.tui.app import JobEventsApp
 from jobevents.tui.early_feed import count_files, start_feed
@@ -49,6 +50,27 @@ def test_a_small_run_is_read_whole_before_start_feed_returns(tmp_path: Path) -> 
         assert early.ready() is feed
     finally:
         feed.stop()
+
+
+def test_a_small_run_read_before_the_app_sums_its_counts_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nobody reads that tree before the load ends (`RunFeed.load_unseen`): its host-run
+    counts are not walked up at each change, and come out as a load's."""
+    pdd, _ = _pdd(tmp_path, "features")
+    walks: list[object] = []
+    count = EventTree._count
+    monkeypatch.setattr(EventTree, "_count", lambda *a: walks.append(a) or count(*a))
+    early = start_feed(pdd, None)
+    assert early is not None and early.whole
+    try:
+        assert early.ready().loaded.is_set()
+        assert walks == []
+        reference, _ = load_run(_folder(next((pdd / "artifacts").iterdir())), child=False)
+        with early.feed.lock:
+            assert early.feed.tree.to_dict() == reference.to_dict()
+    finally:
+        early.feed.stop()
 
 
 def test_no_run_yet_gives_no_feed(tmp_path: Path) -> None:

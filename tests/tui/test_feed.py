@@ -7,11 +7,16 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import jobevents.core.state as state_module
+import jobevents.tui.feed as feed_module
+from jobevents.core import Changes, Event, EventTree
+from jobevents.core.events import EventData
 from jobevents.core.folder import RunFolder
+from jobevents.core.loading import load_run
 from jobevents.core.state import RunState
 from jobevents.tui.feed import SWITCH_INTERVAL, RunFeed
 
@@ -110,6 +115,67 @@ def test_the_log_waits_for_the_first_frame_and_the_header_does_not() -> None:
     finally:
         feed.stop()
     assert feed.failure is None
+
+
+@pytest.mark.parametrize("seen_after", [None, 2])
+def test_a_load_nobody_reads_sums_its_counts_at_its_end(
+    monkeypatch: pytest.MonkeyPatch, seen_after: int | None
+) -> None:
+    """`load_unseen` (a small run `watch` reads before the app exists): host-run counts
+    are summed once at the end, not walked up at every change; `seen` mid-load (the app
+    came first) sums them then and keeps them from there. The tree is the same."""
+    monkeypatch.setattr(feed_module, "CHUNK", 20)  # batches: `seen` comes between two
+    run = RunFolder(committed_run("features") / "job_events", None)
+    walks: list[bool] = []
+    count = EventTree._count
+
+    def counted(tree: EventTree, *args: Any) -> None:
+        walks.append(True)
+        count(tree, *args)
+
+    monkeypatch.setattr(EventTree, "_count", counted)
+    feed = RunFeed(run, watch=False)
+    feed.load_unseen()
+    batches = 0
+    add_all = feed.state.add_all
+
+    def apply(events: Any, changes: Changes) -> None:
+        nonlocal batches
+        batches += 1
+        if batches == seen_after:
+            feed.seen()
+            walks.clear()
+        add_all(events, changes)
+
+    feed.state.add_all = apply  # type: ignore[method-assign]
+    feed.start()
+    try:
+        assert feed.loaded.wait(10)
+        assert batches > 2
+        assert bool(walks) is (seen_after is not None)  # walked only once seen
+        with feed.lock:
+            built = feed.tree.to_dict()
+        reference, _ = load_run(run, child=False)
+        assert built == reference.to_dict()
+        walks.clear()
+        with feed.lock:  # kept event by event from now on
+            feed.state.add(_late_result(feed.tree), Changes())
+        assert walks
+    finally:
+        feed.stop()
+    assert feed.failure is None
+
+
+def _late_result(tree: EventTree) -> Event:
+    """A result of a new host run of the run's first task, after every event."""
+    task = next(node for node in tree.nodes() if node.kind == "task")
+    return Event(
+        event="runner_on_ok",
+        uuid="late-result",
+        counter=10_000,
+        parent_uuid=task.uuid,
+        event_data=EventData(task_uuid=task.uuid, host="late-host"),
+    )
 
 
 def test_the_hosts_index_is_made_after_the_first_load_without_being_asked(
