@@ -77,7 +77,7 @@ def _lines(state: RunState) -> list[Line]:
 
 
 @pytest.mark.parametrize("name", committed_names())
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_a_log_made_after_the_load_is_the_log_kept_event_by_event(
     name: str, data: st.DataObject
@@ -128,7 +128,7 @@ def _index_answers_as_a_walk(tree_events: Sequence[Event], asked: Sequence[Event
 
 
 @pytest.mark.parametrize("name", committed_names())
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_the_holder_index_finds_what_a_walk_finds(name: str, data: st.DataObject) -> None:
     """After any part of the events in any order (parked events, split host runs, several
