@@ -43,6 +43,7 @@ from .views.tasks import TasksView
 from .widgets.detail_pane import DETAIL_MODES, DetailPane
 from .widgets.key_footer import KeyFooter
 from .widgets.run_header import RunHeader
+from .widgets.run_screen import RunScreen
 
 if TYPE_CHECKING:
     from .launch import PlaybookProcess
@@ -275,6 +276,9 @@ class JobEventsApp(App[int]):
         return True
 
     # -------------------------------------------------------------- layout
+
+    def get_default_screen(self) -> RunScreen:
+        return RunScreen(id="_default")
 
     def compose(self) -> ComposeResult:
         # Kept as attributes: query_one() looks at the current screen, which is a modal

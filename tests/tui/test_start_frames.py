@@ -1,0 +1,47 @@
+"""The start: the first frame paints the screen as it settles, and nothing paints it all
+again right after (each such frame was CPU on the way to the screen, and held the GIL
+from Textual's writer thread while it wrote the first)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import events
+from textual.app import App, ComposeResult
+from textual.geometry import Size
+from textual.widgets import Static
+
+from jobevents.tui.widgets.run_screen import RunScreen
+
+
+class OnRunScreen(App[None]):
+    def get_default_screen(self) -> RunScreen:
+        return RunScreen(id="_default")
+
+    def compose(self) -> ComposeResult:
+        yield Static("text")
+
+
+async def test_a_resize_to_the_screens_own_size_lays_nothing_out() -> None:
+    # At start the app, the terminal driver and the screen's first layout each send the
+    # screen a Resize of the size it has: Textual laid all of it out and painted it for each.
+    app = OnRunScreen()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RunScreen)
+        layouts: list[Any] = []
+        real = screen._refresh_layout
+
+        def counted(*args: Any, **kwargs: Any) -> None:
+            layouts.append(args)
+            real(*args, **kwargs)
+
+        screen._refresh_layout = counted  # type: ignore[method-assign]
+        screen.post_message(events.Resize(Size(60, 20), Size(60, 20)))
+        await pilot.pause()
+        assert layouts == []
+        await pilot.resize_terminal(50, 20)  # another size is laid out, as Textual does
+        await pilot.pause()
+        assert layouts
+        assert app.query_one(Static).size.width == 50

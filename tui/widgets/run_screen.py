@@ -1,0 +1,24 @@
+"""RunScreen: the app's own screen, laid out again on a resize only when its size changed.
+
+Textual lays a screen out, and paints all of it, on every `Resize` it gets, also on one
+of the size it is laid out at. At start three such come, right after the first frame:
+the app's own, the terminal driver's, and the one the screen's first layout sends the
+screen itself. Each was a layout and a paint of the whole screen (8-11 ms of the start's
+CPU), and each held the GIL from Textual's writer thread while it was writing the first
+frame to the terminal. What was asked of the layout meanwhile (`refresh(layout=True)`)
+is laid out on the screen's next update, as at any other time.
+"""
+
+from __future__ import annotations
+
+from textual.geometry import Size
+from textual.screen import Screen
+
+
+class RunScreen(Screen[None]):
+    """The app's default screen (not its modals): a resize to its own size costs nothing."""
+
+    def _screen_resized(self, size: Size) -> None:
+        if size == self._compositor.size:
+            return
+        super()._screen_resized(size)
