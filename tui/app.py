@@ -379,7 +379,10 @@ class JobEventsApp(App[int]):
         self.switcher.current = _widget(view).id
         self.query_filter = Query()
         self._apply_query()
-        _widget(view).focus()
+        # Focused now, not when `focus()`'s turn comes (after the first frame): the first
+        # frame paints the tree as it stays, and the next does not render all its rows again
+        widget = _widget(view)
+        widget.screen.set_focus(widget)
         feed.tell_to(self._feed_changed)
 
     def _add_view(self, view_id: str) -> AwaitMount:

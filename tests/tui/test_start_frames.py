@@ -6,12 +6,17 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from textual import events
 from textual.app import App, ComposeResult
 from textual.geometry import Size
+from textual.strip import Strip
 from textual.widgets import Static
 
+from jobevents.tui.widgets.line_cache import CachedTreeLines
 from jobevents.tui.widgets.run_screen import RunScreen
+
+from .helpers import finished, running, settle
 
 
 class OnRunScreen(App[None]):
@@ -45,3 +50,21 @@ async def test_a_resize_to_the_screens_own_size_lays_nothing_out() -> None:
         await pilot.pause()
         assert layouts
         assert app.query_one(Static).size.width == 50
+
+
+async def test_the_first_frame_paints_the_tree_focused(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The tree is focused when the run is shown, not when the focus's turn comes: it came
+    # after the first frame, whose tree (unfocused: another background) the next frame
+    # rendered again, all of its rows.
+    focused_at_paint: list[bool] = []
+    render_lines = CachedTreeLines.render_lines
+
+    def recorded(self: CachedTreeLines[Any], crop: Any) -> list[Strip]:
+        focused_at_paint.append(self.has_focus)
+        return render_lines(self, crop)
+
+    monkeypatch.setattr(CachedTreeLines, "render_lines", recorded)
+    app = finished("seed_linear")
+    async with running(app) as pilot:
+        await settle(pilot)
+        assert focused_at_paint and all(focused_at_paint)
