@@ -29,7 +29,7 @@ from jobevents.core.task_file import (
 )
 
 from .app_settings import AppSettings
-from .cold_start import first_frame_painted
+from .cold_start import first_frame_painted, quick_switches
 from .comparing import Comparing
 from .feed import RunFeed
 from .frame import HEARTBEAT, FrameClock
@@ -304,6 +304,7 @@ class JobEventsApp(App[int]):
         yield self.footer
 
     def on_mount(self) -> None:
+        quick_switches()  # the writer thread writes the first frame while we go on
         self.call_after_refresh(self._first_frame_painted)
         self.app_settings.apply()
         self.set_interval(HEARTBEAT, self._request_frame)

@@ -4,6 +4,7 @@ from Textual's writer thread while it wrote the first)."""
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import pytest
@@ -13,6 +14,8 @@ from textual.geometry import Size
 from textual.strip import Strip
 from textual.widgets import Static
 
+from jobevents.tui.cold_start import START_SWITCH_INTERVAL
+from jobevents.tui.feed import SWITCH_INTERVAL
 from jobevents.tui.widgets.line_cache import CachedTreeLines
 from jobevents.tui.widgets.run_screen import RunScreen
 
@@ -68,3 +71,19 @@ async def test_the_first_frame_paints_the_tree_focused(monkeypatch: pytest.Monke
     async with running(app) as pilot:
         await settle(pilot)
         assert focused_at_paint and all(focused_at_paint)
+
+
+async def test_the_gil_changes_hands_within_1ms_from_the_mount_on() -> None:
+    # Textual's writer thread writes the first frame while the UI thread goes on: each
+    # wait for the GIL lasted up to Python's 5 ms. A run read once (no folder watched: the
+    # feed would set it too) has it from the mount on.
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(0.005)
+    try:
+        app = finished("seed_linear")
+        async with running(app) as pilot:
+            await pilot.pause()
+            assert sys.getswitchinterval() <= START_SWITCH_INTERVAL < 0.005
+        assert START_SWITCH_INTERVAL == SWITCH_INTERVAL
+    finally:
+        sys.setswitchinterval(before)
