@@ -380,10 +380,12 @@ class JobEventsApp(App[int]):
         self.switcher.current = _widget(view).id
         self.query_filter = Query()
         self._apply_query()
-        # Focused now, not when `focus()`'s turn comes (after the first frame): the first
-        # frame paints the tree as it stays, and the next does not render all its rows again
+        # Focused now, not when `focus()`'s turn comes (after the first frame), and styled
+        # focused now, not when the view handles its Focus event: the first frame paints
+        # the tree as it stays, and the next does not render all its rows again
         widget = _widget(view)
         widget.screen.set_focus(widget)
+        widget.has_focus = widget.screen.focused is widget
         feed.tell_to(self._feed_changed)
 
     def _add_view(self, view_id: str) -> AwaitMount:
