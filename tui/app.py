@@ -135,6 +135,8 @@ class JobEventsApp(App[int]):
         #: when frames come and what they paint
         self.frames = FrameClock(self)
         self._search_timer: Timer | None = None
+        #: the search box (`search`), once mounted
+        self._search: Input | None = None
         self._open_count = 0
         #: the end of the run this app started (`run`, `demo`) or was piped, and leaving
         self.run_end = RunEnd(self, process)
@@ -249,8 +251,9 @@ class JobEventsApp(App[int]):
             with feed.lock:
                 done = tasks is not None and tasks.select_node(node)
             if not done and self.query_filter:
-                self.search.value = ""
-                self.search.remove_class("-visible")
+                if self._search is not None:
+                    self._search.value = ""
+                    self._search.remove_class("-visible")
                 self._status_index = 0
                 self._apply_query()
                 with feed.lock:
@@ -262,7 +265,7 @@ class JobEventsApp(App[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # "/" typed into the search is text (a path, a role/task name), not the key again:
         # None leaves the key to the input and shows the binding as unavailable
-        if action == "search" and self.search.has_focus:
+        if action == "search" and self._search is not None and self._search.has_focus:
             return None
         if action == "show_view" and parameters:
             return bool(self.views) and parameters[0] in VIEW_IDS
@@ -285,9 +288,6 @@ class JobEventsApp(App[int]):
         # (help, quit dialog, run picker) while one is open, and the frame still paints.
         self.header = RunHeader(id="header")
         self.detail = DetailPane(id="detail")
-        self.search = Input(
-            placeholder="search names and messages; enter keeps, escape clears", id="search"
-        )
         self.main = Horizontal(id="main")
         self.switcher = ContentSwitcher(id="views")
         self.switcher.display = False  # until a run opens: the waiting line has the room
@@ -299,7 +299,6 @@ class JobEventsApp(App[int]):
             yield self.waiting
             yield self.switcher
             yield self.detail
-        yield self.search
         self.footer = KeyFooter(compact=True)
         yield self.footer
 
@@ -465,6 +464,18 @@ class JobEventsApp(App[int]):
 
         self.push_screen(HelpScreen())
 
+    @property
+    def search(self) -> Input:
+        """The search box under the views, mounted when first asked for (`/`): the first
+        frame does not show it, and it cost the start its CSS, styles and mount."""
+        search = self._search
+        if search is None:
+            search = self._search = Input(
+                placeholder="search names and messages; enter keeps, escape clears", id="search"
+            )
+            self.footer.screen.mount(search, before=self.footer)
+        return search
+
     def action_search(self) -> None:
         """Filter the tree to nodes whose name or message matches, live."""
         search = self.search
@@ -491,8 +502,8 @@ class JobEventsApp(App[int]):
 
     def action_clear_filter(self) -> None:
         """Clear the search (then the status filter)."""
-        search = self.search
-        if search.value or search.has_focus:
+        search = self._search
+        if search is not None and (search.value or search.has_focus):
             search.value = ""
             search.remove_class("-visible")
         elif self._status_index:
@@ -522,7 +533,7 @@ class JobEventsApp(App[int]):
         view = self.view
         if self.feed is None or view is None:
             return
-        text = self.search.value.strip()
+        text = self._search.value.strip() if self._search is not None else ""
         query = Query(text=text, status=STATUS_FILTERS[self._status_index])
         self.query_filter = query
         shown = Query(

@@ -575,6 +575,8 @@ async def test_what_is_typed_right_after_slash_goes_to_the_search() -> None:
             event = events.Key(key, char)
             event.set_sender(app)
             app._driver.send_message(event)  # type: ignore[union-attr]
+        # the search box is mounted by the "/" (not at start): ask for it once it is
+        await wait_for(pilot, lambda: bool(app.query("#search")), what="the search box")
         search = app.query_one("#search", Input)
         await wait_for(pilot, lambda: search.value == "tower2", what="the typed text")
         assert tree_state(app).expanded == before.expanded

@@ -12,7 +12,7 @@ from textual import events
 from textual.app import App, ComposeResult
 from textual.geometry import Size
 from textual.strip import Strip
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from jobevents.tui.cold_start import START_SWITCH_INTERVAL
 from jobevents.tui.feed import SWITCH_INTERVAL
@@ -87,3 +87,17 @@ async def test_the_gil_changes_hands_within_1ms_from_the_mount_on() -> None:
         assert START_SWITCH_INTERVAL == SWITCH_INTERVAL
     finally:
         sys.setswitchinterval(before)
+
+
+async def test_the_search_box_is_mounted_by_the_first_slash() -> None:
+    # Not at start: the first frame does not show it, and its CSS, styles and mount were
+    # part of the start. The search's own tests (test_keys.py) run on a box mounted so.
+    app = finished("seed_linear")
+    async with running(app) as pilot:
+        await settle(pilot)
+        assert not app.query(Input)
+        await pilot.press("slash")
+        await pilot.pause()
+        search = app.query_one("#search", Input)
+        assert search.has_focus and search.display
+        assert app.screen.children.index(search) == app.screen.children.index(app.footer) - 1
