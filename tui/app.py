@@ -310,6 +310,8 @@ class JobEventsApp(App[int]):
         self.set_interval(1.0, self._check_runs)
         self._apply_width(self.size.width)
         self._check_runs()
+        if self.screen.focused is None:  # no run opened: what Textual would have focused
+            self.detail.focus()
 
     def _first_frame_painted(self) -> None:
         """The first frame is on screen: the collector runs again (`watch` paused it), and

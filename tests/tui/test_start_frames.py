@@ -5,6 +5,7 @@ from Textual's writer thread while it wrote the first)."""
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from textual.geometry import Size
 from textual.strip import Strip
 from textual.widgets import Input, Static
 
+from jobevents.tui.app import JobEventsApp
 from jobevents.tui.cold_start import START_SWITCH_INTERVAL
 from jobevents.tui.feed import SWITCH_INTERVAL
 from jobevents.tui.widgets.line_cache import CachedTreeLines
@@ -101,3 +103,22 @@ async def test_the_search_box_is_mounted_by_the_first_slash() -> None:
         search = app.query_one("#search", Input)
         assert search.has_focus and search.display
         assert app.screen.children.index(search) == app.screen.children.index(app.footer) - 1
+
+
+class FocusableOnRunScreen(OnRunScreen):
+    def compose(self) -> ComposeResult:
+        yield Input()
+
+
+async def test_the_run_screen_focuses_nothing_by_itself(tmp_path: Path) -> None:
+    # Textual focused the first widget that takes focus (the detail pane in a terminal),
+    # then the view took the focus from it: two restylings of the pane at start. The app
+    # focuses the view of the run it opens, or the detail pane while it waits for one.
+    app = FocusableOnRunScreen()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert app.screen.focused is None
+    waiting = JobEventsApp(tmp_path)  # no run yet: the detail pane, as before
+    async with running(waiting) as pilot:
+        await pilot.pause()
+        assert waiting.feed is None and waiting.detail.has_focus

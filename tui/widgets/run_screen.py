@@ -18,6 +18,11 @@ from textual.screen import Screen
 class RunScreen(Screen[None]):
     """The app's default screen (not its modals): a resize to its own size costs nothing."""
 
+    #: Textual focuses nothing here: the app focuses the view of the run it opens, or the
+    #: detail pane while it waits for one (Textual focused the detail pane first, and the
+    #: view took the focus from it: two restylings of the pane at start)
+    AUTO_FOCUS = ""
+
     def _screen_resized(self, size: Size) -> None:
         if size == self._compositor.size:
             return
