@@ -57,6 +57,22 @@ async def test_a_resize_to_the_screens_own_size_lays_nothing_out() -> None:
         assert app.query_one(Static).size.width == 50
 
 
+async def test_the_run_screen_is_not_styled_again_at_its_first_resume(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Each widget is styled as it is mounted; Textual styled all of them again when the
+    # screen first resumed, right after the start's mounts (2-4 ms before the first frame).
+    restyled: list[object] = []
+    monkeypatch.setattr(
+        RunScreen, "update_node_styles", lambda self, animate=True: restyled.append(self)
+    )
+    app = OnRunScreen()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert app.query_one(Static).styles.height  # styled, as mounted
+    assert restyled == []
+
+
 async def test_the_first_frame_paints_the_tree_focused(monkeypatch: pytest.MonkeyPatch) -> None:
     # The tree is focused when the run is shown, not when the focus's turn comes: it came
     # after the first frame, whose tree (unfocused: another background) the next frame
