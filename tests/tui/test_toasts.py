@@ -28,6 +28,8 @@ def _toasted(app: JobEventsApp) -> list[str]:
 async def test_a_new_run_named_like_markup_is_toasted_literally(tmp_path: Path) -> None:
     copy_run("adhoc", tmp_path)
     app = JobEventsApp(tmp_path, watch=True)
+    # A toast lasts 5 s: on a loaded machine the one said could be gone before it is seen
+    app.NOTIFICATION_TIMEOUT = 600  # type: ignore[misc]
     async with running(app) as pilot:
         await settle(pilot)
         # A run that is there when the first one opens is known, not new: copy it after.
