@@ -20,7 +20,7 @@ from textual.widgets import ContentSwitcher, Input, Static
 
 from jobevents.core.ansi import safe_line
 from jobevents.core.folder import FACT_CACHE
-from jobevents.core.name_index import NameHit, jump_target
+from jobevents.core.name_index import NameHit
 from jobevents.core.query import STATUS_FILTERS, Query
 from jobevents.core.run_listing import RunListing
 from jobevents.core.task_file import (
@@ -231,36 +231,18 @@ class JobEventsApp(App[int]):
             return feed.state.names.search(query, limit)
 
     async def go_to(self, hit: NameHit) -> None:
-        """Put the cursor on a play, task or host: in the view shown when it can show it,
-        else in the Tasks view, opening the way (and dropping a filter that hides it)."""
-        feed = self.feed
-        if feed is None:
-            return
-        with feed.lock:
-            node = jump_target(hit, feed.state.hosts)
-        if node is None:
-            self.notify(f"{hit.kind} {hit.name}: no run of it is in the tree yet.", markup=False)
-            return
-        view = self.view
-        with feed.lock:
-            done = view is not None and view.select_node(node)
-        if not done:
-            if self.view_id != TasksView.VIEW_ID:
-                await self.action_show_view(TasksView.VIEW_ID)
-            tasks = self.view
-            with feed.lock:
-                done = tasks is not None and tasks.select_node(node)
-            if not done and self.query_filter:
-                if self._search is not None:
-                    self._search.value = ""
-                    self._search.remove_class("-visible")
-                self._status_index = 0
-                self._apply_query()
-                with feed.lock:
-                    done = tasks is not None and tasks.select_node(node)
-        self._focus_view()
-        if done and self.view is not None:
-            self._request_frame()
+        """Put the cursor on a play, task or host the palette found (`go_to.py`)."""
+        from .go_to import go_to  # on a palette pick only
+
+        await go_to(self, hit)
+
+    def clear_filters(self) -> None:
+        """Drop the search and the status filter: every node shows again."""
+        if self._search is not None:
+            self._search.value = ""
+            self._search.remove_class("-visible")
+        self._status_index = 0
+        self._apply_query()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # "/" typed into the search is text (a path, a role/task name), not the key again:
@@ -495,9 +477,9 @@ class JobEventsApp(App[int]):
     @on(Input.Submitted, "#search")
     def _search_submitted(self, event: Input.Submitted) -> None:
         self._apply_query()
-        self._focus_view()
+        self.focus_view()
 
-    def _focus_view(self) -> None:
+    def focus_view(self) -> None:
         view = self.view
         if view is not None:
             _widget(view).focus()
@@ -513,7 +495,7 @@ class JobEventsApp(App[int]):
         else:
             return
         self._apply_query()
-        self._focus_view()
+        self.focus_view()
 
     def action_cycle_status(self) -> None:
         """Show only hosts of one status (all, failed, rescued, changed, running, skipped),
@@ -559,7 +541,7 @@ class JobEventsApp(App[int]):
         """Move the focus between the view and the detail pane."""
         detail = self.detail
         if detail.has_focus and self.view is not None:
-            self._focus_view()
+            self.focus_view()
         else:
             detail.focus()
 

@@ -47,6 +47,7 @@ LAZY = (
     "jobevents.tui.copying",  # `y`
     "jobevents.core.node_copy",
     "jobevents.tui.editor",  # `E`
+    "jobevents.tui.go_to",  # a palette pick
     "jobevents.core.facts",  # a host's facts: the Hosts view's detail
     "jobevents.core.run_summary",  # the run picker's lines
     "jobevents.core.run_history",  # `d`: which run is the previous one
