@@ -102,6 +102,23 @@ async def test_a_task_the_log_cannot_show_is_found_in_the_tasks_view() -> None:
         assert node is not None and (node.kind, node.name) == ("play", "preflight")
 
 
+async def test_a_task_the_filters_hide_is_shown_by_dropping_them() -> None:
+    from ..fixtures.paths import committed_run
+
+    app = JobEventsApp(committed_run("seed_linear"), watch=False)
+    async with running(app) as pilot:
+        await settle(pilot)
+        await press(pilot, "/")
+        await pilot.press(*"zzz-nothing")  # a search that hides every task
+        await press(pilot, "enter")
+        app.set_status_filter("failed")
+        await pilot.pause(0.2)
+        await palette_pick(pilot, "PLAY preflight"[5:], "play  preflight")
+        node = selected(app)
+        assert node is not None and (node.kind, node.name) == ("play", "preflight")
+        assert not app.query_filter and app.search.value == ""
+
+
 async def test_palette_runs_app_actions_by_name() -> None:
     from ..fixtures.paths import committed_run
 
