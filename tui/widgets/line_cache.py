@@ -20,6 +20,7 @@ from textual.widget import Widget
 from textual.widgets import Tree
 
 from .style_memo import StyleMemo
+from .tree_row import RowLook, render_row, row_look
 
 #: rendered lines kept: a few screens' worth, so scrolling back and forth stays cheap
 STRIP_CACHE_SIZE = 4096
@@ -45,6 +46,9 @@ class CachedTreeLines(Tree[RowT], Generic[RowT]):
         self._styled: LRUCache[tuple[object, ...], Strip] = LRUCache(STYLED_CACHE_SIZE)
         #: the widget's base style, looked up once a repaint instead of once a line
         self._pass_style: Style | None = None
+        #: what this repaint's rows share (`row_look`): False outside a repaint, True in
+        #: one until its first new row looks it up, None where Textual draws the rows
+        self._look: RowLook | bool | None = False
 
     def render_lines(self, crop: Region) -> list[Strip]:
         if self._drawn_in.changed(self):
@@ -52,6 +56,7 @@ class CachedTreeLines(Tree[RowT], Generic[RowT]):
             self._styled.clear()
             self._clear_line_cache()
         self._pass_style = self.rich_style  # walks every ancestor's styles: once a repaint
+        self._look = True
         try:
             if not self._rows_alike():
                 return super().render_lines(crop)
@@ -59,6 +64,7 @@ class CachedTreeLines(Tree[RowT], Generic[RowT]):
             return self._styled_rows(crop)
         finally:
             self._pass_style = None
+            self._look = False
 
     def _rows_alike(self) -> bool:
         """Whether a line looks the same on whichever row of the widget it is drawn: no
@@ -155,9 +161,23 @@ class CachedTreeLines(Tree[RowT], Generic[RowT]):
         strip = self._strips.get(key)
         if strip is None:
             pad_width = max(self.virtual_size.width, self.size.width)
-            strip = super()._render_line(y, 0, pad_width, base_style)
+            strip = self._draw_row(y, pad_width, base_style)
+            if strip is None:
+                strip = super()._render_line(y, 0, pad_width, base_style)
             self._strips[key] = strip
         return strip.crop(x1, x2)
+
+    def _draw_row(self, y: int, pad_width: int, base_style: Style) -> Strip | None:
+        """Line `y` drawn by `render_row` (Textual's line, without its `Text`), during a
+        repaint; None where Textual must draw it."""
+        look = self._look
+        if look is False:
+            return None
+        if look is True:
+            look = self._look = row_look(self)
+        if look is None:
+            return None
+        return render_row(self, look, y, self._tree_lines[y], pad_width, base_style)
 
     def _line_key(self, y: int, base_style: Style | None = None) -> tuple[object, ...] | None:
         """What line `y` of the tree shows (see `_render_line`); None past the last line."""
