@@ -13,11 +13,12 @@ from textual import events
 from textual.app import App, ComposeResult
 from textual.geometry import Size
 from textual.strip import Strip
-from textual.widgets import Input, Static
+from textual.widgets import Input, Static, Tree
 
 from jobevents.tui.app import JobEventsApp
 from jobevents.tui.cold_start import START_SWITCH_INTERVAL
 from jobevents.tui.feed import SWITCH_INTERVAL
+from jobevents.tui.views.tasks import TasksView
 from jobevents.tui.widgets.line_cache import CachedTreeLines
 from jobevents.tui.widgets.run_screen import RunScreen
 
@@ -89,6 +90,33 @@ async def test_the_first_frame_paints_the_tree_focused(monkeypatch: pytest.Monke
     async with running(app) as pilot:
         await settle(pilot)
         assert focused_at_paint and all(focused_at_paint)
+
+
+async def test_no_line_build_runs_inside_another(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Textual starts `show_root` at its first read, made by the first line build; its
+    # watcher asked for the lines again, so the start's first build (its first follow,
+    # before the first frame) built every line twice.
+    build = Tree._build
+    depth: list[int] = []
+    nested: list[int] = []
+
+    def counted(self: Tree[Any]) -> None:
+        if depth:
+            nested.append(len(depth))
+        depth.append(1)
+        try:
+            build(self)
+        finally:
+            depth.pop()
+
+    app = finished("seed_linear")
+    async with running(app) as pilot:
+        await settle(pilot)
+        assert app.feed is not None
+        monkeypatch.setattr(Tree, "_build", counted)
+        tree = TasksView(app.feed.state)  # as the start makes it: followed before mounted
+        assert tree.is_following and tree._tree_lines_cached
+    assert nested == []
 
 
 async def test_the_gil_changes_hands_within_1ms_from_the_mount_on() -> None:

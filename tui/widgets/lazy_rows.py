@@ -69,6 +69,9 @@ class LazyRows(CachedTreeLines[RowT], OwnLayout, Generic[RowT]):
     def __init__(self, root: RowT, *, id: str | None = None) -> None:
         super().__init__(self.label_of(root), data=root, id=id)
         self.guide_depth = 3
+        # Textual starts `show_root` at its first read, which the first line build makes:
+        # its watcher asks for the lines again mid-build, so the first build ran twice
+        _ = self.show_root
         self.auto_expand = True
         #: row key -> its TreeNode, for rows that have one
         self._shown_nodes: dict[Hashable, TreeNode[RowT]] = {self.key_of(root): self.root}
