@@ -125,17 +125,11 @@ class RunState:
         self._aside = None
         if not aside:
             return
-        tree = self.tree
-        root = tree.root
+        root = self.tree.root
         holders = HolderIndex(root)
-        task_node = tree.task_node
         add = self._log.add
         for counter, uuid, raw, recap in aside:
-            owner: Node | None = None
-            if uuid:
-                task = task_node(uuid)
-                if task is not None and is_attached(task, root):
-                    owner = task
+            owner = self._task_shown(uuid)
             if owner is None:
                 owner = holders.holder(counter, uuid)
                 if owner is None and recap:
@@ -197,10 +191,7 @@ class RunState:
                 if len(e.raw_stdout) > 2  # absent or "": no lines
             ]
         )
-        for at in range(first_new, len(added)):
-            node = added[at]
-            if node.kind == "message" and is_warning_node(node):
-                self.warnings += 1
+        self._count_warnings(added, first_new)
         if len(aside) >= LOG_DEFERRED:
             self.make_log()
 
@@ -230,7 +221,11 @@ class RunState:
             if owner is None and event.event == "playbook_on_stats":
                 owner = self.tree.root  # the recap: the run's own lines
             self._log.add(counter, uuid, event.stdout, owner)  # the log ignores one seen before
-        # The nodes this event added, not a recount: a message event adds one message node.
+        self._count_warnings(added, first_new)
+
+    def _count_warnings(self, added: list[Node], first_new: int) -> None:
+        """Count the warnings among the nodes added from `first_new` on (not a recount: a
+        message event adds one message node)."""
         for at in range(first_new, len(added)):
             node = added[at]
             if node.kind == "message" and is_warning_node(node):  # the kind: no call a node
@@ -273,8 +268,8 @@ class RunState:
         key = (counter, uuid)
         if self._unheld.get(key) == tree.events:  # walked already, and nothing came since
             return root
-        task = tree.task_node(uuid) if uuid else None
-        if task is not None and is_attached(task, root):
+        task = self._task_shown(uuid)
+        if task is not None:
             return task
         found = find_holder(root, counter, uuid)
         if found is not None:
@@ -283,6 +278,11 @@ class RunState:
             self._unheld.clear()
         self._unheld[key] = tree.events
         return root
+
+    def _task_shown(self, uuid: str) -> Node | None:
+        """The task node in the tree showing task `uuid`'s start (and its copies'), if any."""
+        task = self.tree.task_node(uuid) if uuid else None
+        return task if task is not None and is_attached(task, self.tree.root) else None
 
     def _holds(self, node: Node, counter: int, uuid: str) -> bool:
         """`holds`, and a task copy's start shown in its execution's node, in the tree."""
