@@ -238,9 +238,7 @@ class JobEventsApp(App[int]):
 
     def clear_filters(self) -> None:
         """Drop the search and the status filter: every node shows again."""
-        if self._search is not None:
-            self._search.value = ""
-            self._search.remove_class("-visible")
+        self._close_search()
         self._status_index = 0
         self._apply_query()
 
@@ -488,14 +486,20 @@ class JobEventsApp(App[int]):
         """Clear the search (then the status filter)."""
         search = self._search
         if search is not None and (search.value or search.has_focus):
-            search.value = ""
-            search.remove_class("-visible")
+            self._close_search()
         elif self._status_index:
             self._status_index = 0
         else:
             return
         self._apply_query()
         self.focus_view()
+
+    def _close_search(self) -> None:
+        """Empty and hide the search box (if it was ever mounted)."""
+        search = self._search
+        if search is not None:
+            search.value = ""
+            search.remove_class("-visible")
 
     def action_cycle_status(self) -> None:
         """Show only hosts of one status (all, failed, rescued, changed, running, skipped),
