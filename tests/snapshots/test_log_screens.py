@@ -20,13 +20,20 @@ from .test_screens import SIZE, SnapCompare, app_on
 
 
 def in_log(*keys: str, header: str | None = None) -> Callable[[Pilot], Awaitable[None]]:
-    """A `run_before`: load the run, open the log, press `keys`, wait for the detail pane."""
+    """A `run_before`: load the run, open the log, press `keys`, wait for the detail pane.
+
+    The log is painted once before the keys: its horizontal scrollbar spans the widest
+    line painted so far, so whether a frame came between "3" and the keys must not be
+    left to the machine's speed.
+    """
 
     async def run_before(pilot: Pilot) -> None:
         app = pilot.app
         assert isinstance(app, JobEventsApp)
         await settle(pilot)
-        await press(pilot, "3", *keys)
+        await press(pilot, "3")
+        await frames_pass(pilot)
+        await press(pilot, *keys)
         for search in app.query(Input):
             search.cursor_blink = False
         if header is not None:
