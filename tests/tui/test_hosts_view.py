@@ -331,6 +331,23 @@ async def test_a_hosts_detail_has_its_recap_its_failures_and_its_facts() -> None
         assert "Gathering Facts" in detail_text(app)
 
 
+async def test_opening_the_hosts_view_reads_the_hosts_facts_once() -> None:
+    """The view starts to follow on the host the pane already shows: not shown again."""
+    app = finished("hosts")
+    async with running(app) as pilot:
+        await settle(pilot)
+        reads: list[str] = []
+        detail = app.detail
+        load = detail._load_facts
+        detail._load_facts = lambda entry, mode: (reads.append(entry.name), load(entry, mode))  # type: ignore[method-assign]
+        await press(pilot, "2")
+        await frames_pass(pilot, 4)
+        await wait_for(pilot, lambda: "loading facts" not in detail_text(app), what="facts")
+        await frames_pass(pilot, 4)
+        assert isinstance(detail.node, HostEntry)
+        assert reads == [detail.node.name]
+
+
 # ---------------------------------------------------------------------- live
 
 
