@@ -65,6 +65,19 @@ def fact_file(fact_cache: Path, host: str) -> Path | None:
     return fact_cache / best[1] if best is not None else None
 
 
+def holds_facts(fact_cache: Path | None) -> bool:
+    """Whether the fact cache holds any file: one directory entry read, cheap enough for
+    the UI thread (a run that gathered no facts shows "no facts" at once, not after a
+    read on a worker)."""
+    if fact_cache is None:
+        return False
+    try:
+        with os.scandir(fact_cache) as entries:
+            return next(entries, None) is not None
+    except OSError:
+        return False
+
+
 def read_facts(fact_cache: Path, host: str, limit: int = FACTS_LIMIT) -> HostFacts:
     """`host`'s facts from runner's fact cache folder; never raises for a bad file."""
     path = fact_file(fact_cache, host)

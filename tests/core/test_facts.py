@@ -9,7 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from jobevents.core.facts import FACT_CACHE, common_facts, fact_file, read_facts, unwrap
+from jobevents.core.facts import (
+    FACT_CACHE,
+    common_facts,
+    fact_file,
+    holds_facts,
+    read_facts,
+    unwrap,
+)
 
 from ..conftest import LiveRuns
 from ..fixtures.paths import committed_run
@@ -95,6 +102,18 @@ def test_bad_files_are_reported_in_one_line_never_raised(cache: Path) -> None:
 
 def test_no_fact_cache_folder_means_no_facts(tmp_path: Path) -> None:
     assert read_facts(tmp_path / "absent", "web2").facts is None
+
+
+def test_holds_facts_says_whether_any_file_is_there(tmp_path: Path, cache: Path) -> None:
+    assert holds_facts(cache)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert not holds_facts(empty)
+    assert not holds_facts(tmp_path / "absent")
+    assert not holds_facts(None)
+    assert not holds_facts(cache / "s1_web2")  # a file, not a folder
+    (empty / "s1_late").write_text("{}")  # a play that gathers facts later in the run
+    assert holds_facts(empty)
 
 
 def test_odd_fact_types_are_left_out_of_the_common_ones() -> None:

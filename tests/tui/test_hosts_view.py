@@ -331,6 +331,21 @@ async def test_a_hosts_detail_has_its_recap_its_failures_and_its_facts() -> None
         assert "Gathering Facts" in detail_text(app)
 
 
+async def test_a_run_that_gathered_no_facts_says_so_at_once() -> None:
+    """No fact cache: "No facts" in the pane's first paint of a host, and no read for it."""
+    app = finished("features")  # its playbooks gather no facts
+    async with running(app) as pilot:
+        await show_hosts(pilot)
+        reads: list[str] = []
+        detail = app.detail
+        detail._load_facts = lambda entry, mode: reads.append(entry.name)  # type: ignore[method-assign]
+        entry = app.feed.state.hosts.ordered()[0]  # type: ignore[union-attr]
+        detail.show(None)
+        detail.show(entry)
+        assert "No facts" in detail_text(app) and "loading facts" not in detail_text(app)
+        assert reads == []
+
+
 async def test_opening_the_hosts_view_reads_the_hosts_facts_once() -> None:
     """The view starts to follow on the host the pane already shows: not shown again."""
     app = finished("hosts")

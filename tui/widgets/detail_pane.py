@@ -168,15 +168,23 @@ class DetailPane(VerticalScroll, can_focus=True):
 
     def _show_host(self, entry: HostEntry, moved: bool) -> None:
         """A host's summary now; its facts when the worker has read them."""
+        from jobevents.core.facts import HostFacts, holds_facts  # the Hosts view's too
+
         from ..host_detail import host_detail  # the Hosts view's: not before it is shown
 
         known = self._facts
         facts = known[1] if known is not None and known[0] == entry.name else None
+        # No facts at all in the run (no play gathered them): said now, no read to wait
+        # for, and the pane (and with it the screen) laid out once, not again.
+        absent = not holds_facts(self._fact_cache)
+        if absent:
+            facts = HostFacts(None, None)
         with self._locked():
             self._body.update(Group(*host_detail(entry, facts, mode=self.mode)))
         if moved:
             self.scroll_home(animate=False)
-        self._load_facts(entry, self.mode)
+        if not absent:
+            self._load_facts(entry, self.mode)
 
     @work(thread=True, exclusive=True, group="facts")
     def _load_facts(self, entry: HostEntry, mode: DetailMode) -> None:
