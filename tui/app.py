@@ -71,8 +71,10 @@ class JobEventsApp(App[int]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="quit"),
         Binding("question_mark", "help", "Help", id="help"),
-        # priority: handled as it arrives, so keys queued behind it already go to the search
+        # priority: taken as they arrive, so the keys behind "/" go to the search (and
+        # behind enter in the search, such as "n", to the view)
         Binding("slash", "search", "Search", id="search", priority=True),
+        Binding("enter", "submit_search", show=False, priority=True),
         Binding("escape", "clear_filter", "Clear", show=False, id="clear"),
         Binding("s", "cycle_status", "Status", id="status_filter"),
         Binding("r", "pick_run", "Runs", show=False, id="runs"),
@@ -243,10 +245,13 @@ class JobEventsApp(App[int]):
         self._apply_query()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # "/" typed into the search is text (a path, a role/task name), not the key again:
-        # None leaves the key to the input and shows the binding as unavailable
-        if action == "search" and self._search is not None and self._search.has_focus:
-            return None
+        if action in ("search", "submit_search"):
+            stack = self.screen_stack  # a dialog's "/" and enter are its own (text, its pick)
+            if not stack or not isinstance(stack[-1], RunScreen):
+                return False
+            # "/" in the search is text (a path): None leaves it to the input, unavailable
+            typing = self._search is not None and self._search.has_focus
+            return typing if action == "submit_search" else (None if typing else True)
         if action == "show_view" and parameters:
             return bool(self.views) and parameters[0] in VIEW_IDS
         if action == "cycle_detail" and parameters:
@@ -472,10 +477,13 @@ class JobEventsApp(App[int]):
             self._search_timer.stop()
         self._search_timer = self.set_timer(0.15, self._apply_query)
 
-    @on(Input.Submitted, "#search")
-    def _search_submitted(self, event: Input.Submitted) -> None:
+    def action_submit_search(self) -> None:
+        """Enter in the search: applied, and the next keys are the view's (set_focus: now)."""
+        if self._search_timer is not None:
+            self._search_timer.stop()
         self._apply_query()
-        self.focus_view()
+        if self.view is not None:
+            self.screen.set_focus(_widget(self.view))
 
     def focus_view(self) -> None:
         view = self.view

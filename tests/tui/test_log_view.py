@@ -6,6 +6,7 @@ import random
 import re
 from pathlib import Path
 
+from textual import events
 from textual.pilot import Pilot
 
 from jobevents.core.ansi import strip_ansi
@@ -189,6 +190,20 @@ async def test_enter_under_a_search_keeps_it_only_if_the_tree_would_show_the_nod
         await frames_pass(pilot)
         assert app.view_id == "tasks" and "/RETRYING" not in header_text(app)
         assert tree_cursor(app) is node
+
+
+async def test_a_key_typed_right_after_enter_in_the_search_is_the_views() -> None:
+    """A terminal gives "enter" and "n" in one read: n is the next match, not more text."""
+    app = finished("features")
+    async with running(app) as pilot:
+        await settle(pilot)
+        await press(pilot, "3", "g", "slash", *"tower2")
+        for key, char in (("enter", "\r"), ("n", "n")):
+            app.post_message(events.Key(key, char))  # back to back, as a driver posts them
+        await searched(pilot, app, "tower2")
+        assert app.search.value == "tower2"
+        await wait_for(pilot, lambda: "2/30 lines" in header_text(app), what="the second match")
+        assert app.view is log_view(app) and log_view(app).has_focus
 
 
 async def test_3_on_a_task_opens_its_banner_and_on_the_recap_the_playbook() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.command import CommandPalette
+from textual.command import CommandInput, CommandPalette
 from textual.pilot import Pilot
 
 from jobevents.core.nodes import Node
@@ -117,6 +117,33 @@ async def test_a_task_the_filters_hide_is_shown_by_dropping_them() -> None:
         node = selected(app)
         assert node is not None and (node.kind, node.name) == ("play", "preflight")
         assert not app.query_filter and app.search.value == ""
+
+
+async def test_enter_in_the_palette_opened_from_the_search_is_the_palettes() -> None:
+    """The search box keeps its focus under the palette: enter there picks, all the same."""
+    from ..fixtures.paths import committed_run
+
+    app = JobEventsApp(committed_run("features"), watch=False)
+    async with running(app) as pilot:
+        await settle(pilot)
+        await press(pilot, "/", *"tow")
+        await palette_pick(pilot, "fail_one", "fail_one_host")
+        node = selected(app)
+        assert node is not None and node.name == "fail_one_host"
+
+
+async def test_a_slash_typed_in_the_palette_is_text() -> None:
+    """ "/" opens the search only on the run's screen: in the palette it is part of a path."""
+    from ..fixtures.paths import committed_run
+
+    app = JobEventsApp(committed_run("features"), watch=False)
+    async with running(app) as pilot:
+        await settle(pilot)
+        await press(pilot, "ctrl+p")
+        await wait_for(pilot, lambda: palette_shown(app), what="the palette")
+        await press(pilot, *"roles/web")
+        assert app.screen.query_one(CommandInput).value == "roles/web"
+        assert app._search is None  # never asked for: the search box was not opened
 
 
 async def test_palette_runs_app_actions_by_name() -> None:
