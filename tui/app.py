@@ -478,17 +478,16 @@ class JobEventsApp(App[int]):
         self._search_timer = self.set_timer(0.15, self._apply_query)
 
     def action_submit_search(self) -> None:
-        """Enter in the search: applied, and the next keys are the view's (set_focus: now)."""
+        """Enter in the search: applied, and the keys typed after it are the view's."""
         if self._search_timer is not None:
             self._search_timer.stop()
         self._apply_query()
-        if self.view is not None:
-            self.screen.set_focus(_widget(self.view))
+        self.focus_view()
 
     def focus_view(self) -> None:
-        view = self.view
-        if view is not None:
-            _widget(view).focus()
+        """The view takes the keys now: `focus()` would wait behind those already typed."""
+        if self.view is not None and (keys := self.view.key_widget()).is_attached:
+            keys.screen.set_focus(keys)
 
     def action_clear_filter(self) -> None:
         """Clear the search (then the status filter)."""

@@ -584,6 +584,24 @@ async def test_what_is_typed_right_after_slash_goes_to_the_search() -> None:
         assert search.value == "tower2/" and search.has_focus
 
 
+@pytest.mark.parametrize("view_key", ["1", "2", "3", "4"])
+async def test_what_is_typed_right_after_enter_in_the_search_goes_to_the_view(
+    view_key: str,
+) -> None:
+    # "enter n" in one read: n is the view's key (the next match or problem), not text.
+    app = finished("features")
+    async with running(app) as pilot:
+        await settle(pilot)
+        await press(pilot, view_key, "slash", *"tower")
+        for key, char in [("enter", "\r"), ("n", "n")]:
+            event = events.Key(key, char)
+            event.set_sender(app)
+            app._driver.send_message(event)  # type: ignore[union-attr]
+        await frames_pass(pilot)
+        assert app.search.value == "tower"
+        assert app.view is not None and app.view.key_widget().has_focus
+
+
 async def test_search_stays_live_while_events_arrive(tmp_path: Path) -> None:
     ident_dir, rest = copy_run("seed_free", tmp_path, fraction=0.5)
     app = JobEventsApp(tmp_path)

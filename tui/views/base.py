@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from msgspec import Struct
 from textual.message import Message
+from textual.widget import Widget
 
 from jobevents.core.hosts import HostEntry
 from jobevents.core.nodes import Changes, Node
@@ -90,12 +91,15 @@ class RunView:
 
         The default drops the line caches of the view and its parts (`notify_style_update`).
         """
-        from textual.widget import Widget
-
         if isinstance(self, Widget):
             for widget in (self, *self.query("*")):
                 widget.notify_style_update()
                 widget.refresh()
+
+    def key_widget(self) -> Widget:
+        """The widget that takes the view's keys: the view, or one of its parts."""
+        assert isinstance(self, Widget)
+        return self
 
     def selected_node(self) -> Node | None:
         """The core node under the cursor, if the cursor is on one."""

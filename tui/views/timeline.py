@@ -15,6 +15,7 @@ from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Container, Vertical
+from textual.widget import Widget
 from textual.widgets import Static
 
 from jobevents.core.diff_marks import DiffMarks
@@ -101,6 +102,9 @@ class TimelineView(Container, RunView):
         else:
             self.call_after_refresh(self.chart.focus, scroll_visible)
         return self
+
+    def key_widget(self) -> Widget:
+        return self.chart
 
     # ------------------------------------------------------------ time
 
