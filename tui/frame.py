@@ -45,10 +45,7 @@ class FrameClock:
         self.unseen_mark: int | None = None
         self._reported_errors: set[str] = set()
         self._last_refilter = 0.0
-        #: the changes touched what the detail pane shows
         self._detail_stale = False
-        #: follow mode moved the cursor to `_detail_next`, not shown yet
-        self._detail_moved = False
         self._detail_painted = 0.0
         self._detail_next: Shown | None = None
         self._busy_until = 0.0
@@ -64,24 +61,15 @@ class FrameClock:
         self.unseen_mark = None
 
     def follow_cursor(self, shown: Shown | None) -> None:
-        """Follow mode moved the cursor: the detail pane shows `shown` with a later frame.
-
-        Not again when it shows `shown` already (a view just built or shown starts to
-        follow where its cursor is): a host shown again reads its facts again, and each
-        repaint of the pane lays out the whole screen.
-        """
-        if shown is self.app.detail.node:
-            self._detail_next = None  # a move queued before this one is void
-            self._detail_moved = False
-            return
+        """Follow mode moved the cursor: the detail pane shows `shown` with a later frame."""
         self._detail_next = shown
-        self._detail_moved = True
+        self._detail_stale = True
         self.request()
 
     def cursor_moved_by_user(self) -> None:
         """The user's node wins over a repaint that follow mode had queued."""
         self._detail_next = None
-        self._detail_stale = self._detail_moved = False
+        self._detail_stale = False
 
     def request(self) -> None:
         """Paint a frame as soon as the last one is far enough behind (one at a time).
@@ -133,8 +121,8 @@ class FrameClock:
             if changes and detail.is_stale(changes):
                 self._detail_stale = True
             every = DETAIL_BUSY_EVERY if busy else DETAIL_EVERY
-            if (self._detail_stale or self._detail_moved) and now - self._detail_painted >= every:
-                self._detail_stale = self._detail_moved = False
+            if self._detail_stale and now - self._detail_painted >= every:
+                self._detail_stale = False
                 self._detail_painted = now
                 node, self._detail_next = self._detail_next or detail.node, None
                 detail.show(node, force=node is detail.node)

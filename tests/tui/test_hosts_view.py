@@ -346,23 +346,6 @@ async def test_a_run_that_gathered_no_facts_says_so_at_once() -> None:
         assert reads == []
 
 
-async def test_opening_the_hosts_view_reads_the_hosts_facts_once() -> None:
-    """The view starts to follow on the host the pane already shows: not shown again."""
-    app = finished("hosts")
-    async with running(app) as pilot:
-        await settle(pilot)
-        reads: list[str] = []
-        detail = app.detail
-        load = detail._load_facts
-        detail._load_facts = lambda entry, mode: (reads.append(entry.name), load(entry, mode))  # type: ignore[method-assign]
-        await press(pilot, "2")
-        await frames_pass(pilot, 4)
-        await wait_for(pilot, lambda: "loading facts" not in detail_text(app), what="facts")
-        await frames_pass(pilot, 4)
-        assert isinstance(detail.node, HostEntry)
-        assert reads == [detail.node.name]
-
-
 # ---------------------------------------------------------------------- live
 
 
