@@ -49,6 +49,8 @@ class FrameClock:
         self._detail_painted = 0.0
         self._detail_next: Shown | None = None
         self._busy_until = 0.0
+        #: the last frame came while the first load was going on
+        self._loading = True
         self._last_frame = 0.0
         #: the frame coming (None: none is set), and when it is due (monotonic)
         self._timer: Timer | None = None
@@ -94,6 +96,15 @@ class FrameClock:
             self._timer_due = due
             self._timer = self.app.set_timer(delay, self._timed)
 
+    def _paint_by(self, due: float) -> None:
+        """A frame no later than `due` (monotonic)."""
+        if self._timer is not None:
+            if self._timer_due <= due:
+                return
+            self._timer.stop()
+        self._timer_due = due
+        self._timer = self.app.set_timer(max(due - time.monotonic(), 0.0), self._timed)
+
     def _timed(self) -> None:
         self._timer = None
         self.paint()
@@ -111,6 +122,7 @@ class FrameClock:
             changes = feed.take()
             feed.state.frame_taken(changes)
             loading = not feed.loaded.is_set()
+            load_ended, self._loading = self._loading and not loading, loading
             if len(changes.added) + len(changes.changed) > BUSY_FRAME:
                 self._busy_until = now + 1.0
             busy = now < self._busy_until
@@ -121,7 +133,9 @@ class FrameClock:
             if changes and detail.is_stale(changes):
                 self._detail_stale = True
             every = DETAIL_BUSY_EVERY if busy else DETAIL_EVERY
-            if self._detail_stale and now - self._detail_painted >= every:
+            # The first frame after the load shows what the load made of the pane's node
+            # (a pane painted mid-load showed it half made), whatever the clock says.
+            if self._detail_stale and (load_ended or now - self._detail_painted >= every):
                 self._detail_stale = False
                 self._detail_painted = now
                 node, self._detail_next = self._detail_next or detail.node, None
@@ -132,6 +146,8 @@ class FrameClock:
             self.paint_header(feed, view)
             errors = list(feed.errors.items())
             arrived = feed.state.names.arrived
+        if self._detail_stale:  # put off by the clock above: a frame then, or none may come
+            self._paint_by(self._detail_painted + every)
         stack = app.screen_stack  # empty while the app shuts down: no screen to look at
         if stack:
             self._palette_refresh.check(stack[-1], arrived)

@@ -3,18 +3,30 @@
 from __future__ import annotations
 
 import threading
+import time
 import types
 from pathlib import Path
 from typing import Any, cast
 
 import pytest
+from textual.widgets import Static
 
 import jobevents.tui.app as app_module
 import jobevents.tui.frame as frame_module
 from jobevents.tui.app import JobEventsApp
 from jobevents.tui.frame import FRAME_GAP, LOADING_FRAME, FrameClock
+from jobevents.tui.widgets.detail_pane import DetailPane
 
-from .helpers import add_events, copy_run, running, settle, wait_for
+from ..fixtures.paths import committed_run
+from .helpers import (
+    add_events,
+    copy_run,
+    frames_pass,
+    rendered_text,
+    running,
+    settle,
+    wait_for,
+)
 
 
 async def test_every_change_after_a_frame_brings_a_frame_without_the_heartbeat(
@@ -38,6 +50,41 @@ async def test_every_change_after_a_frame_brings_a_frame_without_the_heartbeat(
                 lambda events=events: feed.tree.events > events and not feed.has_changes(),
                 what=f"a frame to take {path.name}",
             )
+
+
+async def test_the_detail_pane_shows_the_run_as_loaded_not_as_it_was_mid_load(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A pane painted during the first load showed the playbook unnamed and running; the
+    # load's last frames are busy ones (the pane repainted every 2 s at most), and with
+    # no frame after them the pane kept that until the cursor moved.
+    monkeypatch.setattr(app_module, "HEARTBEAT", 3600.0)
+    app = JobEventsApp(committed_run("features"), watch=False)
+    async with running(app) as pilot:
+        await settle(pilot)
+        await frames_pass(pilot)
+        body = app.query_one(DetailPane).query_one(Static)
+        shown = rendered_text(body.content)
+        app.detail.show(app.detail.node, force=True)  # what it shows when painted now
+        assert shown == rendered_text(body.content)
+        assert "running" not in shown and "Nothing below it yet" not in shown
+
+
+async def test_a_detail_repaint_put_off_by_the_clock_comes_without_the_heartbeat(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(app_module, "HEARTBEAT", 3600.0)
+    app = JobEventsApp(committed_run("features"), watch=False)
+    async with running(app) as pilot:
+        await settle(pilot)
+        detail, frames = app.detail, app.frames
+        shown: list[object] = []
+        show = detail.show
+        detail.show = lambda node, *, force=False: (shown.append(node), show(node, force=force))  # type: ignore[method-assign]
+        frames._busy_until = 0.0
+        frames._detail_painted = time.monotonic()  # the pane was repainted just now
+        frames.follow_cursor(detail.node)  # so this repaint waits for DETAIL_EVERY
+        await wait_for(pilot, lambda: bool(shown), what="the repaint put off by the clock")
 
 
 class _Timer:
