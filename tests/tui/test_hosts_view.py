@@ -278,7 +278,7 @@ async def test_a_host_name_search_shows_that_host_and_escape_shows_all_again() -
         view = await show_hosts(pilot, "slash", *"db1", "enter")
         await frames_pass(pilot)
         assert host_names(view) == ["db1"]
-        assert "1 matches" in header_text(app)
+        assert "  1 match │" in header_text(app)
         row = cursor_row(view)
         assert isinstance(row, HostEntry) and row.name == "db1"
         await press(pilot, "l")  # below a host found by name, all of its runs show

@@ -407,7 +407,7 @@ class LazyRows(CachedTreeLines[RowT], OwnLayout, Generic[RowT]):
         matches = self.matches
         if matches is None:
             return ""
-        text = f"{matches.total:,} matches"
+        text = f"{matches.total:,} {'match' if matches.total == 1 else 'matches'}"
         if matches.truncated:
             text += f"  first {len(matches.hits):,} shown"
         return text
