@@ -246,10 +246,11 @@ class JobEventsApp(App[int]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("search", "submit_search"):
-            stack = self.screen_stack  # a dialog's "/" and enter are its own (text, its pick)
+            # None leaves the key to where it is typed, and shows "/" as unavailable: in a
+            # dialog (its text, its pick) and in the search ("/" there is text: a path)
+            stack = self.screen_stack
             if not stack or not isinstance(stack[-1], RunScreen):
-                return False
-            # "/" in the search is text (a path): None leaves it to the input, unavailable
+                return None
             typing = self._search is not None and self._search.has_focus
             return typing if action == "submit_search" else (None if typing else True)
         if action == "show_view" and parameters:
