@@ -52,14 +52,19 @@ async def test_every_change_after_a_frame_brings_a_frame_without_the_heartbeat(
             )
 
 
+def _finished_without_heartbeat(monkeypatch: pytest.MonkeyPatch) -> JobEventsApp:
+    """The app on a finished run, with frames only when something asks for one."""
+    monkeypatch.setattr(app_module, "HEARTBEAT", 3600.0)
+    return JobEventsApp(committed_run("features"), watch=False)
+
+
 async def test_the_detail_pane_shows_the_run_as_loaded_not_as_it_was_mid_load(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # A pane painted during the first load showed the playbook unnamed and running; the
     # load's last frames are busy ones (the pane repainted every 2 s at most), and with
     # no frame after them the pane kept that until the cursor moved.
-    monkeypatch.setattr(app_module, "HEARTBEAT", 3600.0)
-    app = JobEventsApp(committed_run("features"), watch=False)
+    app = _finished_without_heartbeat(monkeypatch)
     async with running(app) as pilot:
         await settle(pilot)
         await frames_pass(pilot)
@@ -73,8 +78,7 @@ async def test_the_detail_pane_shows_the_run_as_loaded_not_as_it_was_mid_load(
 async def test_a_detail_repaint_put_off_by_the_clock_comes_without_the_heartbeat(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(app_module, "HEARTBEAT", 3600.0)
-    app = JobEventsApp(committed_run("features"), watch=False)
+    app = _finished_without_heartbeat(monkeypatch)
     async with running(app) as pilot:
         await settle(pilot)
         detail, frames = app.detail, app.frames
