@@ -151,7 +151,8 @@ class FrameClock:
         stack = app.screen_stack  # empty while the app shuts down: no screen to look at
         if stack:
             self._palette_refresh.check(stack[-1], arrived)
-        self._report_errors(feed, errors)
+        if not loading:  # the first load's are told once, at its end: not toasts a frame
+            self._report_errors(feed, errors)
 
     def _report_errors(self, feed: RunFeed, errors: list[tuple[str, str]]) -> None:
         """A toast for each unreadable file not reported yet (three, then a count)."""

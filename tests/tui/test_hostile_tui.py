@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import Static
 
+import jobevents.tui.feed as feed_module
+import jobevents.tui.frame as frame_module
 from jobevents.tui.app import JobEventsApp
 from jobevents.tui.widgets.detail_pane import DetailPane
 
@@ -45,6 +47,24 @@ async def test_the_app_reports_bad_files_and_shows_names_literally(hostile: Host
         assert "link" not in styles and "bold red" not in styles
         assert WIDE_TASK.split()[0] in labels[WIDE_TASK].plain  # type: ignore[attr-defined]
         assert all(len(lbl.plain) < 400 for lbl in labels.values())  # type: ignore[attr-defined]
+
+
+async def test_the_first_loads_bad_files_are_told_once_at_its_end(
+    hostile: HostileRun, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Read an event at a time with a frame after each: every frame that found bad files
+    # toasted three and a count, a storm over a big run's load. Now: once, at its end.
+    monkeypatch.setattr(feed_module, "CHUNK", 1)
+    monkeypatch.setattr(feed_module, "AHEAD_BATCH", 1)
+    monkeypatch.setattr(frame_module, "LOADING_FRAME", 0.0)
+    app = JobEventsApp(hostile.ident_dir, watch=False)
+    app.NOTIFICATION_TIMEOUT = 600  # type: ignore[misc]
+    async with running(app) as pilot:
+        await settle(pilot)
+        toasts = [(str(n.title), str(n.message)) for n in app._notifications]
+        bad = [t for t in toasts if t[0].startswith("Unreadable")]
+        assert len(bad) == 4, bad
+        assert bad[-1] == ("Unreadable event files", f"and {len(hostile.bad) - 3} more")
 
 
 async def test_escapes_in_output_never_reach_the_screen(hostile: HostileRun) -> None:
