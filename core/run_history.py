@@ -1,32 +1,24 @@
 """Runs of the same playbook under one `artifacts/`: which one came before a given run.
 
-Cheap on purpose: a run's playbook is read from its first event file alone (the
-`playbook_on_start` at counter 1), found by scanning names in `job_events/` until it
-turns up, and runs are ordered as `find_runs` orders them (newest first, by when their
+Cheap on purpose: a run's playbook is read from its first event that names one (the
+`playbook_on_start`, or the warnings printed before it and then it), as the run list
+reads it, and runs are ordered as `find_runs` orders them (newest first, by when their
 folder last changed). No run is loaded whole.
 """
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
-from .folder import RunFolder, event_file_key, find_runs, read_event_file
-
-#: the first event is a few kB; anything bigger is not a playbook_on_start worth reading
-_FIRST_EVENT_LIMIT = 1 << 20
+from .folder import RunFolder, find_runs
+from .run_summary import event_names, first_with_playbook
 
 
 def playbook_of(run: RunFolder) -> str | None:
     """The playbook file a run played, as ansible-playbook was given it; None if unknown."""
-    name = _first_event_name(run.job_events)
-    if name is None:
-        return None
-    try:
-        event = read_event_file(run.job_events / name, limit=_FIRST_EVENT_LIMIT)
-    except (OSError, ValueError):
-        return None
-    data = event.get("event_data")
+    first_names, _last, _count = event_names(run.job_events)
+    event = first_with_playbook(run.job_events, first_names)
+    data = event.get("event_data") if event is not None else None
     playbook = data.get("playbook") if isinstance(data, dict) else None
     return playbook if isinstance(playbook, str) and playbook else None
 
@@ -58,21 +50,3 @@ def _same(a: RunFolder, b: RunFolder) -> bool:
         return os.path.samefile(a.ident_dir, b.ident_dir)
     except OSError:
         return a.ident_dir == b.ident_dir
-
-
-def _first_event_name(job_events: Path) -> str | None:
-    """The file of the lowest counter, stopping at counter 1 (the usual case) when seen."""
-    best: tuple[int, str] | None = None
-    try:
-        with os.scandir(job_events) as entries:
-            for entry in entries:
-                key = event_file_key(entry.name)
-                if key is None:
-                    continue
-                if best is None or key[0] < best[0]:
-                    best = (key[0], entry.name)
-                    if key[0] <= 1:
-                        break
-    except OSError:
-        return None
-    return best[1] if best is not None else None

@@ -25,8 +25,9 @@ from .status import CHANGED, FAILED, OK, SKIPPED, UNREACHABLE, Status
 
 #: a first event is a few kB and a recap grows with the hosts; bigger files are not read
 EVENT_LIMIT = 8 << 20
-#: warnings (`verbose` events with no playbook) can come before `playbook_on_start`
-FIRST_EVENTS = 5
+#: warnings (`verbose` events with no playbook) can come before `playbook_on_start`: an
+#: inventory that does not parse prints two dozen lines first (read until one names it)
+FIRST_EVENTS = 256
 
 Key = tuple[int, int, int]
 
@@ -73,8 +74,8 @@ class RunSummary(Struct, frozen=True):
 
 def read_summary(run: RunFolder) -> RunSummary:
     """Read `run`'s summary from its small files and its first and last events."""
-    first_names, last_name, count = _event_names(run.job_events)
-    first = _first_with_playbook(run.job_events, first_names)
+    first_names, last_name, count = event_names(run.job_events)
+    first = first_with_playbook(run.job_events, first_names)
     last = _event(run.job_events, last_name) if last_name is not None else None
     playbook = _text(_data(first).get("playbook")) if first is not None else None
     if first is None and first_names:
@@ -171,7 +172,7 @@ def _change_key(run: RunFolder) -> Key:
     return (stamps[0], stamps[1], stamps[2])
 
 
-def _event_names(job_events: Path) -> tuple[list[str], str | None, int]:
+def event_names(job_events: Path) -> tuple[list[str], str | None, int]:
     """The first few event files by counter, the last one, and how many there are.
 
     One pass over the names, parsing only their counters: a run of 100k events is
@@ -194,7 +195,9 @@ def _event_names(job_events: Path) -> tuple[list[str], str | None, int]:
     return [name for _counter, name in first], max(counted)[1], len(counted)
 
 
-def _first_with_playbook(job_events: Path, names: list[str]) -> dict[str, Any] | None:
+def first_with_playbook(job_events: Path, names: list[str]) -> dict[str, Any] | None:
+    """The first of these events (in counter order) that names the playbook: read one at
+    a time, so a run without warnings before its start reads one file."""
     for name in names:
         event = _event(job_events, name)
         if event is not None and _data(event).get("playbook"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from datetime import datetime
@@ -57,15 +58,28 @@ def test_no_events_yet_is_a_summary_too(tmp_path: Path) -> None:
     )
 
 
-def test_a_warning_before_the_playbook_starts_does_not_hide_the_playbook(tmp_path: Path) -> None:
-    run = _copy("seed_linear", tmp_path)
-    (run.job_events / "0-a1b2c3d4-0000-4000-8000-000000000000.json").write_text(
-        '{"event": "verbose", "uuid": "a1b2c3d4-0000-4000-8000-000000000000", "counter": 0,'
-        ' "stdout": "[WARNING]: x", "created": "2026-11-26T23:03:40.000000+00:00"}'
-    )
-    summary = read_summary(run)
+@pytest.mark.slow
+def test_warnings_before_the_playbook_starts_do_not_hide_it(tmp_path: Path) -> None:
+    """An inventory that does not parse: a dozen warnings come before playbook_on_start."""
+    from jobevents.core.run_history import playbook_of, previous_run
+
+    from ..fixtures.runners import run_playbook
+
+    runs = []
+    for ident in ("first", "second"):
+        ident_dir = run_playbook("seed.yml", tmp_path, ident=ident, inventory="unparsable.ini")
+        runs.append(RunFolder(ident_dir / "job_events", ident_dir))
+        os.utime(ident_dir, (len(runs), len(runs)))  # the second is the newer
+    first_events = sorted(runs[1].job_events.iterdir(), key=lambda p: int(p.name.split("-")[0]))
+    kinds = [json.loads(p.read_text())["event"] for p in first_events[:40]]
+    assert kinds[:12] == ["verbose"] * 12 and "playbook_on_start" in kinds  # as ansible wrote it
+    start = json.loads(first_events[kinds.index("playbook_on_start")].read_text())
+    summary = read_summary(runs[1])
     assert summary.playbook == "seed.yml"
-    assert summary.started == _stamp("2026-11-26T23:03:41.037984+00:00")
+    assert summary.started == _stamp(start["created"])
+    assert playbook_of(runs[1]) == "seed.yml"
+    before = previous_run(runs[1])
+    assert before is not None and before.ident == "first"
 
 
 def test_hosts_by_their_worst_outcome() -> None:
