@@ -82,25 +82,21 @@ class FrameClock:
         feed = self.app.feed
         gap = FRAME_GAP if feed is None or feed.loaded.is_set() else LOADING_FRAME
         due = self._last_frame + gap
-        delay = due - time.monotonic()
+        if due > time.monotonic():
+            self._paint_by(due)
+            return
         if self._timer is not None:
-            if delay > 0 and self._timer_due <= due:
-                return  # the frame already coming is soon enough
-            # Set for the slower loading pace, and the load is done: the first live frame
-            # must not wait for it (nor live changes, told once until that frame takes them).
             self._timer.stop()
             self._timer = None
-        if delay <= 0:
-            self.paint()
-        else:
-            self._timer_due = due
-            self._timer = self.app.set_timer(delay, self._timed)
+        self.paint()
 
     def _paint_by(self, due: float) -> None:
         """A frame no later than `due` (monotonic)."""
         if self._timer is not None:
             if self._timer_due <= due:
-                return
+                return  # the frame already coming is soon enough
+            # Set later (at the slower loading pace, and the load is done: the first live
+            # frame must not wait for it, nor live changes told once until it takes them).
             self._timer.stop()
         self._timer_due = due
         self._timer = self.app.set_timer(max(due - time.monotonic(), 0.0), self._timed)
