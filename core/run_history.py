@@ -11,16 +11,13 @@ from __future__ import annotations
 import os
 
 from .folder import RunFolder, find_runs
-from .run_summary import event_names, first_with_playbook
+from .run_summary import event_names, first_with_playbook, playbook_named
 
 
 def playbook_of(run: RunFolder) -> str | None:
     """The playbook file a run played, as ansible-playbook was given it; None if unknown."""
     first_names, _last, _count = event_names(run.job_events)
-    event = first_with_playbook(run.job_events, first_names)
-    data = event.get("event_data") if event is not None else None
-    playbook = data.get("playbook") if isinstance(data, dict) else None
-    return playbook if isinstance(playbook, str) and playbook else None
+    return playbook_named(first_with_playbook(run.job_events, first_names))
 
 
 def previous_run(run: RunFolder, playbook: str | None = None) -> RunFolder | None:

@@ -77,7 +77,7 @@ def read_summary(run: RunFolder) -> RunSummary:
     first_names, last_name, count = event_names(run.job_events)
     first = first_with_playbook(run.job_events, first_names)
     last = _event(run.job_events, last_name) if last_name is not None else None
-    playbook = _text(_data(first).get("playbook")) if first is not None else None
+    playbook = playbook_named(first)
     if first is None and first_names:
         first = _event(run.job_events, first_names[0])
     return RunSummary(
@@ -203,6 +203,11 @@ def first_with_playbook(job_events: Path, names: list[str]) -> dict[str, Any] | 
         if event is not None and _data(event).get("playbook"):
             return event
     return None
+
+
+def playbook_named(event: Mapping[str, Any] | None) -> str | None:
+    """The playbook file an event names (as ansible-playbook was given it), if any."""
+    return _text(_data(event).get("playbook"))
 
 
 def _event(job_events: Path, name: str) -> dict[str, Any] | None:
