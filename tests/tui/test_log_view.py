@@ -6,9 +6,12 @@ import random
 import re
 from pathlib import Path
 
+import pytest
 from textual import events
 from textual.pilot import Pilot
 
+import jobevents.core.log as core_log
+import jobevents.tui.views.log as log_module
 from jobevents.core.ansi import strip_ansi
 from jobevents.core.nodes import Node
 from jobevents.tui.app import JobEventsApp
@@ -204,6 +207,22 @@ async def test_a_key_typed_right_after_enter_in_the_search_is_the_views() -> Non
         assert app.search.value == "tower2"
         await wait_for(pilot, lambda: "2/30 lines" in header_text(app), what="the second match")
         assert app.view is log_view(app) and log_view(app).has_focus
+
+
+async def test_n_before_the_search_has_jumped_goes_to_the_second_match(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A big log is searched in slices: "enter n" typed at once is match 1, then match 2."""
+    monkeypatch.setattr(core_log, "BLOCK_EVENTS", 8)  # the log in many blocks
+    monkeypatch.setattr(log_module, "SEARCH_SLICE", 0.0)  # a block a slice
+    monkeypatch.setattr(log_module, "SEARCH_PAUSE", 1.0)  # and n comes between slices
+    app = finished("features")
+    async with running(app) as pilot:
+        await settle(pilot)
+        await press(pilot, "3", "g", "slash", *"tower2")
+        for key, char in (("enter", "\r"), ("n", "n")):
+            app.post_message(events.Key(key, char))
+        await wait_for(pilot, lambda: "2/30 lines" in header_text(app), what="the second match")
 
 
 async def test_3_on_a_task_opens_its_banner_and_on_the_recap_the_playbook() -> None:

@@ -532,6 +532,9 @@ class LogView(ScrollView, RunView, can_focus=True):
             return
         with self.state.lock:
             search.update()
+            if self._jump_to_match:  # the search's own jump comes first ("enter n": the 2nd)
+                self._jump_to_match = False
+                self._go_to_first_match(search)
             target = search.next_match(self.cursor, backwards=backwards)
         if target is None:
             # what was typed is shown as typed: `[x]` is text, not markup
